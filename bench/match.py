@@ -1,0 +1,90 @@
+"""Matching budget: N Canopy × N QBO records through the full report, timed and measured.
+
+Budget on the 2-core machine: 100,000 × 100,000 in under 10 s and under 2 GB.
+Generates the lists once into bench/out/, then runs `cqtriage report --json` in a child process
+so its wall time and peak memory (ru_maxrss of the child) are exactly what a user pays.
+Also prints the precision and recall of the report against the generator's truth.
+
+    python bench/match.py                 # N = 10,000 and 100,000
+    python bench/match.py --sizes 20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+
+from tui.demo.evaluate import quality, read_truth
+from tui.demo.generate import generate, write_pair
+from tui.service.config import Config
+from tui.service.report import build_report
+from tui.service.sources.canopy_csv import read_canopy_csv
+from tui.service.sources.qbo_csv import read_qbo_csv
+
+OUT = Path(__file__).parent / "out"
+BUDGET_SECONDS, BUDGET_MB = 10.0, 2048.0
+
+
+def make_lists(n: int, seed: int) -> tuple[Path, Path, Path]:
+    """Exactly `n` records a side (the generator makes about 0.85 records per client a side)."""
+    folder = OUT / f"n{n}"
+    paths = (folder / "canopy_clients.csv", folder / "qbo_customers.csv", folder / "truth.csv")
+    if all(p.exists() for p in paths):
+        return paths
+    pair = generate(math.ceil(n * 1.25), seed)
+    pair.canopy, pair.qbo = pair.canopy[:n], pair.qbo[:n]
+    kept = {("canopy", r["Client ID"]) for r in pair.canopy} | {("qbo", r["Id"]) for r in pair.qbo}
+    pair.truth = [t for t in pair.truth if (t["source"], t["record_id"]) in kept]
+    return write_pair(pair, folder)
+
+
+def run_report(canopy: Path, qbo: Path) -> tuple[float, float]:
+    """Wall seconds and peak MB of one `cqtriage report --json` in a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "tui.cli", "report", "--canopy", str(canopy), "--qbo", str(qbo),
+         "--json", str(canopy.parent / "report.json")],
+        check=True, stdout=subprocess.DEVNULL,
+    )
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if peak <= before:
+        raise SystemExit("cannot measure the child's memory: run sizes in separate invocations")
+    return seconds, peak / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--seed", type=int, default=3)
+    args = parser.parse_args()
+    print(f"{'N':>8} {'wall s':>8} {'budget':>7} {'peak MB':>8} {'budget':>7} "
+          f"{'pairs':>8} {'prec@rev':>8} {'rec@rev':>8} {'prec@acc':>8} {'rec@acc':>8}")
+    for n in sorted(args.sizes):
+        canopy, qbo, truth_path = make_lists(n, args.seed)
+        seconds, peak = run_report(canopy, qbo)
+        config = Config()
+        report = build_report(read_canopy_csv(canopy), read_qbo_csv(qbo), config)
+        truth = read_truth(truth_path)
+        at_review = quality(report, truth, config.match.review)
+        at_accept = quality(report, truth, config.match.accept)
+        print(f"{n:>8} {seconds:>8.2f} {seconds / BUDGET_SECONDS:>6.0%} {peak:>8.0f} "
+              f"{peak / BUDGET_MB:>6.0%} {report.result.pairs.height:>8} "
+              f"{at_review.precision:>8.3f} {at_review.recall:>8.3f} "
+              f"{at_accept.precision:>8.3f} {at_accept.recall:>8.3f}")
+        steps = ", ".join(f"{k} {v:.2f}s" for k, v in report.result.timings.items())
+        print(f"{'':>8} in-process matching steps: {steps}; "
+              f"{len(report.result.scores)} candidate pairs; "
+              f"{pl.thread_pool_size()} Polars threads")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""The `cqtriage` command line: the headless report, the demo, and the demo-data generator.
+
+Only this module turns a `UserError` into a message on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from tui import __version__
+from tui.service.errors import UserError
+
+EXIT_USER_ERROR = 2
+
+
+def demo_paths() -> tuple[Path, Path]:
+    """The bundled demo pair: Canopy clients and QBO customers."""
+    folder = resources.files("tui.demo") / "data"
+    return Path(str(folder / "canopy_clients.csv")), Path(str(folder / "qbo_customers.csv"))
+
+
+class _StepPrinter:
+    """Progress on stderr while a long report runs, only when a person is watching."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.start = time.perf_counter()
+
+    def __call__(self, step: str, fraction: float) -> None:
+        if self.enabled:
+            elapsed = time.perf_counter() - self.start
+            print(f"\r  {step:<12} {fraction:>4.0%}  {elapsed:5.1f}s", end="", file=sys.stderr,
+                  flush=True)
+
+    def done(self) -> None:
+        if self.enabled:
+            print("\r" + " " * 40 + "\r", end="", file=sys.stderr, flush=True)
+
+
+def _run_report(canopy: Path, qbo: Path, json_out: Path | None, config_path: Path | None) -> int:
+    from tui.service.config import load_config
+    from tui.service.report import build_report
+    from tui.service.sources.canopy_csv import read_canopy_csv
+    from tui.service.sources.qbo_csv import read_qbo_csv
+    from tui.service.summary import format_summary
+
+    config = load_config(config_path)
+    progress = _StepPrinter()
+    progress("reading", 0.0)
+    canopy_set = read_canopy_csv(canopy, config.columns)
+    qbo_set = read_qbo_csv(qbo, config.columns)
+    report = build_report(canopy_set, qbo_set, config, progress)
+    if json_out is not None:
+        progress("writing", 1.0)
+        report.write_json(json_out)
+    progress.done()
+    print(format_summary(report))
+    if json_out is not None:
+        print(f"\nJSON report written to {json_out}", file=sys.stderr)
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    return _run_report(args.canopy, args.qbo, args.json, args.config)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    canopy, qbo = demo_paths()
+    return _run_report(canopy, qbo, args.json, args.config)
+
+
+def _cmd_demo_data(args: argparse.Namespace) -> int:
+    from tui.demo.generate import generate, write_pair
+
+    if args.clients < 1:
+        raise UserError("--clients must be at least 1", "give a positive number")
+    out = args.out
+    if out.exists() and not out.is_dir():
+        raise UserError("not a folder", "give a folder for --out", out)
+    paths = write_pair(generate(args.clients, args.seed), out)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; also read by the docs test so every subcommand stays documented."""
+    parser = argparse.ArgumentParser(
+        prog="cqtriage",
+        description="Find and fix the client records that break the Canopy ↔ QBO sync.",
+    )
+    parser.add_argument("--version", action="version", version=f"cqtriage {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    report = sub.add_parser(
+        "report", help="match a Canopy export with a QBO customer list and print the sync report",
+        description="Match a Canopy client-list CSV with a QBO customer CSV; print what Canopy's "
+        "sync will do and what the evidence says, optionally as JSON.",
+    )
+    report.add_argument("--canopy", type=Path, required=True, metavar="FILE",
+                        help="Canopy's client list (Export filtered list → CSV)")
+    report.add_argument("--qbo", type=Path, required=True, metavar="FILE",
+                        help="QBO customers: the import template or the Customer Contact List")
+    report.add_argument("--json", type=Path, metavar="OUT",
+                        help="also write the whole report as JSON (docs/report-schema.md)")
+    report.add_argument("--config", type=Path, metavar="FILE",
+                        help="config TOML (default: the user config file)")
+    report.set_defaults(func=_cmd_report)
+
+    demo = sub.add_parser("demo", help="the report on the bundled demo lists",
+                          description="Run the report on the demo Canopy and QBO lists bundled "
+                          "with the app.")
+    demo.add_argument("--json", type=Path, metavar="OUT", help="also write the JSON report")
+    demo.add_argument("--config", type=Path, metavar="FILE", help="config TOML")
+    demo.set_defaults(func=_cmd_demo)
+
+    data = sub.add_parser("demo-data", help="generate a realistic pair of lists with the truth",
+                          description="Write canopy_clients.csv, qbo_customers.csv and "
+                          "truth.csv (which records are one client) into a folder.")
+    data.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write")
+    data.add_argument("--clients", type=int, default=300, help="real clients (default 300)")
+    data.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    data.set_defaults(func=_cmd_demo_data)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `cqtriage`; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args))
+    except UserError as exc:
+        print(f"cqtriage: error: {exc.one_line()}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("cqtriage: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

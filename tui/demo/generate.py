@@ -1,0 +1,354 @@
+"""A seeded generator of realistic paired client lists that records the truth.
+
+Each *entity* is one real client (a person, a joint household client or a business). The
+generator writes it to Canopy, QBO or both, with the variations real lists carry: swapped name
+order, typos, nicknames, legal-suffix spellings, shared family e-mails, inactive QBO duplicates,
+namesakes, household members, sub-customers and records on one side only. The truth table says
+which records are the same entity.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nicknames
+
+from tui.demo import pools
+
+CANOPY_HEADERS = [
+    "Client ID", "Client Type", "Client Name", "Client Facing Name", "First Name", "Last Name",
+    "Business Name", "Email", "Phone", "Street Address", "City", "State", "Zip Code",
+    "Client Owner",
+]
+QBO_HEADERS = [
+    "Id", "Customer", "Company", "First Name", "Last Name", "Email", "Phone", "Street", "City",
+    "State", "ZIP", "Country", "Status",
+]
+TRUTH_HEADERS = ["source", "record_id", "entity", "note"]
+OWNERS = ["Ann Park", "Raj Patel", "Lena Ortiz", "Sam Reed"]
+ACCENTED = {"pena": "Peña", "munoz": "Muñoz", "nunez": "Núñez", "gomez": "Gómez",
+            "diaz": "Díaz", "hernandez": "Hernández", "ramirez": "Ramírez"}
+
+
+@dataclass
+class Entity:
+    """One real client."""
+
+    eid: int
+    kind: str
+    given: str = ""
+    family: str = ""
+    partner: str = ""
+    company: str = ""
+    suffix: tuple[str, list[str]] = ("", [])
+    email: str = ""
+    phone: str = ""
+    street_no: int = 0
+    street: str = ""
+    street_type: tuple[str, str] = ("Street", "St")
+    city: tuple[str, str, str] = ("", "", "")
+    zip_code: str = ""
+    note: str = ""
+
+
+@dataclass
+class DemoPair:
+    """Rows for both files and the truth, ready to write."""
+
+    canopy: list[dict[str, str]] = field(default_factory=list)
+    qbo: list[dict[str, str]] = field(default_factory=list)
+    truth: list[dict[str, str]] = field(default_factory=list)
+
+
+class _Generator:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        namer = nicknames.NickNamer()
+        self.nicks = {name: sorted(nicks) for name, nicks in namer.nickname_lookup.items()
+                      if len(name) > 2}
+        self.given_pool = sorted(self.nicks)
+        self.pair = DemoPair()
+        self.next_eid = 0
+        self.next_qbo_id = 1
+
+    # Entities -------------------------------------------------------------------------------
+    def _eid(self) -> int:
+        self.next_eid += 1
+        return self.next_eid
+
+    def _place(self, e: Entity) -> None:
+        rng = self.rng
+        e.street_no = rng.randint(1, 9899)
+        e.street = rng.choice(pools.STREETS).title()
+        e.street_type = rng.choice(pools.STREET_TYPES)
+        e.city = rng.choice(pools.CITIES)
+        e.zip_code = e.city[2] + f"{rng.randint(1, 99):02d}"
+        e.phone = f"{rng.randint(201, 989)}{rng.randint(200, 999)}{rng.randint(0, 9999):04d}"
+
+    def person(self, family: str | None = None) -> Entity:
+        rng = self.rng
+        e = Entity(self._eid(), "individual")
+        e.given = rng.choice(self.given_pool)
+        e.family = family or rng.choice(pools.SURNAMES)
+        self._place(e)
+        e.email = (f"{e.given}.{e.family}{rng.randint(1, 999)}@{rng.choice(pools.EMAIL_DOMAINS)}"
+                   if rng.random() < 0.92 else "")
+        return e
+
+    def business(self) -> Entity:
+        rng = self.rng
+        e = Entity(self._eid(), "business")
+        trade = rng.choice(pools.BUSINESS_TRADES)
+        surname, word = rng.choice(pools.SURNAMES), rng.choice(pools.BUSINESS_WORDS)
+        e.company = rng.choice([
+            f"{surname} {trade}",
+            f"{word} {trade}",
+            f"{surname} & {rng.choice(pools.SURNAMES)} {trade}",
+            f"{word} {rng.choice(pools.BUSINESS_WORDS)} {trade}",
+            f"{rng.choice(self.given_pool)} {surname} {trade}",
+        ]).title()
+        e.suffix = rng.choice(pools.BUSINESS_SUFFIXES)
+        self._place(e)
+        # Two firms may share a name, never a mail domain: add the town as small firms do.
+        domain = (e.company + e.city[0]).lower().replace(" ", "")
+        e.email = f"{rng.choice(['info', 'office', 'billing', 'admin'])}@{domain}.com"
+        return e
+
+    # Names -----------------------------------------------------------------------------------
+    def _surname(self, family: str, accents: bool) -> str:
+        return ACCENTED.get(family, family.title()) if accents else family.title()
+
+    def _typo(self, word: str) -> str:
+        rng = self.rng
+        if len(word) < 4:
+            return word
+        i = rng.randint(1, len(word) - 2)
+        op = rng.choice(["swap", "drop", "double"])
+        if op == "swap":
+            return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        if op == "drop":
+            return word[:i] + word[i + 1 :]
+        return word[:i] + word[i] + word[i:]
+
+    def display(self, e: Entity, variant: str, accents: bool = True) -> tuple[str, str, str]:
+        """Display name, first name and last name of `e` written the `variant` way."""
+        if e.kind == "business":
+            base, (canonical, spellings) = e.company, e.suffix
+            suffix = self.rng.choice(spellings) if variant == "suffix" else canonical
+            if variant == "typo":
+                words = base.split()
+                words[-1] = self._typo(words[-1])
+                base = " ".join(words)
+            if variant == "case":
+                base = base.upper()
+            sep = "" if suffix.startswith(",") or not suffix else " "
+            return f"{base}{sep}{suffix}".strip(), "", ""
+        given = e.given.title()
+        family = self._surname(e.family, accents)
+        if variant == "nickname" and self.nicks.get(e.given):
+            given = self.rng.choice(self.nicks[e.given]).title()
+        if variant == "typo":
+            family = self._typo(family)
+        if e.kind == "joint":
+            partner = e.partner.title()
+            if variant == "last_first":
+                return f"{family}, {given} and {partner}", given, family
+            if variant == "one_person":
+                return f"{given} {family}", given, family
+            return f"{given} & {partner} {family}", given, family
+        if variant == "last_first":
+            return f"{family}, {given}", given, family
+        if variant == "case":
+            return f"{given} {family}".upper(), given, family
+        if variant == "honorific":
+            return f"{self.rng.choice(['Mr.', 'Ms.', 'Dr.'])} {given} {family}", given, family
+        return f"{given} {family}", given, family
+
+    # Contact variations -------------------------------------------------------------------------
+    def phone_text(self, digits: str) -> str:
+        a, b, c = digits[:3], digits[3:6], digits[6:]
+        return self.rng.choice([f"({a}) {b}-{c}", f"{a}-{b}-{c}", f"{a}.{b}.{c}",
+                                f"+1 {a} {b} {c}", f"1-{a}-{b}-{c}"])
+
+    def street_text(self, e: Entity, short: bool) -> str:
+        kind = e.street_type[1] if short else e.street_type[0]
+        return f"{e.street_no} {e.street} {kind}"
+
+    # Records -----------------------------------------------------------------------------------
+    def canopy_record(self, e: Entity, variant: str, note: str = "") -> None:
+        rng = self.rng
+        name, given, family = self.display(e, variant)
+        business = e.kind == "business"
+        row = {
+            "Client ID": "",
+            "Client Type": "Business" if business else "Individual",
+            "Client Name": name,
+            "Client Facing Name": name if business else f"{given} {family}",
+            "First Name": "" if business else given,
+            "Last Name": "" if business else family,
+            "Business Name": name if business else "",
+            "Email": e.email if rng.random() < 0.95 else "",
+            "Phone": self.phone_text(e.phone) if rng.random() < 0.9 else "",
+            "Street Address": self.street_text(e, rng.random() < 0.5),
+            "City": e.city[0],
+            "State": pools.STATE_NAMES.get(e.city[1], e.city[1]) if rng.random() < 0.2
+            else e.city[1],
+            "Zip Code": e.zip_code + (f"-{rng.randint(0, 9999):04d}" if rng.random() < 0.2
+                                      else ""),
+            "Client Owner": rng.choice(OWNERS),
+        }
+        self.pair.canopy.append(row)
+        self.pair.truth.append({"source": "canopy", "record_id": "", "entity": str(e.eid),
+                                "note": note or variant})
+        row["_truth"] = str(len(self.pair.truth) - 1)
+
+    def qbo_record(self, e: Entity, variant: str, active: bool = True, note: str = "",
+                   contact: str = "same", job: str = "") -> None:
+        rng = self.rng
+        name, given, family = self.display(e, variant, accents=rng.random() < 0.5)
+        if job:
+            name = f"{name}:{job}"
+        email, phone = e.email, self.phone_text(e.phone)
+        street = self.street_text(e, rng.random() < 0.5)
+        if contact == "changed":
+            domain = rng.choice(pools.EMAIL_DOMAINS)
+            email = f"{e.given or 'office'}{rng.randint(1000, 9999)}@{domain}"
+        elif contact == "sparse":
+            email, phone, street = "", "", ""
+        if rng.random() < 0.06:
+            email = ""
+        if rng.random() < 0.1:
+            phone = ""
+        if not active and rng.random() < 0.7:
+            name = f"{name} (deleted)"
+        qbo_id = str(self.next_qbo_id)
+        self.next_qbo_id += 1
+        row = {
+            "Id": qbo_id, "Customer": name,
+            "Company": name.removesuffix(" (deleted)") if e.kind == "business" else "",
+            "First Name": "" if e.kind == "business" else given,
+            "Last Name": "" if e.kind == "business" else family,
+            "Email": email, "Phone": phone, "Street": street,
+            "City": e.city[0] if street else "", "State": e.city[1] if street else "",
+            "ZIP": e.zip_code if street else "", "Country": "USA" if street else "",
+            "Status": "Active" if active else "Inactive",
+        }
+        self.pair.qbo.append(row)
+        entity = f"job-{qbo_id}" if job else str(e.eid)
+        self.pair.truth.append({"source": "qbo", "record_id": qbo_id, "entity": entity,
+                                "note": note or variant})
+
+    # Plans -----------------------------------------------------------------------------------
+    def cross_variant(self, e: Entity) -> str:
+        rng = self.rng
+        if e.kind == "business":
+            return rng.choices(["same", "suffix", "case", "typo"], [55, 30, 7, 8])[0]
+        if e.kind == "joint":
+            return rng.choices(["same", "one_person"], [50, 50])[0]
+        return rng.choices(["same", "last_first", "typo", "nickname", "case", "honorific"],
+                           [58, 14, 8, 8, 6, 6])[0]
+
+    def place_entity(self, e: Entity) -> None:
+        rng = self.rng
+        roll = rng.random()
+        canopy_style = "last_first" if e.kind != "business" and rng.random() < 0.25 else "same"
+        if roll < 0.66:
+            self.canopy_record(e, canopy_style)
+            contact = rng.choices(["same", "changed", "sparse"], [86, 7, 7])[0]
+            qv = self.cross_variant(e)
+            if canopy_style == "last_first" and qv == "same" and rng.random() < 0.5:
+                qv = "last_first"  # some firms name QBO customers "Last, First" as well
+            self.qbo_record(e, qv, contact=contact)
+            extra = rng.random()
+            if extra < 0.05:
+                self.canopy_record(e, rng.choice(["same", "last_first", "nickname"]),
+                                   note="canopy duplicate")
+            elif extra < 0.10:
+                self.qbo_record(e, rng.choice(["same", "typo", "last_first"]),
+                                active=rng.random() < 0.3, note="qbo duplicate")
+            if e.kind == "business" and rng.random() < 0.05:
+                self.qbo_record(e, "same", job=f"{rng.randint(2021, 2026)} Tax Return",
+                                note="sub-customer")
+        elif roll < 0.84:
+            self.canopy_record(e, canopy_style, note="canopy only")
+            if rng.random() < 0.08:
+                self.canopy_record(e, rng.choice(["same", "last_first", "typo", "nickname"]),
+                                   note="canopy duplicate, canopy only")
+        else:
+            self.qbo_record(e, self.cross_variant(e), active=rng.random() < 0.75,
+                            note="qbo only")
+
+    def run(self, clients: int) -> DemoPair:
+        rng = self.rng
+        made = 0
+        while made < clients:
+            roll = rng.random()
+            if roll < 0.22:
+                e = self.business()
+            else:
+                e = self.person()
+                if roll > 0.94:
+                    e.kind = "joint"
+                    e.partner = rng.choice(self.given_pool)
+            member = None
+            if e.kind == "individual" and rng.random() < 0.08 and made + 1 < clients:
+                # A household member: same surname, address and phone; often the same e-mail.
+                member = self.person(e.family)
+                member.street_no, member.street, member.street_type = (
+                    e.street_no, e.street, e.street_type)
+                member.city, member.zip_code, member.phone = e.city, e.zip_code, e.phone
+                if rng.random() < 0.6:
+                    shared = f"{e.family}family@{rng.choice(pools.EMAIL_DOMAINS)}"
+                    e.email = member.email = shared
+            for one in (e, member):
+                if one is not None:
+                    self.place_entity(one)
+                    made += 1
+            if e.kind == "individual" and rng.random() < 0.02 and made < clients:
+                # A namesake: same name, another person in another town.
+                twin = self.person(e.family)
+                twin.given = e.given
+                self.place_entity(twin)
+                made += 1
+        return self._finish()
+
+    def _finish(self) -> DemoPair:
+        rng = self.rng
+        rng.shuffle(self.pair.canopy)
+        for number, row in enumerate(self.pair.canopy, start=1):
+            row["Client ID"] = f"C{number:06d}"
+            self.pair.truth[int(row.pop("_truth"))]["record_id"] = row["Client ID"]
+        rng.shuffle(self.pair.qbo)
+        return self.pair
+
+
+def generate(clients: int, seed: int = 7) -> DemoPair:
+    """Rows for about `clients` real clients' records, reproducible from `seed`."""
+    return _Generator(seed).run(clients)
+
+
+def _write_csv(path: Path, headers: list[str], rows: list[dict[str, str]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=headers)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def write_pair(pair: DemoPair, folder: Path) -> tuple[Path, Path, Path]:
+    """Write `canopy_clients.csv`, `qbo_customers.csv` and `truth.csv` into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = (folder / "canopy_clients.csv", folder / "qbo_customers.csv", folder / "truth.csv")
+    _write_csv(paths[0], CANOPY_HEADERS, pair.canopy)
+    _write_csv(paths[1], QBO_HEADERS, pair.qbo)
+    _write_csv(paths[2], TRUTH_HEADERS, sorted(
+        pair.truth, key=lambda r: (r["source"], r["record_id"])))
+    return paths
+
+
+def strip_accents(text: str) -> str:
+    """Text without combining marks (as a second system often stores names)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -1,0 +1,1 @@
+"""The service layer: plain Python over Polars frames. It never imports Textual."""

@@ -1,0 +1,134 @@
+"""The user's settings: a typed dataclass read strictly from TOML and written whole with tomli-w."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from tui.service import paths
+from tui.service.errors import UserError
+
+
+@dataclass
+class MatchConfig:
+    """Thresholds of the matching engine (scores are 0–100)."""
+
+    review: float = 55.0
+    """Lowest score at which a pair is shown as a probable match and sent to the queue."""
+    accept: float = 80.0
+    """Score at which the evidence says two records are the same client."""
+    max_block: int = 250
+    """Blocks (records sharing a blocking key) larger than this are skipped for that key."""
+    exact_case_sensitive: bool = False
+    """Whether Canopy's name rule is taken to tell "ACME LLC" from "Acme LLC"."""
+
+
+@dataclass
+class ColumnsConfig:
+    """Header overrides: record field → the header that holds it in your export."""
+
+    canopy: dict[str, str] = field(default_factory=dict)
+    """For Canopy's client-list CSV, e.g. `display_name = "Client"`."""
+    qbo: dict[str, str] = field(default_factory=dict)
+    """For QBO customer CSVs, e.g. `email = "E-mail"`."""
+
+
+@dataclass
+class Config:
+    """Everything the user can set in `config.toml`."""
+
+    match: MatchConfig = field(default_factory=MatchConfig)
+    """Matching thresholds."""
+    columns: ColumnsConfig = field(default_factory=ColumnsConfig)
+    """Column mappings for exports whose headers differ from the usual ones."""
+
+
+def _check_type(value: Any, expected: Any, where: str, path: Path) -> Any:
+    if expected in ("float", float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise UserError(f"{where} must be a number", "fix the value in the config", path)
+        return float(value)
+    if expected in ("int", int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise UserError(f"{where} must be a whole number", "fix the value in the config", path)
+        return value
+    if expected in ("bool", bool):
+        if not isinstance(value, bool):
+            raise UserError(f"{where} must be true or false", "fix the value in the config", path)
+        return value
+    if expected in ("dict[str, str]",):
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise UserError(
+                f"{where} must be a table of field = \"Header\" strings",
+                "fix the table in the config",
+                path,
+            )
+        return dict(value)
+    raise AssertionError(f"unhandled config type {expected!r}")
+
+
+def _build(cls: type, data: dict[str, Any], prefix: str, path: Path) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    for key in data:
+        if key not in known:
+            where = f"{prefix}{key}"
+            raise UserError(
+                f"unknown setting {where!r}",
+                f"remove it or check its spelling (known: {', '.join(sorted(known))})",
+                path,
+            )
+    values: dict[str, Any] = {}
+    for name, f in known.items():
+        if name not in data:
+            continue
+        value = data[name]
+        if isinstance(f.type, str) and f.type in ("MatchConfig", "ColumnsConfig"):
+            sub = MatchConfig if f.type == "MatchConfig" else ColumnsConfig
+            if not isinstance(value, dict):
+                raise UserError(f"[{prefix}{name}] must be a table", "fix the config", path)
+            values[name] = _build(sub, value, f"{prefix}{name}.", path)
+        else:
+            values[name] = _check_type(value, f.type, f"{prefix}{name}", path)
+    return cls(**values)
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file; a missing file gives the defaults, a bad one a `UserError`."""
+    path = path or paths.config_file()
+    if not path.exists():
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise UserError(f"not valid TOML: {exc}", "fix the config file's syntax", path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read the config: {exc}", "check the file", path) from None
+    config = _build(Config, data, "", path)
+    check_thresholds(config.match, path)
+    return config
+
+
+def check_thresholds(match: MatchConfig, path: Path | str | None = None) -> None:
+    """Thresholds must lie in 0–100 with review ≤ accept."""
+    if not (0 <= match.review <= match.accept <= 100):
+        raise UserError(
+            f"thresholds out of order: review={match.review}, accept={match.accept}",
+            "use 0 ≤ review ≤ accept ≤ 100",
+            path,
+        )
+    if match.max_block < 2:
+        raise UserError("match.max_block must be at least 2", "raise it in the config", path)
+
+
+def save_config(config: Config, path: Path | None = None) -> Path:
+    """Write the whole config with tomli-w, creating its folder."""
+    path = path or paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(tomli_w.dumps(asdict(config)), encoding="utf-8")
+    tmp.replace(path)
+    return path

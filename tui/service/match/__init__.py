@@ -1,0 +1,1 @@
+"""Normalise, block, score and classify: the matching engine, in Polars and rapidfuzz."""

@@ -1,0 +1,131 @@
+"""From scored pairs to the report's categories, keeping two verdicts apart: what Canopy's name
+rule will do with each record, and what the evidence says."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from tui.service.config import MatchConfig
+from tui.service.match.groups import components
+
+CANOPY_VERDICTS = ("Matches", "Unmatched", "Duplicates")
+QBO_VERDICTS = ("Matches", "New", "Duplicates", "Inactive", "Sub-customer")
+GROUP_KINDS = ("canopy", "qbo", "competing", "mixed")
+
+
+def evidence(score: pl.Expr, match: MatchConfig) -> pl.Expr:
+    """`agrees`, `uncertain` or `disagrees`: the evidence's verdict on a pair."""
+    return (
+        pl.when(score >= match.accept).then(pl.lit("agrees"))
+        .when(score >= match.review).then(pl.lit("uncertain"))
+        .otherwise(pl.lit("disagrees"))
+    )
+
+
+def _mutual_best(pairs: pl.DataFrame) -> pl.DataFrame:
+    """Pairs that are the best-scoring pair of both their records (ties broken by index)."""
+    ranked = pairs.sort(["score", "a", "b"], descending=[True, False, False])
+    best_a = ranked.unique("a", keep="first", maintain_order=True)
+    best_b = ranked.unique("b", keep="first", maintain_order=True)
+    return best_a.join(best_b.select("a", "b"), on=["a", "b"])
+
+
+def classify(records: pl.DataFrame, scored: pl.DataFrame, exact: pl.DataFrame,
+             match: MatchConfig) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Return `(records, pairs, groups)`.
+
+    `records` gains `n_exact`, `verdict`, `twin_idx`, `twin_score`, `group`; `pairs` keeps the
+    pairs worth showing, each with a `category` (matched, competing, probable, related,
+    duplicate) and an `evidence` verdict; `groups` lists duplicate groups with their members.
+    """
+    source = records["source"]
+    exact = exact.with_columns(pl.lit(True).alias("exact"))
+    pairs = scored.join(exact, on=["a", "b"], how="left").with_columns(
+        pl.col("exact").fill_null(False),
+        source.gather(scored["a"]).alias("source_a") if scored.height else pl.lit("canopy"),
+        source.gather(scored["b"]).alias("source_b") if scored.height else pl.lit("qbo"),
+    )
+    n_exact = pl.concat(
+        [exact.select(pl.col("a").alias("idx")), exact.select(pl.col("b").alias("idx"))]
+    ).group_by("idx").len("n_exact")
+    records = records.join(n_exact, on="idx", how="left").with_columns(
+        pl.col("n_exact").fill_null(0).cast(pl.UInt32)
+    )
+    counts = records["n_exact"]
+    pairs = pairs.with_columns(
+        counts.gather(pairs["a"]).alias("n_exact_a"),
+        counts.gather(pairs["b"]).alias("n_exact_b"),
+    )
+    cross = pl.col("source_a") != pl.col("source_b")
+    one_to_one = (pl.col("n_exact_a") == 1) & (pl.col("n_exact_b") == 1)
+    unlinked = (pl.col("n_exact_a") == 0) & (pl.col("n_exact_b") == 0)
+    above = pl.col("score") >= match.review
+    probable_all = pairs.filter(cross & ~pl.col("exact") & unlinked & above)
+    best = _mutual_best(probable_all).select("a", "b").with_columns(pl.lit(True).alias("best"))
+    pairs = pairs.join(best, on=["a", "b"], how="left").with_columns(
+        pl.col("best").fill_null(False)
+    )
+    category = (
+        pl.when(pl.col("exact") & one_to_one).then(pl.lit("matched"))
+        .when(pl.col("exact")).then(pl.lit("competing"))
+        .when(cross & unlinked & above & pl.col("best")).then(pl.lit("probable"))
+        .when(above & cross).then(pl.lit("related"))
+        .when(above).then(pl.lit("duplicate"))
+        .otherwise(None)
+    )
+    pairs = pairs.with_columns(category.alias("category")).filter(
+        pl.col("category").is_not_null()
+    ).with_columns(evidence(pl.col("score"), match).alias("evidence"))
+
+    # Groups: every pair shown except a 1:1 link or a lone probable pair joins its records.
+    labels = components(pairs.select("a", "b"))
+    sized = labels.join(records.select("idx", "source"), on="idx").group_by("group").agg(
+        pl.len().alias("size"),
+        (pl.col("source") == "canopy").sum().alias("n_canopy"),
+        (pl.col("source") == "qbo").sum().alias("n_qbo"),
+        pl.col("idx").sort().alias("members"),
+    )
+    groups = sized.filter((pl.col("n_canopy") >= 2) | (pl.col("n_qbo") >= 2))
+    edges = pairs.join(labels, left_on="a", right_on="idx").group_by("group").agg(
+        pl.len().alias("edges"),
+        (pl.col("score") < match.review).sum().alias("weak_edges"),
+    )
+    groups = groups.join(edges, on="group", how="left").with_columns(
+        pl.when((pl.col("n_canopy") >= 2) & (pl.col("n_qbo") == 0)).then(pl.lit("canopy"))
+        .when((pl.col("n_qbo") >= 2) & (pl.col("n_canopy") <= 1)).then(pl.lit("qbo"))
+        .when((pl.col("n_canopy") >= 2) & (pl.col("n_qbo") == 1)).then(pl.lit("competing"))
+        .otherwise(pl.lit("mixed"))
+        .alias("kind"),
+        # A group is complete when every two members were compared and agreed; a chain
+        # A~B~C with A≁C is shown as such, not silently merged.
+        ((pl.col("edges") == pl.col("size") * (pl.col("size") - 1) // 2)
+         & (pl.col("weak_edges") == 0)).alias("complete"),
+    ).sort("group")
+    records = records.join(
+        groups.select("group", "members").explode("members").rename({"members": "idx"}),
+        on="idx", how="left",
+    ).sort("idx")
+
+    twins = probable_all.sort("score", descending=True)
+    twin_of = pl.concat([
+        twins.select(pl.col("a").alias("idx"), pl.col("b").alias("twin_idx"), "score"),
+        twins.select(pl.col("b").alias("idx"), pl.col("a").alias("twin_idx"), "score"),
+    ]).sort("score", descending=True).unique("idx", keep="first").rename({"score": "twin_score"})
+    records = records.join(twin_of, on="idx", how="left").sort("idx")
+
+    partner_counts = pl.concat([
+        exact.select(pl.col("a").alias("idx"), counts.gather(exact["b"]).alias("other")),
+        exact.select(pl.col("b").alias("idx"), counts.gather(exact["a"]).alias("other")),
+    ]).group_by("idx").agg(pl.col("other").max().alias("partner_max"))
+    records = records.join(partner_counts, on="idx", how="left").sort("idx")
+    linked_one = (pl.col("n_exact") == 1) & (pl.col("partner_max") == 1)
+    verdict = (
+        pl.when(pl.col("is_job")).then(pl.lit("Sub-customer"))
+        .when((pl.col("source") == "qbo") & ~pl.col("active")).then(pl.lit("Inactive"))
+        .when(linked_one).then(pl.lit("Matches"))
+        .when(pl.col("n_exact") >= 1).then(pl.lit("Duplicates"))
+        .when(pl.col("source") == "canopy").then(pl.lit("Unmatched"))
+        .otherwise(pl.lit("New"))
+    )
+    records = records.with_columns(verdict.alias("verdict")).drop("partner_max")
+    return records, pairs, groups

@@ -1,0 +1,81 @@
+"""The matching run: both record sets in, keyed records, scored pairs and groups out."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from tui.service.config import MatchConfig
+from tui.service.match.block import candidate_pairs, exact_pairs
+from tui.service.match.classify import classify
+from tui.service.match.normalise import add_keys
+from tui.service.match.score import explain, score_pairs
+from tui.service.records import RecordSet
+
+log = logging.getLogger(__name__)
+
+SHOWN_FLOOR = 20.0
+"""Pairs scoring lower are dropped after scoring, unless Canopy's name rule links them: no
+threshold a user would choose reaches that low."""
+
+Progress = Callable[[str, float], None]
+"""Called with a step name and the fraction of the run done."""
+
+
+@dataclass
+class MatchResult:
+    """Everything the report and the triage queue are built from."""
+
+    records: pl.DataFrame
+    """Both sides, Canopy first, keyed; `idx` is the row number; with `verdict`, `group`, twins."""
+    pairs: pl.DataFrame
+    """Pairs worth showing (`a`, `b` are `idx`), scored, with `category` and `evidence`."""
+    groups: pl.DataFrame
+    """Duplicate groups: `group`, `kind`, `size`, `members` (idx list), `complete`."""
+    scores: pl.Series
+    """The score of every candidate pair blocking produced, for the score histogram."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent per step."""
+
+
+def _noop(step: str, fraction: float) -> None:
+    return None
+
+
+def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
+              progress: Progress = _noop) -> MatchResult:
+    """Normalise both sides, block, score and classify; plain Polars and rapidfuzz, no loops
+    over record pairs."""
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+
+    def lap(step: str, fraction: float) -> None:
+        nonlocal start
+        now = time.perf_counter()
+        timings[step] = now - start
+        start = now
+        progress(step, fraction)
+
+    records = pl.concat([canopy.frame, qbo.frame], how="vertical")
+    records = add_keys(records, match.exact_case_sensitive).with_row_index("idx")
+    lap("normalise", 0.2)
+    matchable = records.filter(~pl.col("is_job"))
+    candidates = candidate_pairs(matchable, match.max_block)
+    exact = exact_pairs(records)
+    to_score = pl.concat([candidates.select("a", "b"), exact]).unique(maintain_order=False)
+    lap("block", 0.4)
+    scored = score_pairs(records, to_score.sort("a", "b"))
+    scores = scored["score"]
+    shown = explain(
+        scored.filter((pl.col("score") >= SHOWN_FLOOR) | pl.col("exact_name")), ["a", "b"]
+    )
+    lap("score", 0.8)
+    records, pairs, groups = classify(records, shown, exact, match)
+    lap("classify", 1.0)
+    log.info("matched %d × %d records: %d candidate pairs", canopy.frame.height,
+             qbo.frame.height, to_score.height)
+    return MatchResult(records, pairs, groups, scores, timings)

@@ -1,0 +1,29 @@
+"""Given names that stand for one another (Bill = William, Liz = Beth), as a Polars frame."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import nicknames
+import polars as pl
+
+
+@cache
+def nickname_pairs() -> pl.DataFrame:
+    """Ordered pairs `(x, y)` of lower-case given names that may name the same person."""
+    # Only a name and its own nicknames. Two nicknames of one name are not equated: the table
+    # lists Bill and Bob both under Robert, and a household's Bill and Bob are two people.
+    by_name: dict[str, set[str]] = {}
+    for triplet in nicknames.name_triplets():
+        by_name.setdefault(triplet.name1, set()).add(triplet.name2)
+    pairs: set[tuple[str, str]] = set()
+    for name, nicks in by_name.items():
+        for nick in nicks:
+            pairs.update({(name, nick), (nick, name)})
+    xs, ys = zip(*sorted(pairs), strict=True)
+    return pl.DataFrame({"x": list(xs), "y": list(ys)}, schema={"x": pl.String, "y": pl.String})
+
+
+def canonical_of(name: str) -> list[str]:
+    """Full names a nickname may stand for (for reasons shown to users)."""
+    return sorted(nicknames.NickNamer().canonicals_of(name))

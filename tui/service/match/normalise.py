@@ -1,0 +1,175 @@
+"""Derived matching keys, computed once per records frame with Polars expressions.
+
+Names: case, accents, punctuation, "Last, First", honorifics, joint names, business suffixes and
+QBO's " (deleted)". Contacts: e-mail lower-cased, phones to digits, ZIPs to five digits, states
+to two-letter codes.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from tui.service.match.regions import REGION_CODES, US_COUNTRY_NAMES
+
+DELETED = " (deleted)"
+
+_SUFFIX = (
+    r"(?:l\.?\s?l\.?\s?c|p\.?\s?l\.?\s?l\.?\s?c|l\.?\s?l\.?\s?p|l\.?\s?p|p\.?\s?c|p\.?\s?a|inc"
+    r"|incorporated|corp|corporation|co|company|ltd|limited|plc)\.?"
+)
+_HAS_SUFFIX = rf"(?:^|[\s,]){_SUFFIX}$"
+_STRIP_SUFFIX = rf"[\s,]+{_SUFFIX}$"
+_HONORIFIC = r"\b(?:mr|mrs|ms|miss|mx|dr|prof)\b\.?"
+_GENERATION = r",?\s*\b(jr|sr|ii|iii|iv)\b\.?"
+_STREET_WORDS = {
+    "street": "st", "avenue": "ave", "av": "ave", "road": "rd", "drive": "dr", "lane": "ln",
+    "boulevard": "blvd", "court": "ct", "place": "pl", "terrace": "ter", "highway": "hwy",
+    "parkway": "pkwy", "circle": "cir", "suite": "ste", "apartment": "apt", "north": "n",
+    "south": "s", "east": "e", "west": "w", "unit": "apt",
+}
+
+KEY_COLUMNS = [
+    "exact_key", "name_key", "sorted_key", "given_key", "given2_key", "family_key",
+    "generation", "joint", "email_key", "phone_key", "street_key", "city_key", "region_key",
+    "postal_key", "country_key",
+]
+"""Columns `add_keys` adds to a records frame."""
+
+
+def _fold(expr: pl.Expr) -> pl.Expr:
+    """Lower case without accents, whitespace collapsed."""
+    return (
+        expr.str.normalize("NFKD")
+        .str.replace_all(r"\p{M}", "")
+        .str.to_lowercase()
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+    )
+
+
+def _words(expr: pl.Expr) -> pl.Expr:
+    """Only letters, digits and single spaces; apostrophes vanish so O'Brien = OBrien."""
+    return (
+        expr.str.replace_all(r"['’`]", "")
+        .str.replace_all(r"[^a-z0-9 ]", " ")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+        .replace("", None)
+    )
+
+
+def exact_key(display_name: pl.Expr, case_sensitive: bool = False) -> pl.Expr:
+    """What Canopy's name rule compares: the display name, trimmed, spaces collapsed."""
+    key = display_name.str.strip_suffix(DELETED).str.replace_all(r"\s+", " ").str.strip_chars()
+    return key if case_sensitive else key.str.to_lowercase()
+
+
+def business_name_key(name: pl.Expr) -> pl.Expr:
+    """A business name without case, accents, punctuation, "the" or its legal suffix."""
+    folded = _fold(name.str.strip_suffix(DELETED))
+    # "Acme Co., Inc." carries two suffixes; strip at most two so "Co" alone still can be a name.
+    stripped = folded.str.replace(_STRIP_SUFFIX, "").str.replace(_STRIP_SUFFIX, "")
+    return _words(stripped.str.replace(r"^the\s+", ""))
+
+
+def person_name_key(name: pl.Expr) -> pl.Expr:
+    """A person's name in "first … last" order without honorifics, generation or punctuation;
+    joint names read "john and mary smith"."""
+    folded = _fold(name.str.strip_suffix(DELETED))
+    cleaned = (
+        folded.str.replace_all(_HONORIFIC, "")
+        .str.replace_all(_GENERATION, "")
+        .str.replace_all(r"\s*(?:&|\+)\s*", " and ")
+        .str.strip_chars(" ,")
+        .str.replace(r"^([^,]+),\s*(.+)$", "$2 $1")
+    )
+    return _words(cleaned)
+
+
+def phone_key(phone: pl.Expr) -> pl.Expr:
+    """US numbers as 10 digits, other countries as "+" and their digits; extensions dropped."""
+    raw = phone.str.replace(r"(?i)\s*(?:x|ext\.?|extension)\s*\d+\s*$", "").str.strip_chars()
+    digits = raw.str.replace_all(r"\D", "")
+    international = raw.str.starts_with("+") | raw.str.starts_with("00")
+    digits = pl.when(raw.str.starts_with("00")).then(digits.str.slice(2)).otherwise(digits)
+    north_american = (digits.str.len_chars() == 11) & digits.str.starts_with("1")
+    key = (
+        pl.when(north_american).then(digits.str.slice(1))
+        .when(international).then(pl.lit("+") + digits)
+        .otherwise(digits)
+    )
+    return pl.when(digits.str.len_chars() >= 7).then(key).otherwise(None)
+
+
+def country_key(country: pl.Expr) -> pl.Expr:
+    """"US" for every spelling of the United States and for blanks; others folded."""
+    folded = _words(_fold(country))
+    return pl.when(folded.is_null() | folded.is_in(US_COUNTRY_NAMES)).then(pl.lit("US")).otherwise(
+        folded.str.to_uppercase()
+    )
+
+
+def postal_key(postal: pl.Expr, country: pl.Expr) -> pl.Expr:
+    """US ZIPs to five digits (a four-digit ZIP lost its leading zero to a spreadsheet)."""
+    compact = postal.str.replace_all(r"\s", "").str.to_uppercase()
+    us_zip = compact.str.extract(r"^([0-9]{4,5})(?:-?[0-9]{4})?$", 1).str.zfill(5)
+    return pl.when(country == "US").then(pl.coalesce(us_zip, compact)).otherwise(compact).replace(
+        "", None
+    )
+
+
+def region_key(region: pl.Expr) -> pl.Expr:
+    """State or province names to their codes; codes upper-cased."""
+    folded = _words(_fold(region))
+    return folded.replace_strict(
+        REGION_CODES, default=folded.str.to_uppercase(), return_dtype=pl.String
+    )
+
+
+def street_key(street: pl.Expr) -> pl.Expr:
+    """Street lines folded, with the usual abbreviations made uniform ("Avenue" = "Ave")."""
+    words = _words(_fold(street)).str.split(" ")
+    return words.list.eval(pl.element().replace(_STREET_WORDS)).list.join(" ")
+
+
+def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
+    """The frame with `KEY_COLUMNS` added and `kind` corrected for names with a legal suffix."""
+    # Staged so each costly string pass runs once; temporaries start with "_".
+    staged = frame.with_columns(
+        _fold(pl.col("display_name").str.strip_suffix(DELETED)).alias("_folded"),
+        person_name_key(pl.col("display_name")).alias("_person"),
+    ).with_columns(
+        ((pl.col("kind") == "business") | pl.col("_folded").str.contains(_HAS_SUFFIX))
+        .fill_null(False).alias("_business"),
+        pl.col("_person").str.split(" ").alias("_tokens"),
+    )
+    business = pl.col("_business")
+    tokens = pl.col("_tokens")
+    joint = tokens.list.contains("and").fill_null(False)
+    many = tokens.list.len() > 1
+    first_token = pl.when(many).then(tokens.list.first()).otherwise(None)
+    person = ~business
+    out = staged.with_columns(
+        pl.when(business).then(pl.lit("business")).otherwise(pl.lit("individual")).alias("kind"),
+        exact_key(pl.col("display_name"), case_sensitive).alias("exact_key"),
+        pl.when(business).then(business_name_key(pl.col("display_name")))
+        .otherwise(pl.col("_person")).alias("name_key"),
+        pl.when(person).then(pl.coalesce(_words(_fold(pl.col("given_name"))), first_token))
+        .alias("given_key"),
+        pl.when(person & joint).then(tokens.list.get(2, null_on_oob=True)).alias("given2_key"),
+        pl.when(person).then(pl.coalesce(_words(_fold(pl.col("family_name"))),
+                                         tokens.list.last())).alias("family_key"),
+        pl.when(person).then(pl.col("_folded").str.extract(r"\b(jr|sr|ii|iii|iv)\b\.?$", 1))
+        .alias("generation"),
+        (joint & person).alias("joint"),
+        pl.col("email").str.strip_chars().str.to_lowercase().replace("", None).alias("email_key"),
+        phone_key(pl.col("phone")).alias("phone_key"),
+        street_key(pl.col("street")).alias("street_key"),
+        _words(_fold(pl.col("city"))).alias("city_key"),
+        region_key(pl.col("region")).alias("region_key"),
+        country_key(pl.col("country")).alias("country_key"),
+    )
+    return out.with_columns(
+        pl.col("name_key").str.split(" ").list.sort().list.join(" ").alias("sorted_key"),
+        postal_key(pl.col("postal_code"), pl.col("country_key")).alias("postal_key"),
+    ).drop("_folded", "_person", "_business", "_tokens")

@@ -1,0 +1,257 @@
+"""The sync report: counts per category, pairs, groups, unmatched records and field conflicts,
+as frames for the TUI and as the documented JSON contract (docs/report-schema.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from tui.service.config import Config
+from tui.service.errors import UserError
+from tui.service.match.classify import CANOPY_VERDICTS, GROUP_KINDS, QBO_VERDICTS
+from tui.service.match.engine import MatchResult, Progress, _noop, run_match
+from tui.service.records import RecordSet
+
+SCHEMA_NAME = "cqtriage-report"
+SCHEMA_VERSION = 1
+FIELDS = ("name", "email", "phone", "address")
+CONFLICT_FIELDS = {"email": "email", "phone": "phone", "address": "street"}
+"""Pair score column → record column shown when a matched pair disagrees on it."""
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, read in chunks (inputs may be large)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class Report:
+    """A finished report over one Canopy list and one QBO list."""
+
+    canopy: RecordSet
+    qbo: RecordSet
+    result: MatchResult
+    config: Config
+
+    @property
+    def records(self) -> pl.DataFrame:
+        return self.result.records
+
+    def pairs(self) -> pl.DataFrame:
+        """Pairs with both records' source, id and name beside their scores."""
+        pairs = self.result.pairs
+        recs = self.records
+        cols = [pairs[c] for c in pairs.columns]
+        for side in ("a", "b"):
+            for name in ("record_id", "display_name"):
+                cols.append(recs[name].gather(pairs[side]).alias(f"{name}_{side}"))
+        return pl.DataFrame(cols)
+
+    def conflicts(self) -> pl.DataFrame:
+        """Field disagreements on matched (linked 1:1) pairs: one row per pair and field."""
+        matched = self.result.pairs.filter(pl.col("category") == "matched")
+        recs = self.records
+        address = pl.concat_str(
+            [pl.col("street"), pl.col("city"), pl.col("region"), pl.col("postal_code")],
+            separator=", ", ignore_nulls=True,
+        )
+        shown = recs.select("record_id", "email", "phone", address.alias("street"))
+        rows = []
+        for score_col, value_col in CONFLICT_FIELDS.items():
+            bad = matched.filter(
+                (pl.col(score_col) == 0) if score_col != "address" else (pl.col(score_col) < 60)
+            )
+            rows.append(pl.DataFrame({
+                "canopy_id": shown["record_id"].gather(bad["a"]),
+                "qbo_id": shown["record_id"].gather(bad["b"]),
+                "field": pl.Series([score_col] * bad.height, dtype=pl.String),
+                "canopy_value": shown[value_col].gather(bad["a"]),
+                "qbo_value": shown[value_col].gather(bad["b"]),
+            }))
+        return pl.concat(rows).sort("canopy_id", "field")
+
+    def counts(self) -> dict[str, int]:
+        """Counts per category, the numbers at the top of the report."""
+        recs = self.records
+        pairs = self.result.pairs
+        groups = self.result.groups
+        canopy = recs.filter(pl.col("source") == "canopy")
+        qbo = recs.filter(pl.col("source") == "qbo")
+        matched = pairs.filter(pl.col("category") == "matched")
+        unmatched_c = canopy.filter(pl.col("verdict") == "Unmatched")
+        unmatched_q = qbo.filter(pl.col("verdict") == "New")
+        conflicts = self.conflicts()
+        counts = {
+            "canopy_records": canopy.height,
+            "qbo_records": qbo.height,
+            "qbo_inactive": qbo.filter(pl.col("verdict") == "Inactive").height,
+            "qbo_sub_customers": qbo.filter(pl.col("is_job")).height,
+            "matched": matched.height,
+            "matched_uncertain": matched.filter(pl.col("evidence") == "uncertain").height,
+            "matched_likely_wrong": matched.filter(pl.col("evidence") == "disagrees").height,
+            "probable": pairs.filter(pl.col("category") == "probable").height,
+            "unmatched_canopy": unmatched_c.height,
+            "unmatched_canopy_with_twin": unmatched_c.filter(
+                pl.col("twin_idx").is_not_null()).height,
+            "unmatched_qbo": unmatched_q.height,
+            "unmatched_qbo_with_twin": unmatched_q.filter(
+                pl.col("twin_idx").is_not_null()).height,
+            "duplicate_groups": groups.height,
+            "duplicate_groups_incomplete": groups.filter(~pl.col("complete")).height,
+            "conflicts": conflicts.height,
+        }
+        for kind in GROUP_KINDS:
+            counts[f"duplicate_groups_{kind}"] = groups.filter(pl.col("kind") == kind).height
+        for name in CONFLICT_FIELDS:
+            counts[f"conflicts_{name}"] = conflicts.filter(pl.col("field") == name).height
+        return counts
+
+    def verdicts(self, source: str) -> dict[str, int]:
+        """How Canopy's sync will treat each record of one side, in Canopy's words."""
+        names = CANOPY_VERDICTS if source == "canopy" else QBO_VERDICTS
+        found = dict(
+            self.records.filter(pl.col("source") == source)
+            .group_by("verdict").len().iter_rows()
+        )
+        return {name: int(found.get(name, 0)) for name in names}
+
+    def _pair_rows(self) -> pl.DataFrame:
+        def side(prefix: str) -> pl.Expr:
+            return pl.struct(
+                pl.col(f"source_{prefix}").alias("source"),
+                pl.col(f"record_id_{prefix}").alias("id"),
+                pl.col(f"display_name_{prefix}").alias("name"),
+            )
+
+        flags = pl.concat_list([
+            pl.when(pl.col(c)).then(pl.lit(c)) for c in
+            ("given_conflict", "generation_conflict", "joint_mismatch", "kind_mismatch",
+             "nickname")
+        ]).list.drop_nulls()
+        return self.pairs().sort("category", "a", "b").select(
+            "category",
+            side("a").alias("a"),
+            side("b").alias("b"),
+            pl.col("exact").alias("canopy_rule_links"),
+            "evidence",
+            "score",
+            pl.struct(*FIELDS).alias("fields"),
+            flags.alias("flags"),
+            "reason",
+        )
+
+    def _group_rows(self, ref: pl.DataFrame) -> pl.DataFrame:
+        groups = self.result.groups.sort("group").with_row_index("number", offset=1)
+        members = (
+            groups.select("number", pl.col("members")).explode("members")
+            .join(ref, left_on="members", right_on="idx")
+            .sort("number", "members")
+            .group_by("number", maintain_order=True)
+            .agg(pl.struct("source", "id", "name", "verdict", "active").alias("members"))
+        )
+        return groups.drop("members").join(members, on="number").sort("number").select(
+            pl.format("G{}", pl.col("number").cast(pl.String).str.zfill(5)).alias("id"),
+            "kind", "complete", "members",
+        )
+
+    def _unmatched_rows(self, ref: pl.DataFrame, source: str) -> pl.DataFrame:
+        twin = ref.select(pl.col("idx").alias("twin_idx"), pl.col("source").alias("t_source"),
+                          pl.col("id").alias("t_id"))
+        verdict = "Unmatched" if source == "canopy" else "New"
+        return self.records.filter(pl.col("verdict") == verdict).join(
+            twin, on="twin_idx", how="left"
+        ).sort("idx").select(
+            pl.col("record_id").alias("id"), pl.col("display_name").alias("name"),
+            pl.when(pl.col("t_id").is_not_null()).then(
+                pl.struct(pl.col("t_source").alias("source"), pl.col("t_id").alias("id"),
+                          pl.col("twin_score").alias("score"))
+            ).alias("twin"),
+        )
+
+    def to_json(self, now: dt.datetime | None = None) -> str:
+        """The JSON contract, version `SCHEMA_VERSION` (see docs/report-schema.md).
+
+        The long lists are serialised by Polars and spliced into the document: at 100,000
+        records a side, building Python dicts for them would take longer than matching.
+        """
+        now = now or dt.datetime.now(dt.UTC)
+        ref = self.records.select(
+            "idx", "source", pl.col("record_id").alias("id"),
+            pl.col("display_name").alias("name"), "verdict", "active",
+        )
+        head = {
+            "schema": SCHEMA_NAME,
+            "version": SCHEMA_VERSION,
+            "generated_at": now.isoformat(timespec="seconds"),
+            "inputs": {s.source: self._input(s) for s in (self.canopy, self.qbo)},
+            "thresholds": {
+                "review": self.config.match.review,
+                "accept": self.config.match.accept,
+                "max_block": self.config.match.max_block,
+                "exact_case_sensitive": self.config.match.exact_case_sensitive,
+            },
+            "counts": self.counts(),
+            "verdicts": {"canopy": self.verdicts("canopy"), "qbo": self.verdicts("qbo")},
+        }
+        lists = {
+            "pairs": self._pair_rows().write_json(),
+            "groups": self._group_rows(ref).write_json(),
+            "unmatched": "{"
+            + ",".join(f'"{source}":{self._unmatched_rows(ref, source).write_json()}'
+                       for source in ("canopy", "qbo"))
+            + "}",
+            "conflicts": self.conflicts().write_json(),
+        }
+        text = json.dumps(head, ensure_ascii=False, indent=1)
+        tail = ",\n".join(f' "{key}": {value}' for key, value in lists.items())
+        return text[: text.rindex("}")].rstrip() + ",\n" + tail + "\n}\n"
+
+    def to_dict(self, now: dt.datetime | None = None) -> dict[str, Any]:
+        """The JSON contract as Python objects (parsed from `to_json`, so the two never differ)."""
+        return json.loads(self.to_json(now))
+
+    @staticmethod
+    def _input(records: RecordSet) -> dict[str, Any]:
+        path = records.path
+        return {
+            "path": str(path) if path else None,
+            "sha256": file_digest(path) if path else None,
+            "records": records.frame.height,
+            "encoding": records.encoding,
+            "delimiter": records.delimiter,
+            "columns_used": records.columns_used,
+            "columns_unused": records.columns_unused,
+        }
+
+    def write_json(self, out: Path) -> Path:
+        """Write the JSON report next to nothing it read: refuses to overwrite an input."""
+        out = Path(out)
+        inputs = [r.path.resolve() for r in (self.canopy, self.qbo) if r.path]
+        if out.resolve() in inputs:
+            raise UserError("the JSON output would overwrite an input file",
+                            "choose another --json path", out)
+        tmp = out.with_name(f".{out.name}.tmp")
+        try:
+            tmp.write_text(self.to_json(), encoding="utf-8")
+            os.replace(tmp, out)
+        except OSError as exc:
+            raise UserError(f"cannot write the report: {exc.strerror}",
+                            "check the folder exists and is writable", out) from None
+        return out
+
+
+def build_report(canopy: RecordSet, qbo: RecordSet, config: Config,
+                 progress: Progress = _noop) -> Report:
+    """Match two loaded record sets and wrap the result as a report."""
+    return Report(canopy, qbo, run_match(canopy, qbo, config.match, progress), config)

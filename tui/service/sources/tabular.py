@@ -1,0 +1,112 @@
+"""From a parsed text table to a frame of mapped fields: header search, width checks, raw rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from tui.service.errors import UserError
+from tui.service.sources import columns
+from tui.service.sources.textfile import TextTable, check_width, read_text_table
+
+HEADER_SEARCH_ROWS = 10
+"""QBO's report puts a title, the company and a blank line above its header."""
+
+
+@dataclass
+class MappedTable:
+    """The rows under the header: mapped fields, and every original column as text."""
+
+    table: TextTable
+    fields: pl.DataFrame
+    """One column per mapped field (stripped text, blanks as null) plus `line`."""
+    raw: pl.DataFrame
+    """Every original column, by its header, as text."""
+    columns_used: dict[str, str]
+    columns_unused: list[str]
+
+
+def _unique_headers(headers: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for index, header in enumerate(headers):
+        name = header.strip() or f"column {index + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
+def _is_footer(cells: list[str], width: int) -> bool:
+    # QBO reports end with a lone date/time line; a full-width row is data even if sparse.
+    filled = [i for i, cell in enumerate(cells) if cell.strip()]
+    return len(cells) < width and filled == [0]
+
+
+def load_mapped(
+    path: Path,
+    aliases: dict[str, list[str]],
+    overrides: dict[str, str],
+    section: str,
+    *,
+    skip_footer: bool = False,
+) -> MappedTable:
+    """Read `path`, find the header row, check every row's width and map the columns."""
+    path = Path(path)
+    table = read_text_table(path)
+    header_at = None
+    mapping: dict[str, int] = {}
+    for index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
+        mapping = columns.resolve(row.cells, aliases, overrides, path, section)
+        if columns.has_name(mapping):
+            header_at = index
+            break
+    if header_at is None:
+        first = table.rows[0]
+        shown = ", ".join(cell.strip() for cell in first.cells if cell.strip())[:200]
+        names = " / ".join(aliases["display_name"][:3])
+        raise UserError(
+            f"no column holds the client's name (headers seen: {shown})",
+            f"rename the name column to \"{names.title()}\" or set "
+            f"[columns.{section}] display_name = \"<your header>\" in the config",
+            path,
+            first.line,
+        )
+    header = table.rows[header_at].cells
+    width = len(header)
+    body = table.rows[header_at + 1 :]
+    if skip_footer:
+        while body and _is_footer(body[-1].cells, width):
+            body.pop()
+    cells = [row.cells if len(row.cells) == width else check_width(row, width, path)
+             for row in body]
+    names = _unique_headers(header)
+    by_column = list(zip(*cells, strict=True)) if cells else [() for _ in names]
+    raw = pl.DataFrame(
+        {name: pl.Series(name, values, dtype=pl.String) for name, values in
+         zip(names, by_column, strict=True)}
+    )
+    fields = raw.select(
+        [
+            pl.col(names[index]).str.strip_chars().replace("", None).alias(field)
+            for field, index in mapping.items()
+        ]
+    ).with_columns(pl.Series("line", [row.line for row in body], dtype=pl.Int64))
+    used = {field: names[index] for field, index in mapping.items()}
+    unused = [name for i, name in enumerate(names) if i not in mapping.values()]
+    return MappedTable(table, fields, raw, used, unused)
+
+
+def parse_active(column: str) -> pl.Expr:
+    """Active/Status text to a boolean; blank means active."""
+    text = pl.col(column).str.to_lowercase().str.strip_chars()
+    return (
+        pl.when(text.is_in(["inactive", "archived", "no", "false", "0", "n", "deleted"]))
+        .then(False)
+        .otherwise(True)
+    )

@@ -1,0 +1,180 @@
+"""Reading a delimited text export as real ones come: sniffed encoding and delimiter, checked rows.
+
+Every problem becomes a `UserError` naming the file, the line and the column.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.service.errors import UserError
+
+_VALID_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_MAGIC = {
+    b"PK\x03\x04": "an Excel workbook or other zip archive",
+    b"\xd0\xcf\x11\xe0": "an old Excel (.xls) workbook",
+    b"%PDF": "a PDF document",
+}
+_DELIMITERS = (",", ";", "\t")
+
+
+@dataclass
+class Row:
+    """One parsed row and the line it starts on."""
+
+    line: int
+    cells: list[str]
+
+
+@dataclass
+class TextTable:
+    """A delimited file as rows of text, before any header is chosen."""
+
+    path: Path
+    rows: list[Row]
+    encoding: str
+    delimiter: str
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and character column of a byte offset."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return line, column
+
+
+def decode(data: bytes, path: Path) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise UserError(
+                f"undecodable UTF-16 data at byte {exc.start}",
+                "re-export the file as CSV UTF-8",
+                path,
+            ) from None
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise UserError(
+                f"this is {what}, not a CSV file",
+                "open it in its program and export or save it as CSV",
+                path,
+            )
+    if b"\x00" in data[:65536]:
+        line, column = _position(data, data.index(b"\x00"))
+        raise UserError(
+            "binary data (a NUL byte) in what should be a text file",
+            "check you picked the CSV export, not another file",
+            path,
+            line,
+            column,
+        )
+    encoding = "utf-8"
+    if data.startswith(codecs.BOM_UTF8):
+        data, encoding = data[len(codecs.BOM_UTF8) :], "utf-8-sig"
+    try:
+        return data.decode("utf-8"), encoding
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    # Valid multibyte sequences mean the file is UTF-8 with a stray byte: decoding it all as
+    # Windows-1252 would silently garble every accented name, so point at the byte instead.
+    if not _VALID_UTF8_MULTIBYTE.search(data):
+        try:
+            return data.decode("cp1252"), "windows-1252"
+        except UnicodeDecodeError:
+            pass
+    line, column = _position(data, utf8_error.start)
+    byte = data[utf8_error.start : utf8_error.start + 1].hex()
+    raise UserError(
+        f"undecodable byte 0x{byte} (the file is neither UTF-8 nor Windows-1252)",
+        "re-export the file as CSV UTF-8, or fix that character",
+        path,
+        line,
+        column,
+    )
+
+
+def _count_outside_quotes(line: str, char: str) -> int:
+    # Quoted cells may hold the other delimiter; only count the ones that separate fields.
+    return sum(part.count(char) for part in line.split('"')[::2])
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first lines most often: comma, semicolon or tab."""
+    lines = [line for line in text.splitlines()[:30] if line.strip()]
+    best, best_count = ",", 0
+    for delimiter in _DELIMITERS:
+        count = sum(_count_outside_quotes(line, delimiter) for line in lines)
+        if count > best_count:
+            best, best_count = delimiter, count
+    return best
+
+
+def read_text_table(path: Path) -> TextTable:
+    """Read and parse a delimited file; blank rows are dropped, every row keeps its line."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError("file not found", "check the path and the file name", path) from None
+    except IsADirectoryError:
+        raise UserError("this is a folder, not a file", "name the CSV file in it", path) from None
+    except OSError as exc:
+        raise UserError(
+            f"cannot read the file: {exc.strerror}", "check its permissions", path
+        ) from None
+    if not data.strip():
+        raise UserError("the file is empty", "export the list again; the export held no rows", path)
+    text, encoding = decode(data, path)
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[Row] = []
+    previous_end = 0
+    try:
+        for cells in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if "".join(cells).strip():
+                rows.append(Row(start, cells))
+    except csv.Error as exc:
+        raise UserError(
+            f"cannot parse the CSV: {exc}",
+            "look for an unbalanced double quote on or before this line",
+            path,
+            previous_end + 1,
+        ) from None
+    return TextTable(path, rows, encoding, delimiter)
+
+
+def check_width(row: Row, width: int, path: Path) -> list[str]:
+    """The row's cells padded to `width` if it only lacks trailing empties; a ragged row raises."""
+    cells = row.cells
+    if len(cells) > width:
+        extra = cells[width:]
+        if any(cell.strip() for cell in extra):
+            raise UserError(
+                f"this row has {len(cells)} fields but the header has {width}",
+                "a value probably holds an unquoted delimiter; quote it or remove the extra field",
+                path,
+                row.line,
+                width + 1,
+            )
+        return cells[:width]
+    if len(cells) < width:
+        raise UserError(
+            f"this row has {len(cells)} fields but the header has {width}",
+            "a field is missing or a line break splits the row; fix that row",
+            path,
+            row.line,
+            len(cells) + 1,
+        )
+    return cells
