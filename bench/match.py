@@ -12,37 +12,36 @@ Also prints the precision and recall of the report against the generator's truth
 from __future__ import annotations
 
 import argparse
-import math
 import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import polars as pl
+# Run as a script, bench/ comes first on sys.path, where bench/tui.py would shadow the tui package.
+_BENCH = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
 
-from tui.demo.evaluate import quality, read_truth
-from tui.demo.generate import generate, write_pair
-from tui.service.config import Config
-from tui.service.report import build_report
-from tui.service.sources.canopy_csv import read_canopy_csv
-from tui.service.sources.qbo_csv import read_qbo_csv
+import polars as pl  # noqa: E402
+
+from tui.demo.evaluate import quality, read_truth  # noqa: E402
+from tui.demo.generate import generate_sides, write_pair  # noqa: E402
+from tui.service.config import Config  # noqa: E402
+from tui.service.report import build_report  # noqa: E402
+from tui.service.sources.canopy_csv import read_canopy_csv  # noqa: E402
+from tui.service.sources.qbo_csv import read_qbo_csv  # noqa: E402
 
 OUT = Path(__file__).parent / "out"
 BUDGET_SECONDS, BUDGET_MB = 10.0, 2048.0
 
 
 def make_lists(n: int, seed: int) -> tuple[Path, Path, Path]:
-    """Exactly `n` records a side (the generator makes about 0.85 records per client a side)."""
+    """The n × n lists and their truth, generated once into bench/out/."""
     folder = OUT / f"n{n}"
     paths = (folder / "canopy_clients.csv", folder / "qbo_customers.csv", folder / "truth.csv")
     if all(p.exists() for p in paths):
         return paths
-    pair = generate(math.ceil(n * 1.25), seed)
-    pair.canopy, pair.qbo = pair.canopy[:n], pair.qbo[:n]
-    kept = {("canopy", r["Client ID"]) for r in pair.canopy} | {("qbo", r["Id"]) for r in pair.qbo}
-    pair.truth = [t for t in pair.truth if (t["source"], t["record_id"]) in kept]
-    return write_pair(pair, folder)
+    return write_pair(generate_sides(n, seed), folder)
 
 
 def run_report(canopy: Path, qbo: Path) -> tuple[float, float]:

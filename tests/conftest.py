@@ -5,8 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import pytest_textual_snapshot
 
 DATA = Path(__file__).parent / "data"
+TESTS_DIR = Path(__file__).parent
+SNAPSHOTS_DIR = TESTS_DIR.parent / "snapshots"
+
+
+class RootSVGExtension(pytest_textual_snapshot.SVGImageExtension):
+    """Store SVG snapshots in the top-level snapshots/ folder (one folder per test module)."""
+
+    @classmethod
+    def dirname(cls, *, test_location) -> str:  # type: ignore[no-untyped-def]
+        rel = Path(test_location.filepath).resolve().relative_to(TESTS_DIR)
+        return str(SNAPSHOTS_DIR / rel.parent / rel.stem)
+
+
+# snap_compare looks the extension up on the module when it is called.
+pytest_textual_snapshot.SVGImageExtension = RootSVGExtension  # type: ignore[misc]
 
 
 @pytest.fixture(autouse=True)
@@ -20,3 +36,10 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def data() -> Path:
     """The folder of hand-written fixture files."""
     return DATA
+
+
+@pytest.fixture(autouse=True)
+def _deterministic_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Snapshots and Pilot runs must not depend on the developer's environment."""
+    for name in ("NO_COLOR", "TEXTUAL_THEME", "COLORTERM", "TEXTUAL_ANIMATIONS"):
+        monkeypatch.delenv(name, raising=False)

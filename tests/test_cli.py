@@ -61,10 +61,24 @@ def test_bad_config_is_exit_2(tmp_path: Path) -> None:
     assert "thresholds out of order" in done.stderr
 
 
-def test_demo_runs_on_the_bundled_lists() -> None:
-    done = run("demo")
+def test_demo_report_runs_on_the_bundled_lists() -> None:
+    done = run("demo", "--report")
     assert done.returncode == 0, done.stderr
     assert "What the evidence says" in done.stdout
+
+
+def test_open_with_a_missing_file_is_exit_2(tmp_path: Path) -> None:
+    done = run("open", "--canopy", str(tmp_path / "none.csv"),
+               "--qbo", str(DATA / "labelled_qbo.csv"))
+    assert done.returncode == 2
+    assert "none.csv: file not found" in done.stderr
+
+
+def test_no_command_and_no_session_yet_says_how_to_start(tmp_path: Path) -> None:
+    done = run()
+    assert done.returncode == 2
+    assert "no session to reopen yet" in done.stderr
+    assert "cqtriage demo" in done.stderr
 
 
 def test_demo_data_writes_three_files(tmp_path: Path) -> None:

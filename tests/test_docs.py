@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from tui.cli import build_parser
-from tui.service.config import ColumnsConfig, MatchConfig
+from tui.service.config import ColumnsConfig, Config, MatchConfig, UiConfig
 
 ROOT = Path(__file__).parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -41,6 +41,13 @@ def test_every_subcommand_has_help_and_is_documented() -> None:
 
 def test_every_config_field_is_documented() -> None:
     doc = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
-    for cls, section in ((MatchConfig, "match"), (ColumnsConfig, "columns")):
+    for cls, section in ((MatchConfig, "match"), (ColumnsConfig, "columns"), (UiConfig, "ui"),
+                         (Config, "")):
         for field in dataclasses.fields(cls):
             assert f"`{field.name}`" in doc, f"{section}.{field.name}"
+
+
+def test_keys_reference_is_generated_from_the_commands() -> None:
+    from tui.commands import keys_markdown
+
+    assert (ROOT / "docs" / "keys.md").read_text(encoding="utf-8") == keys_markdown()

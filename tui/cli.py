@@ -69,9 +69,46 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return _run_report(args.canopy, args.qbo, args.json, args.config)
 
 
+def _run_app(canopy: Path, qbo: Path, config_path: Path | None) -> int:
+    import signal
+
+    from tui.app import TriageApp
+    from tui.service.config import load_config
+    from tui.service.inputs import SessionInputs
+
+    config = load_config(config_path)
+    for path in (canopy, qbo):
+        if not Path(path).is_file():
+            raise UserError("file not found", "check the path and the file name", path)
+    # A dropped SSH link sends SIGHUP, for which Textual installs no handler. Decisions are
+    # already in the journal; this only lets the terminal be restored on the way out.
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, lambda *_: sys.exit(0))
+    app = TriageApp(SessionInputs.of(canopy, qbo), config)
+    app.run()
+    return app.return_code or 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     canopy, qbo = demo_paths()
-    return _run_report(canopy, qbo, args.json, args.config)
+    if args.report:
+        return _run_report(canopy, qbo, args.json, args.config)
+    return _run_app(canopy, qbo, args.config)
+
+
+def _cmd_open(args: argparse.Namespace) -> int:
+    return _run_app(args.canopy, args.qbo, args.config)
+
+
+def _cmd_resume(args: argparse.Namespace) -> int:
+    from tui.service.inputs import last_inputs
+
+    inputs = last_inputs()
+    if inputs is None:
+        raise UserError("no session to reopen yet",
+                        "start one with `cqtriage open --canopy FILE --qbo FILE` or try "
+                        "`cqtriage demo`")
+    return _run_app(inputs.canopy, inputs.qbo, args.config)
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
@@ -112,12 +149,25 @@ def build_parser() -> argparse.ArgumentParser:
                         help="config TOML (default: the user config file)")
     report.set_defaults(func=_cmd_report)
 
-    demo = sub.add_parser("demo", help="the report on the bundled demo lists",
-                          description="Run the report on the demo Canopy and QBO lists bundled "
-                          "with the app.")
-    demo.add_argument("--json", type=Path, metavar="OUT", help="also write the JSON report")
+    demo = sub.add_parser("demo", help="open the app on the bundled demo lists",
+                          description="Open the triage app on the demo Canopy and QBO lists "
+                          "bundled with it; nothing to configure.")
+    demo.add_argument("--report", action="store_true",
+                      help="print the sync report instead of opening the app")
+    demo.add_argument("--json", type=Path, metavar="OUT",
+                      help="with --report, also write the JSON report")
     demo.add_argument("--config", type=Path, metavar="FILE", help="config TOML")
     demo.set_defaults(func=_cmd_demo)
+
+    opener = sub.add_parser("open", help="open the app on your Canopy and QBO lists",
+                            description="Open the triage app on a Canopy client list and a QBO "
+                            "customer list; reopening the same files resumes the session.")
+    opener.add_argument("--canopy", type=Path, required=True, metavar="FILE",
+                        help="Canopy's client list CSV")
+    opener.add_argument("--qbo", type=Path, required=True, metavar="FILE",
+                        help="QBO customer CSV")
+    opener.add_argument("--config", type=Path, metavar="FILE", help="config TOML")
+    opener.set_defaults(func=_cmd_open)
 
     data = sub.add_parser("demo-data", help="generate a realistic pair of lists with the truth",
                           description="Write canopy_clients.csv, qbo_customers.csv and "
@@ -134,8 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        parser.print_help()
-        return 0
+        # `cqtriage` alone reopens the most recent session.
+        args.func, args.config = _cmd_resume, None
     try:
         return int(args.func(args))
     except UserError as exc:

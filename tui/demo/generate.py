@@ -10,6 +10,7 @@ which records are the same entity.
 from __future__ import annotations
 
 import csv
+import math
 import random
 import unicodedata
 from dataclasses import dataclass, field
@@ -329,6 +330,17 @@ class _Generator:
 def generate(clients: int, seed: int = 7) -> DemoPair:
     """Rows for about `clients` real clients' records, reproducible from `seed`."""
     return _Generator(seed).run(clients)
+
+
+def generate_sides(records: int, seed: int = 7) -> DemoPair:
+    """Exactly `records` records a side (about 0.85 records per client land on each side), with
+    the truth trimmed to the records kept: for benchmarks at a chosen size."""
+    pair = generate(math.ceil(records * 1.25), seed)
+    pair.canopy, pair.qbo = pair.canopy[:records], pair.qbo[:records]
+    kept = ({("canopy", r["Client ID"]) for r in pair.canopy}
+            | {("qbo", r["Id"]) for r in pair.qbo})
+    pair.truth = [t for t in pair.truth if (t["source"], t["record_id"]) in kept]
+    return pair
 
 
 def _write_csv(path: Path, headers: list[str], rows: list[dict[str, str]]) -> None:

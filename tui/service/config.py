@@ -38,6 +38,14 @@ class ColumnsConfig:
 
 
 @dataclass
+class UiConfig:
+    """How the terminal app looks."""
+
+    theme: str = "textual-dark"
+    """A Textual theme name; set here so the environment cannot change it under you."""
+
+
+@dataclass
 class Config:
     """Everything the user can set in `config.toml`."""
 
@@ -45,6 +53,10 @@ class Config:
     """Matching thresholds."""
     columns: ColumnsConfig = field(default_factory=ColumnsConfig)
     """Column mappings for exports whose headers differ from the usual ones."""
+    ui: UiConfig = field(default_factory=UiConfig)
+    """Look of the terminal app."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Command id → key(s), e.g. `"queue.skip" = "space"` (ids in docs/keys.md)."""
 
 
 def _check_type(value: Any, expected: Any, where: str, path: Path) -> Any:
@@ -59,6 +71,10 @@ def _check_type(value: Any, expected: Any, where: str, path: Path) -> Any:
     if expected in ("bool", bool):
         if not isinstance(value, bool):
             raise UserError(f"{where} must be true or false", "fix the value in the config", path)
+        return value
+    if expected in ("str", str):
+        if not isinstance(value, str):
+            raise UserError(f"{where} must be text", "fix the value in the config", path)
         return value
     if expected in ("dict[str, str]",):
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
@@ -86,8 +102,10 @@ def _build(cls: type, data: dict[str, Any], prefix: str, path: Path) -> Any:
         if name not in data:
             continue
         value = data[name]
-        if isinstance(f.type, str) and f.type in ("MatchConfig", "ColumnsConfig"):
-            sub = MatchConfig if f.type == "MatchConfig" else ColumnsConfig
+        sections = {"MatchConfig": MatchConfig, "ColumnsConfig": ColumnsConfig,
+                    "UiConfig": UiConfig}
+        if isinstance(f.type, str) and f.type in sections:
+            sub = sections[f.type]
             if not isinstance(value, dict):
                 raise UserError(f"[{prefix}{name}] must be a table", "fix the config", path)
             values[name] = _build(sub, value, f"{prefix}{name}.", path)

@@ -3,6 +3,7 @@ as frames for the TUI and as the documented JSON contract (docs/report-schema.md
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -13,10 +14,10 @@ from typing import Any
 
 import polars as pl
 
-from tui.service.config import Config
+from tui.service.config import Config, check_thresholds
 from tui.service.errors import UserError
 from tui.service.match.classify import CANOPY_VERDICTS, GROUP_KINDS, QBO_VERDICTS
-from tui.service.match.engine import MatchResult, Progress, _noop, run_match
+from tui.service.match.engine import MatchResult, Progress, _noop, reclassify, run_match
 from tui.service.records import RecordSet
 
 SCHEMA_NAME = "cqtriage-report"
@@ -249,6 +250,14 @@ class Report:
             raise UserError(f"cannot write the report: {exc.strerror}",
                             "check the folder exists and is writable", out) from None
         return out
+
+
+def with_thresholds(report: Report, review: float, accept: float) -> Report:
+    """The report re-read against other thresholds, keeping every score."""
+    match = dataclasses.replace(report.config.match, review=review, accept=accept)
+    check_thresholds(match)
+    config = dataclasses.replace(report.config, match=match)
+    return Report(report.canopy, report.qbo, reclassify(report.result, match), config)
 
 
 def build_report(canopy: RecordSet, qbo: RecordSet, config: Config,

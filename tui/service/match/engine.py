@@ -40,6 +40,12 @@ class MatchResult:
     """The score of every candidate pair blocking produced, for the score histogram."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent per step."""
+    keyed: pl.DataFrame | None = None
+    """The keyed records before classification (kept so thresholds can change cheaply)."""
+    shown: pl.DataFrame | None = None
+    """Scored pairs above the floor, before classification."""
+    exact: pl.DataFrame | None = None
+    """Pairs Canopy's name rule links."""
 
 
 def _noop(step: str, fraction: float) -> None:
@@ -74,8 +80,20 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
         scored.filter((pl.col("score") >= SHOWN_FLOOR) | pl.col("exact_name")), ["a", "b"]
     )
     lap("score", 0.8)
-    records, pairs, groups = classify(records, shown, exact, match)
+    keyed = records
+    records, pairs, groups = classify(keyed, shown, exact, match)
     lap("classify", 1.0)
     log.info("matched %d × %d records: %d candidate pairs", canopy.frame.height,
              qbo.frame.height, to_score.height)
-    return MatchResult(records, pairs, groups, scores, timings)
+    return MatchResult(records, pairs, groups, scores, timings, keyed, shown, exact)
+
+
+def reclassify(result: MatchResult, match: MatchConfig) -> MatchResult:
+    """The same scores read against other thresholds (no re-scoring: fast enough to be live).
+
+    Thresholds below `SHOWN_FLOOR` see no more pairs than the floor kept.
+    """
+    assert result.keyed is not None and result.shown is not None and result.exact is not None
+    records, pairs, groups = classify(result.keyed, result.shown, result.exact, match)
+    return MatchResult(records, pairs, groups, result.scores, result.timings, result.keyed,
+                       result.shown, result.exact)

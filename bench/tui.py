@@ -1,0 +1,103 @@
+"""TUI budgets: launch to the first interactive frame, and the per-keystroke latency in the queue.
+
+Budget: first interactive frame under 1 s on the demo; a queue keystroke under 50 ms.
+Each launch runs in a fresh child process (imports included), timed from just before the child
+starts to the moment the report screen is mounted with its tables and takes keys. Keystrokes
+are timed in that child with the Pilot: press, process, repaint.
+
+    python bench/tui.py                      # the demo, then 100,000 × 100,000
+    python bench/tui.py --sizes 0            # the demo only (0 = the bundled demo)
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# Run as a script, bench/ comes first on sys.path, where bench/tui.py would shadow the tui package.
+_BENCH = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
+_spec = importlib.util.spec_from_file_location("bench_match", _BENCH / "match.py")
+assert _spec is not None and _spec.loader is not None
+_match = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_match)
+make_lists = _match.make_lists  # one generator of bench lists, in bench/match.py
+
+CHILD = r"""
+import asyncio, json, os, statistics, sys, time
+started = float(os.environ["BENCH_STARTED"])
+from tui.app import TriageApp
+from tui.screens.queue import QueueScreen
+from tui.screens.report import ReportScreen
+from tui.service.config import Config
+from tui.service.inputs import SessionInputs
+
+async def main():
+    app = TriageApp(SessionInputs.of(sys.argv[1], sys.argv[2]), Config())
+    out = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        out["first_frame"] = time.time() - started
+        while not isinstance(app.screen, ReportScreen):
+            await asyncio.sleep(0.005)
+        await pilot.pause()
+        out["interactive"] = time.time() - started
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        times = {}
+        # "z" is bound to nothing: its time is the Pilot's own cost of a key and a repaint.
+        for key in ["z"] * 20 + ["j"] * 40 + ["k"] * 20 + ["right"] * 20 + ["1"] * 10 + ["u"] * 10:
+            t = time.perf_counter()
+            await pilot.press(key)
+            await pilot.pause()
+            times.setdefault(key, []).append(time.perf_counter() - t)
+        out["keys"] = {k: [statistics.median(v), max(v)] for k, v in times.items()}
+        out["items"] = len(app.triage.items)
+    print("RESULT " + json.dumps(out))
+
+asyncio.run(main())
+"""
+
+
+def measure(canopy: Path, qbo: Path) -> dict:
+    env = {**os.environ, "CQTRIAGE_HOME": tempfile.mkdtemp(prefix="cqbench-")}
+    env["BENCH_STARTED"] = repr(time.time())
+    done = subprocess.run([sys.executable, "-c", CHILD, str(canopy), str(qbo)], env=env,
+                          capture_output=True, text=True, check=True)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    return json.loads(line.removeprefix("RESULT "))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[0, 100_000])
+    args = parser.parse_args()
+    from tui.cli import demo_paths
+
+    print("1st frame: the loading screen, already taking keys (? help, q quit); ready: the report "
+          "with its table.\nKeys: median / worst ms of press + repaint, less the median of a key "
+          "bound to nothing (z, the Pilot's own cost). Budget 50 ms.")
+    print(f"{'lists':>16} {'items':>7} {'1st frame s':>12} {'ready s':>8} {'budget':>7}   keys")
+    for n in args.sizes:
+        canopy, qbo = demo_paths() if n == 0 else make_lists(n, 3)[:2]
+        result = measure(canopy, qbo)
+        name = "demo" if n == 0 else f"{n:,} × {n:,}"
+        budget = f"{result['first_frame'] / 1.0:.0%}" if n == 0 else "—"
+        base = result["keys"].pop("z")[0]
+        keys = "  ".join(f"{k} {(m - base) * 1000:.0f}/{(w - base) * 1000:.0f}"
+                         for k, (m, w) in result["keys"].items())
+        keys += f"  (z {base * 1000:.0f})"
+        print(f"{name:>16} {result['items']:>7} {result['first_frame']:>12.2f} "
+              f"{result['interactive']:>8.2f} {budget:>7}   {keys}")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

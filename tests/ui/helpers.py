@@ -1,0 +1,59 @@
+"""Helpers for driving the app with the Pilot."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from tui.app import TriageApp
+from tui.cli import demo_paths
+from tui.screens.report import ReportScreen
+from tui.service.config import Config
+from tui.service.inputs import SessionInputs
+
+
+def demo_app(folder: Path | None = None) -> TriageApp:
+    """The app on the bundled demo pair, or on copies of it in `folder` (made on first use, so a
+    test may edit them between two runs)."""
+    canopy, qbo = demo_paths()
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for source in (canopy, qbo):
+            if not (folder / source.name).exists():
+                shutil.copy(source, folder / source.name)
+        canopy, qbo = folder / canopy.name, folder / qbo.name
+    return TriageApp(SessionInputs.of(canopy, qbo), Config())
+
+
+async def until_report(pilot: Pilot) -> None:
+    """Wait for the loader's worker and the report screen."""
+    await pilot.app.workers.wait_for_complete()
+    for _ in range(50):
+        await pilot.pause()
+        if isinstance(pilot.app.screen, ReportScreen):
+            break
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ReportScreen)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let workers finish and the screen repaint; stop cursors blinking for stable pictures."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+    await pilot.pause()
+
+
+def static_text(widget: Static) -> str:
+    """The plain text a Static shows, whether it holds markup or a Rich renderable."""
+    content = widget.content
+    if isinstance(content, str):
+        return content
+    console = Console(width=200, record=True, color_system=None)
+    console.print(content)
+    return console.export_text()

@@ -1,0 +1,198 @@
+"""The duplicate queue driven with the Pilot: every decision lands in the journal at once."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from helpers import demo_app, settle, until_report
+
+from tui.screens.edit import EditScreen
+from tui.screens.queue import QueueScreen
+from tui.service.journal import Journal
+
+
+def journal_rows(app) -> list[tuple[str, str, bool]]:  # type: ignore[no-untyped-def]
+    """(action, item, undone) of every decision, read through a second connection."""
+    reader = Journal(app.inputs.journal_path())
+    try:
+        return [(d.action, d.item, d.undone) for d in reader.decisions(include_undone=True)]
+    finally:
+        reader.close()
+
+
+def test_triage_a_group() -> None:
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until_report(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            item = screen.item
+            assert item is not None and item.kind == "competing"
+            await pilot.press("1")          # keep the first record
+            await pilot.press("right", "x")  # retire the second
+            state = app.triage.state(item.id)
+            assert state.primary["canopy"] == item.members[0]
+            assert state.inactive == {item.members[1]}
+            assert [(a, i) for a, i, _ in journal_rows(app)] == [
+                ("primary", item.id), ("inactive", item.id)]
+            title = str(screen.query_one("#queue-title").render())
+            assert "Progress: 1/" in title and "decided" in title
+            await pilot.press("j")
+            assert screen.position == 1
+            await pilot.press("k")
+            assert screen.position == 0
+
+    asyncio.run(scenario())
+
+
+def test_undo_and_redo() -> None:
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until_report(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            item = app.screen.item
+            await pilot.press("1", "j", "2")  # decisions on two items
+            second = app.screen.item
+            await pilot.press("u")
+            assert app.triage.state(second.id).primary == {}
+            assert app.triage.state(item.id).primary != {}
+            await pilot.press("u")
+            assert app.screen.item.id == item.id  # the undo shows the item it changed
+            assert app.triage.state(item.id).primary == {}
+            await pilot.press("ctrl+r")
+            assert app.triage.state(item.id).primary != {}
+            assert [u for _, _, u in journal_rows(app)] == [False, True]
+            await pilot.press("u", "c")  # a new decision ends the redo chain
+            await pilot.press("ctrl+r")
+            assert app.triage.state(item.id).primary == {}
+
+    asyncio.run(scenario())
+
+
+def test_edit_with_a_validation_error_then_fixed() -> None:
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until_report(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            item = app.screen.item
+            qbo_column = next(n for n, key in enumerate(item.members) if key.startswith("qbo:"))
+            for _ in range(qbo_column):
+                await pilot.press("right")
+            await pilot.press("e")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, EditScreen)
+            name = form.query_one("#field-display_name")
+            name.value = "Lopez: Elizabeth"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is form  # refused
+            error = str(form.query_one("#error-display_name").render())
+            assert "colon" in error
+            name.value = "Elizabeth Lopez Jr"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, QueueScreen)
+            state = app.triage.state(item.id)
+            key = item.members[qbo_column]
+            assert state.edits[key] == {"display_name": "Elizabeth Lopez Jr"}
+            assert app.triage.shown(key, state)["display_name"] == "Elizabeth Lopez Jr"
+            assert journal_rows(app)[-1][0] == "edit"
+
+    asyncio.run(scenario())
+
+
+def test_escape_discards_an_edit() -> None:
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until_report(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            await pilot.press("e")
+            await settle(pilot)
+            app.screen.query_one("#field-email").value = "someone@example.com"
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, QueueScreen)
+            assert journal_rows(app) == []
+
+    asyncio.run(scenario())
+
+
+def test_not_a_duplicate_reforms_the_group() -> None:
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until_report(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            screen = app.screen
+            item = screen.item
+            before = app.triage.members(item)
+            await pilot.press("right", "d")
+            after = app.triage.members(item)
+            assert after == [k for k in before if k != before[1]]
+            assert len(screen.query_one("#grid").columns) == len(after) + 1  # + the label column
+            assert journal_rows(app)[-1][0] == "distinct"
+
+    asyncio.run(scenario())
+
+
+def test_resume_after_restart(tmp_path: Path) -> None:
+    async def first() -> str:
+        app = demo_app(tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until_report(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            await pilot.press("j", "j", "1", "j")
+            position = app.screen.position
+            item_id = app.screen.item.id
+            assert position == 3
+        return item_id
+
+    async def second(item_id: str) -> None:
+        app = demo_app(tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until_report(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            assert app.screen.item.id == item_id  # the same place
+            decided, _ = app.triage.progress()
+            assert decided == 1                   # the same decisions
+
+    asyncio.run(second(asyncio.run(first())))
+
+
+def test_search_and_jump_to_undecided() -> None:
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until_report(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            triage = app.triage
+            target = triage.items[5]
+            name = triage.record(target.members[-1])["display_name"]
+            await pilot.press("slash")
+            await pilot.press(*name)
+            await pilot.press("enter")
+            await settle(pilot)
+            found = app.screen.item
+            assert any(triage.record(k)["display_name"] == name for k in found.members)
+            await pilot.press("1")
+            start = app.screen.position
+            await pilot.press("g")
+            assert app.screen.position != start
+            assert not triage.is_decided(app.screen.item.id)
+
+    asyncio.run(scenario())

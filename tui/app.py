@@ -1,0 +1,131 @@
+"""The Textual app: theme, keymap, the session it holds, and which screen comes next."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import App
+
+from tui.commands import COMMANDS, bindings
+from tui.messages import SessionFailed, SessionOpened
+from tui.palette import CommandsProvider
+from tui.screens.dialogs import MessageDialog
+from tui.screens.help import HelpScreen
+from tui.screens.loading import LoadingScreen
+from tui.service.config import Config
+from tui.service.inputs import SessionInputs
+
+if TYPE_CHECKING:
+    # These pull in Polars; they are imported where first used, after the first frame.
+    from tui.service.report import Report
+    from tui.service.session import Session
+    from tui.service.triage import Triage
+
+
+class TriageApp(App[None]):
+    """cqtriage: the sync report, the duplicate queue and the edit form over one session."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "cqtriage"
+    BINDINGS = bindings("app")
+    COMMANDS = App.COMMANDS | {CommandsProvider}
+
+    def __init__(self, inputs: SessionInputs, config: Config) -> None:
+        super().__init__()
+
+        self.inputs = inputs
+        self.config = config
+        self.keymap = dict(config.keys)
+        """Command id → keys, from config.toml."""
+        self.session: Session | None = None
+        self.triage: Triage | None = None
+
+    def on_mount(self) -> None:
+        # Set explicitly so TEXTUAL_THEME in the environment cannot change the look.
+        self.theme = self.config.ui.theme
+        self.sub_title = f"{self.inputs.canopy.name} ↔ {self.inputs.qbo.name}"
+        known = {c.id for c in COMMANDS}
+        unknown = sorted(set(self.keymap) - known)
+        if unknown:
+            self.notify(f"Unknown command ids in [keys]: {', '.join(unknown)}",
+                        severity="warning")
+        self.set_keymap({k: v for k, v in self.keymap.items() if k in known})
+        self.push_screen(LoadingScreen(self.inputs, self.config))
+
+    # session ---------------------------------------------------------------------------------
+    def on_session_opened(self, message: SessionOpened) -> None:
+        from tui.service.triage import Triage
+
+        session = message.session
+        self.session = session
+        self.triage = Triage(session.report, session.journal)
+        if not session.changes:
+            self.show_report()
+            return
+        body = "\n".join(change.describe() for change in session.changes)
+        body += ("\n\nYour decisions are kept. Decisions on records that are gone are ignored; "
+                 "the report is rebuilt from the files as they are now.")
+
+        def answered(resume: bool | None) -> None:
+            if resume:
+                session.accept_changes()
+                self.show_report()
+            else:
+                self.exit()
+
+        self.push_screen(MessageDialog("The input files changed since your last session", body,
+                                       "Enter: resume with the new files   Escape: quit"),
+                         answered)
+
+    def on_session_failed(self, message: SessionFailed) -> None:
+        self.exit(return_code=2, message=f"cqtriage: error: {message.error.one_line()}")
+
+    def show_report(self) -> None:
+        from tui.screens.report import ReportScreen
+
+        self.switch_screen(ReportScreen())
+
+    def adopt_report(self, report: Report) -> None:
+        """Take a report re-read at new thresholds; the queue is rebuilt from it."""
+        from tui.service.triage import Triage
+
+        assert self.session is not None
+        self.session.adopt(report)
+        self.triage = Triage(report, self.session.journal)
+
+    # navigation --------------------------------------------------------------------------------
+    def open_queue(self, position: int | None = None) -> None:
+        from tui.screens.queue import QueueScreen
+
+        assert self.triage is not None
+        if position is None:
+            position = self.triage.cursor
+        self.push_screen(QueueScreen(self.triage.move_to(position)))
+
+    def open_record(self, key: str) -> None:
+        """Open the queue item holding a record, or the edit form for a record with no twin."""
+        from tui.screens.edit import EditScreen
+
+        assert self.triage is not None
+        position = self.triage.item_of(key)
+        if position is not None:
+            self.open_queue(position)
+            return
+        triage = self.triage
+        item_id = f"record:{key}"
+
+        def saved(changes: dict[str, str] | None) -> None:
+            if changes:
+                triage.decide(item_id, "edit", record=key, fields=changes)
+                self.notify(f"Edit of {key} saved.")
+
+        state = triage.state(item_id)
+        self.push_screen(EditScreen(key, triage.shown(key, state),
+                                    lambda values: triage.validate_edit(key, values)), saved)
+
+    def action_show_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def on_unmount(self) -> None:
+        if self.session is not None:
+            self.session.close()

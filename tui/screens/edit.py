@@ -1,0 +1,86 @@
+"""The edit form: every field of a record, checked as QBO checks it, messages beside the field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+from tui.commands import bindings
+from tui.service.validate import EDITABLE_FIELDS
+
+Validator = Callable[[dict[str, str]], dict[str, str]]
+
+
+class EditScreen(ModalScreen[dict[str, str] | None]):
+    """Answers the changed fields on save, None on cancel."""
+
+    SCOPE = "edit"
+    BINDINGS = bindings("edit")
+
+    DEFAULT_CSS = """
+    EditScreen { align: center middle; }
+    EditScreen > VerticalScroll {
+        width: 90; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    EditScreen .field { height: auto; }
+    EditScreen .field Label { width: 18; padding: 0 1 0 0; }
+    EditScreen .field Input { width: 1fr; }
+    EditScreen .field Input:focus { background: $boost; text-style: bold; }
+    EditScreen .error { color: $error; padding-left: 18; display: none; }
+    EditScreen .error.-shown { display: block; }
+    EditScreen #edit-title { text-style: bold; }
+    """
+
+    def __init__(self, key: str, values: dict[str, str], validate: Validator) -> None:
+        super().__init__()
+        self.key = key
+        self.original = {name: values.get(name, "") for name, _ in EDITABLE_FIELDS}
+        self.validate = validate
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Label(f"Edit {self.key}   ctrl+s: save   escape: cancel", id="edit-title")
+            for name, label in EDITABLE_FIELDS:
+                with Horizontal(classes="field"):
+                    yield Label(label)
+                    yield Input(self.original[name], id=f"field-{name}", compact=True)
+                yield Static("", id=f"error-{name}", classes="error")
+        yield Footer(compact=True)
+
+    def values(self) -> dict[str, str]:
+        return {name: self.query_one(f"#field-{name}", Input).value
+                for name, _ in EDITABLE_FIELDS}
+
+    def show_errors(self) -> dict[str, str]:
+        """Check every field and put each message under its field."""
+        errors = self.validate(self.values())
+        for name, _ in EDITABLE_FIELDS:
+            box = self.query_one(f"#error-{name}", Static)
+            message = errors.get(name, "")
+            box.update(f"↑ {message}" if message else "")
+            box.set_class(bool(message), "-shown")
+        return errors
+
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self.show_errors()
+
+    def action_save(self) -> None:
+        errors = self.show_errors()
+        if errors:
+            first = next(name for name, _ in EDITABLE_FIELDS if name in errors)
+            self.query_one(f"#field-{first}", Input).focus()
+            self.notify(f"{len(errors)} field(s) need fixing before QBO would accept them.",
+                        severity="warning")
+            return
+        values = self.values()
+        self.dismiss({k: v for k, v in values.items() if v != self.original[k]})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,293 @@
+"""The duplicate queue: one group or pair at a time, records side by side, one key per decision.
+
+Every decision goes to the journal (committed) before the screen changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from tui.commands import bindings
+from tui.messages import DecisionRecorded
+from tui.screens.edit import EditScreen
+from tui.service.errors import UserError
+from tui.service.triage import SHOWN_FIELDS, Item, ItemState, Triage
+from tui.widgets.compare_grid import MARKS, CompareGrid
+
+
+def _score_text(value: Any) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+class QueueScreen(Screen[None]):
+    """Walk the queue; `position` is the item shown."""
+
+    SCOPE = "queue"
+    BINDINGS = bindings("queue")
+    AUTO_FOCUS = ""
+    """Nothing takes focus: the keys belong to the queue, not to the hidden search box."""
+
+    def __init__(self, position: int = 0) -> None:
+        super().__init__()
+        self.position = position
+        self.focus_index = 0
+
+    @property
+    def triage(self) -> Triage:
+        return self.app.triage  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="queue-title")
+        yield CompareGrid(id="grid")
+        yield Static(id="reason")
+        yield Input(placeholder="Find a name or id (Enter searches, Escape closes)", id="search")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.show_item()
+
+    # drawing -------------------------------------------------------------------------------------
+    @property
+    def item(self) -> Item | None:
+        items = self.triage.items
+        return items[self.position] if items else None
+
+    def _members(self) -> tuple[Item, ItemState, list[str]] | None:
+        item = self.item
+        if item is None:
+            return None
+        state = self.triage.state(item.id)
+        return item, state, self.triage.members(item, state)
+
+    def show_item(self) -> None:
+        """Redraw the title, the grid and the reason line from the triage state."""
+        title = self.query_one("#queue-title", Static)
+        grid = self.query_one(CompareGrid)
+        reason = self.query_one("#reason", Static)
+        current = self._members()
+        decided, total = self.triage.progress()
+        if current is None:
+            title.update("Nothing to triage: no duplicate groups, probable matches or doubtful "
+                         "links.  r: back to the report")
+            grid.clear(columns=True)
+            reason.update("")
+            return
+        item, state, members = current
+        self.focus_index = max(0, min(self.focus_index, len(members) - 1))
+        status = "decided" if self.triage.is_decided(item.id) else (
+            "skipped" if state.skipped else "undecided")
+        chain = "" if item.complete else " · members do not all agree"
+        percent = decided * 100 // total if total else 100
+        title.update(
+            f"[b]{self.position + 1}/{total}[/b] · {item.title}{chain} · {status}\n"
+            f"Progress: {decided}/{total} decided ({percent}%)"
+            + (f" · {len(item.members) - len(members)} split off" if state.split else "")
+        )
+        columns, values = [], []
+        for key in members:
+            marks = []
+            if state.primary.get(key.split(":", 1)[0]) == key:
+                marks.append(MARKS["primary"])
+            if key in state.inactive:
+                marks.append(MARKS["inactive"])
+            if key in state.creates:
+                marks.append(MARKS["create"])
+            if any(key in link for link in state.links):
+                marks.append(MARKS["linked"])
+            source, record_id = key.split(":", 1)
+            columns.append((f"{'Canopy' if source == 'canopy' else 'QBO'} {record_id}", marks))
+            values.append(self.triage.shown(key, state))
+        grid.show(columns, SHOWN_FIELDS, values, self.triage.differing_fields(members),
+                  self.focus_index)
+        reason.update(self._reason_text(members, state))
+
+    def _anchor(self, members: list[str], state: ItemState) -> str:
+        """The record the focused one is compared with: a primary, else the first other."""
+        focused = members[self.focus_index]
+        for key in state.primary.values():
+            if key != focused and key in members:
+                return key
+        return next((k for k in members if k != focused), focused)
+
+    def _reason_text(self, members: list[str], state: ItemState) -> str:
+        if len(members) < 2:
+            return "One record left: the rest were split off as not duplicates."
+        focused = members[self.focus_index]
+        other = self._anchor(members, state)
+        pair = self.triage.pair_evidence(focused, other)
+        n, m = members.index(focused) + 1, members.index(other) + 1
+        if pair is None:
+            return f"{n} vs {m}: not compared by matching (joined through other members)."
+        fields = " · ".join(f"{name} {_score_text(pair[name])}"
+                            for name in ("name", "email", "phone", "address"))
+        return (f"{n} vs {m}: score [b]{pair['score']:g}[/b] ({pair['evidence']}) · {fields}\n"
+                f"Why: {pair['reason']}")
+
+    # navigation --------------------------------------------------------------------------------
+    def _go(self, position: int) -> None:
+        self.position = self.triage.move_to(position)
+        self.focus_index = 0
+        self.show_item()
+
+    def action_move(self, step: int) -> None:
+        if self.triage.items:
+            self._go(self.position + step)
+
+    def action_next_undecided(self) -> None:
+        found = self.triage.next_undecided(self.position)
+        if found is None:
+            self.notify("Every item is decided.")
+        else:
+            self._go(found)
+
+    def action_focus_column(self, step: int) -> None:
+        current = self._members()
+        if current is not None:
+            self.focus_index = (self.focus_index + step) % len(current[2])
+            self.show_item()
+
+    def action_back_to_report(self) -> None:
+        if self.query_one("#search", Input).has_class("-shown"):
+            self._close_search()
+            return
+        self.app.pop_screen()
+
+    # decisions ---------------------------------------------------------------------------------
+    def _focused(self) -> str | None:
+        current = self._members()
+        return current[2][self.focus_index] if current else None
+
+    def _decide(self, action: str, **payload: Any) -> bool:
+        item = self.item
+        if item is None:
+            return False
+        try:
+            self.triage.decide(item.id, action, **payload)
+        except UserError as error:
+            self.notify(error.one_line(), severity="warning")
+            return False
+        self.post_message(DecisionRecorded())
+        self.show_item()
+        return True
+
+    def action_primary(self, number: int) -> None:
+        current = self._members()
+        if current is None or number > len(current[2]):
+            self.notify(f"There is no record {number} here.", severity="warning")
+            return
+        self.focus_index = number - 1
+        self._decide("primary", record=current[2][number - 1])
+
+    def action_toggle_inactive(self) -> None:
+        current = self._members()
+        if current is not None:
+            key = current[2][self.focus_index]
+            self._decide("inactive", record=key, value=key not in current[1].inactive)
+
+    def action_retire_rest(self) -> None:
+        current = self._members()
+        if current is None:
+            return
+        _, state, members = current
+        focused = members[self.focus_index]
+        side = focused.split(":", 1)[0]
+        primary = state.primary.get(side)
+        if primary is None:
+            self.notify("Pick the primary on this side first (1-9).", severity="warning")
+            return
+        for key in members:
+            if key.startswith(side + ":") and key != primary and key not in state.inactive:
+                self._decide("inactive", record=key, value=True)
+
+    def action_link(self) -> None:
+        current = self._members()
+        if current is None:
+            return
+        _, state, members = current
+        focused = members[self.focus_index]
+        side = focused.split(":", 1)[0]
+        other_side = "qbo" if side == "canopy" else "canopy"
+        others = [k for k in members if k.startswith(other_side + ":")]
+        partner = state.primary.get(other_side) or (others[0] if len(others) == 1 else None)
+        if partner is None:
+            self.notify("Pick the primary on the other side first (1-9).", severity="warning")
+            return
+        canopy, qbo = (focused, partner) if side == "canopy" else (partner, focused)
+        self._decide("link", canopy=canopy, qbo=qbo)
+
+    def action_create(self) -> None:
+        focused = self._focused()
+        if focused is not None:
+            self._decide("create", record=focused)
+
+    def action_distinct(self) -> None:
+        focused = self._focused()
+        if focused is not None:
+            self._decide("distinct", record=focused)
+
+    def action_skip(self) -> None:
+        if self._decide("skip"):
+            self.action_move(1)
+
+    def _undo_redo(self, redo: bool) -> None:
+        decision = self.triage.redo() if redo else self.triage.undo()
+        if decision is None:
+            self.notify("Nothing to redo." if redo else "Nothing to undo.")
+            return
+        self.post_message(DecisionRecorded())
+        position = self.triage.index.get(decision.item)
+        if position is not None and position != self.position:
+            self.position = self.triage.move_to(position)
+            self.focus_index = 0
+        self.show_item()
+        verb = "Redone" if redo else "Undone"
+        self.notify(f"{verb}: {decision.action} on item {self.position + 1}.")
+
+    def action_undo(self) -> None:
+        self._undo_redo(redo=False)
+
+    def action_redo(self) -> None:
+        self._undo_redo(redo=True)
+
+    def action_edit(self) -> None:
+        current = self._members()
+        if current is None:
+            return
+        _, state, members = current
+        key = members[self.focus_index]
+
+        def saved(changes: dict[str, str] | None) -> None:
+            if changes:
+                self._decide("edit", record=key, fields=changes)
+
+        self.app.push_screen(
+            EditScreen(key, self.triage.shown(key, state),
+                       lambda values: self.triage.validate_edit(key, values)),
+            saved,
+        )
+
+    # search -------------------------------------------------------------------------------------
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.add_class("-shown")
+        box.focus()
+
+    def _close_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.remove_class("-shown")
+        self.set_focus(None)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        found = self.triage.find(event.value, self.position)
+        if found is None:
+            self.notify(f"No item holds {event.value!r}.", severity="warning")
+            return
+        self._close_search()
+        self._go(found)

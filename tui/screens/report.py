@@ -1,0 +1,180 @@
+"""The sync report: counts, the score histogram with its thresholds, and a table per category."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
+
+from tui.commands import bindings
+from tui.service.errors import UserError
+from tui.service.match.engine import SHOWN_FLOOR
+from tui.service.report import Report, with_thresholds
+from tui.service.views import VIEWS, score_histogram
+from tui.widgets.counts_panel import CountsPanel
+from tui.widgets.histogram import ScoreHistogram
+from tui.widgets.record_table import RecordTable
+
+FILTER_DELAY = 0.15
+"""Seconds of no typing before the filter runs (a 100,000-row filter takes a moment)."""
+
+
+class ReportScreen(Screen[None]):
+    """Where a session starts: what the sync will do, and every row behind the counts."""
+
+    SCOPE = "report"
+    BINDINGS = bindings("report")
+    AUTO_FOCUS = "RecordTable DataTable"
+    """The first table, never the hidden filter box."""
+
+    class ThresholdsApplied(Message):
+        """The report was re-read at new thresholds."""
+
+        def __init__(self, report: Report) -> None:
+            super().__init__()
+            self.report = report
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._filter_timer: Timer | None = None
+
+    @property
+    def report(self) -> Report:
+        return self.app.session.report  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="summary"):
+            # Filled here, not after mounting, so the first paint is the final one.
+            yield CountsPanel(self.report, id="counts")
+            yield ScoreHistogram(score_histogram(self.report), self.report.config.match.review,
+                                 self.report.config.match.accept, id="histogram")
+        with TabbedContent(id="tabs"):
+            for n, view in enumerate(VIEWS):
+                with TabPane(view.title, id=view.id):
+                    # Only the first tab's table is built now; the others when first shown.
+                    if n == 0:
+                        yield RecordTable(view.build(self.report), id=f"table-{view.id}")
+        yield Input(placeholder="Filter rows (Enter keeps it, Escape clears it)", id="filter")
+        yield Footer(compact=True)
+
+    def _show_summary(self) -> None:
+        report = self.report
+        self.query_one(CountsPanel).show(report)
+        histogram = self.query_one(ScoreHistogram)
+        histogram.counts = score_histogram(report)
+        histogram.review = report.config.match.review
+        histogram.accept = report.config.match.accept
+
+    def current_table(self) -> RecordTable:
+        active = self.query_one(TabbedContent).active or VIEWS[0].id
+        return self.query_one(f"#table-{active}", RecordTable)
+
+    @on(TabbedContent.TabActivated)
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane
+        if pane.id is not None and not pane.query(RecordTable):
+            view = next(v for v in VIEWS if v.id == pane.id)
+            await pane.mount(RecordTable(view.build(self.report), id=f"table-{view.id}"))
+        self.current_table().focus_table()
+
+    # opening -----------------------------------------------------------------------------------
+    def action_open_row(self) -> None:
+        key = self.current_table().current_key()
+        if key is not None:
+            self.app.open_record(key)  # type: ignore[attr-defined]
+
+    @on(RecordTable.RowChosen)
+    def _row_chosen(self, event: RecordTable.RowChosen) -> None:
+        self.app.open_record(event.key)  # type: ignore[attr-defined]
+
+    def action_open_queue(self) -> None:
+        self.app.open_queue()  # type: ignore[attr-defined]
+
+    # tabs ----------------------------------------------------------------------------------------
+    def _step_tab(self, step: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        ids = [view.id for view in VIEWS]
+        tabs.active = ids[(ids.index(tabs.active or ids[0]) + step) % len(ids)]
+
+    def action_next_tab(self) -> None:
+        self._step_tab(1)
+
+    def action_previous_tab(self) -> None:
+        self._step_tab(-1)
+
+    # filter and sort --------------------------------------------------------------------------
+    def action_start_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = self.current_table().filter_text
+        box.add_class("-shown")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, self._apply_filter)
+
+    async def _apply_filter(self) -> None:
+        await self.current_table().set_filter(self.query_one("#filter", Input).value)
+
+    @on(Input.Submitted, "#filter")
+    async def _filter_submitted(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        await self._apply_filter()
+        self.query_one("#filter", Input).remove_class("-shown")
+        self.current_table().focus_table()
+
+    async def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        box.value = ""
+        box.remove_class("-shown")
+        await self.current_table().set_filter("")
+        self.current_table().focus_table()
+
+    async def action_sort_column(self) -> None:
+        await self.current_table().sort_on_cursor()
+        self.current_table().focus_table()
+
+    # thresholds ---------------------------------------------------------------------------------
+    def action_move_threshold(self, which: str, delta: float) -> None:
+        match = self.report.config.match
+        review, accept = match.review, match.accept
+        if which == "review":
+            review = max(SHOWN_FLOOR, min(accept, review + delta))
+        else:
+            accept = max(review, min(100.0, accept + delta))
+        if (review, accept) == (match.review, match.accept):
+            self.notify("That threshold cannot move further.", severity="warning")
+            return
+        self.query_one(ScoreHistogram).review = review
+        self.query_one(ScoreHistogram).accept = accept
+        self._reclassify(review, accept)
+
+    @work(thread=True, exclusive=True, group="thresholds")
+    def _reclassify(self, review: float, accept: float) -> None:
+        try:
+            report = with_thresholds(self.report, review, accept)
+        except UserError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.post_message(self.ThresholdsApplied(report))
+
+    @on(ThresholdsApplied)
+    async def _thresholds_applied(self, message: ThresholdsApplied) -> None:
+        self.app.adopt_report(message.report)  # type: ignore[attr-defined]
+        self._show_summary()
+        for table in self.query(RecordTable):
+            view = next(v for v in VIEWS if table.id == f"table-{v.id}")
+            await table.set_frame(view.build(message.report))
+        self.current_table().focus_table()
+        match = message.report.config.match
+        self.notify(f"Re-classified at review {match.review:g}, accept {match.accept:g}.")

@@ -1,0 +1,51 @@
+"""Which two files a session reconciles, and which session was opened last. Light on purpose:
+the app imports it before its first frame."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.service import paths
+
+LAST_SESSION_FILE = "last-session.json"
+
+
+@dataclass(frozen=True)
+class SessionInputs:
+    """The two files a session reconciles (absolute paths)."""
+
+    canopy: Path
+    qbo: Path
+
+    @classmethod
+    def of(cls, canopy: Path | str, qbo: Path | str) -> SessionInputs:
+        return cls(Path(canopy).expanduser().resolve(), Path(qbo).expanduser().resolve())
+
+    def journal_path(self) -> Path:
+        """One journal per pair of inputs, named after their paths."""
+        key = hashlib.sha256(f"{self.canopy}\n{self.qbo}".encode()).hexdigest()[:16]
+        return paths.data_dir() / "sessions" / f"{key}.sqlite"
+
+
+def remember_last(inputs: SessionInputs) -> None:
+    """Note these inputs as the most recent session (`cqtriage` alone reopens it)."""
+    folder = paths.data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{LAST_SESSION_FILE}.tmp"
+    tmp.write_text(json.dumps({"canopy": str(inputs.canopy), "qbo": str(inputs.qbo)}),
+                   encoding="utf-8")
+    os.replace(tmp, folder / LAST_SESSION_FILE)
+
+
+def last_inputs() -> SessionInputs | None:
+    """The inputs of the most recent session, if any."""
+    path = paths.data_dir() / LAST_SESSION_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return SessionInputs(Path(data["canopy"]), Path(data["qbo"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

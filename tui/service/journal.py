@@ -1,0 +1,178 @@
+"""The session journal: one SQLite file (WAL) per reconciliation, holding the identity of both
+inputs, a fingerprint of every record, and every triage decision the moment it is made.
+
+Undo marks the newest live decision undone; redo revives the oldest undone decision made after
+the newest live one, so a fresh decision ends the redo chain without deleting any history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tui.service.errors import UserError
+
+SCHEMA_VERSION = 1
+
+_MIGRATIONS: list[str] = [
+    # 0 → 1
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE inputs (
+        source TEXT PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL, records INTEGER NOT NULL
+    );
+    CREATE TABLE fingerprints (
+        source TEXT NOT NULL, record_id TEXT NOT NULL, digest TEXT NOT NULL,
+        PRIMARY KEY (source, record_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE decisions (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, item TEXT NOT NULL, action TEXT NOT NULL,
+        payload TEXT NOT NULL, made_at TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX decisions_item ON decisions (item);
+    """,
+]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One user decision on one queue item."""
+
+    seq: int
+    item: str
+    action: str
+    payload: dict[str, Any]
+    made_at: str
+    undone: bool = False
+
+
+@dataclass(frozen=True)
+class InputRecord:
+    """What the journal remembers of one input file."""
+
+    source: str
+    path: str
+    sha256: str
+    size: int
+    records: int
+
+
+def _utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class Journal:
+    """An open session journal. Every write commits before it returns."""
+
+    def __init__(self, path: Path, clock: Callable[[], str] = _utc_now) -> None:
+        self.path = Path(path)
+        self.clock = clock
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            # FULL: a decision is on disk when decide() returns, even if the machine dies.
+            self.db.execute("PRAGMA synchronous=FULL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise UserError(f"the session journal is unreadable: {exc}",
+                            "move the file aside to start a new session", self.path) from None
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise UserError(
+                f"this session was written by a newer cqtriage (journal v{version})",
+                "upgrade cqtriage to reopen it", self.path)
+        for step in range(version, SCHEMA_VERSION):
+            self.db.executescript("BEGIN;" + _MIGRATIONS[step]
+                                  + f"PRAGMA user_version = {step + 1};COMMIT;")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # meta -----------------------------------------------------------------------------------
+    def get(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # inputs -----------------------------------------------------------------------------------
+    def inputs(self) -> dict[str, InputRecord]:
+        rows = self.db.execute("SELECT source, path, sha256, size, records FROM inputs")
+        return {row[0]: InputRecord(*row) for row in rows}
+
+    def fingerprints(self, source: str) -> dict[str, str]:
+        rows = self.db.execute(
+            "SELECT record_id, digest FROM fingerprints WHERE source = ?", (source,))
+        return dict(rows.fetchall())
+
+    def record_inputs(self, inputs: Iterable[InputRecord],
+                      fingerprints: dict[str, dict[str, str]]) -> None:
+        """Remember the inputs as they are now (first open, or after a change was accepted)."""
+        self.db.execute("BEGIN")
+        try:
+            for item in inputs:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?, ?)",
+                    (item.source, item.path, item.sha256, item.size, item.records))
+            for source, digests in fingerprints.items():
+                self.db.execute("DELETE FROM fingerprints WHERE source = ?", (source,))
+                self.db.executemany(
+                    "INSERT INTO fingerprints VALUES (?, ?, ?)",
+                    ((source, record_id, digest) for record_id, digest in digests.items()))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    # decisions ---------------------------------------------------------------------------------
+    def decide(self, item: str, action: str, payload: dict[str, Any]) -> Decision:
+        """Append a decision; it is committed (and so survives a crash) when this returns."""
+        made_at = self.clock()
+        text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+        cursor = self.db.execute(
+            "INSERT INTO decisions (item, action, payload, made_at) VALUES (?, ?, ?, ?)",
+            (item, action, text, made_at))
+        return Decision(int(cursor.lastrowid or 0), item, action, payload, made_at)
+
+    def _row(self, row: tuple) -> Decision:
+        return Decision(row[0], row[1], row[2], json.loads(row[3]), row[4], bool(row[5]))
+
+    def decisions(self, include_undone: bool = False) -> list[Decision]:
+        """Decisions in the order they were made."""
+        where = "" if include_undone else "WHERE undone = 0"
+        rows = self.db.execute(
+            f"SELECT seq, item, action, payload, made_at, undone FROM decisions {where} "
+            "ORDER BY seq")
+        return [self._row(row) for row in rows]
+
+    def undo(self) -> Decision | None:
+        """Mark the newest live decision undone and return it (None when there is none)."""
+        row = self.db.execute(
+            "SELECT seq, item, action, payload, made_at, undone FROM decisions "
+            "WHERE undone = 0 ORDER BY seq DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        self.db.execute("UPDATE decisions SET undone = 1 WHERE seq = ?", (row[0],))
+        return self._row(row)
+
+    def redo(self) -> Decision | None:
+        """Revive the decision undone last, if nothing was decided since."""
+        row = self.db.execute(
+            "SELECT seq, item, action, payload, made_at, undone FROM decisions "
+            "WHERE undone = 1 AND seq > (SELECT coalesce(max(seq), 0) FROM decisions "
+            "WHERE undone = 0) ORDER BY seq LIMIT 1").fetchone()
+        if row is None:
+            return None
+        self.db.execute("UPDATE decisions SET undone = 0 WHERE seq = ?", (row[0],))
+        return self._row(row)

@@ -1,0 +1,132 @@
+"""A reconciliation session: both inputs, their report and the journal that remembers decisions.
+
+Reopening the same inputs resumes the same journal; a changed input is detected record by record
+and described to the user before anything resumes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from tui.service.config import Config
+from tui.service.inputs import SessionInputs, remember_last
+from tui.service.journal import InputRecord, Journal
+from tui.service.match.engine import Progress, _noop
+from tui.service.records import RecordSet
+from tui.service.report import Report, build_report, file_digest, with_thresholds
+from tui.service.sources.canopy_csv import read_canopy_csv
+from tui.service.sources.qbo_csv import read_qbo_csv
+
+
+@dataclass
+class InputChange:
+    """How one input differs from what the journal saw last time."""
+
+    source: str
+    path: str
+    added: int
+    removed: int
+    edited: int
+    examples: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """One sentence for the user."""
+        parts = [f"{n} {what}" for n, what in ((self.added, "added"), (self.removed, "removed"),
+                                               (self.edited, "edited")) if n]
+        name = "Canopy" if self.source == "canopy" else "QBO"
+        summary = ", ".join(parts) if parts else "the file changed but no record did"
+        return f"{name} list {Path(self.path).name}: {summary}."
+
+
+@dataclass
+class Session:
+    """An open session: the report over both inputs and the journal of decisions."""
+
+    inputs: SessionInputs
+    report: Report
+    journal: Journal
+    changes: list[InputChange]
+    """Differences from the inputs the journal last saw; empty when unchanged or new."""
+
+    def accept_changes(self) -> None:
+        """Record the current inputs as seen, so the next reopen compares against them."""
+        _remember_inputs(self.journal, self.report)
+        self.changes = []
+
+    def adopt(self, report: Report) -> None:
+        """Take a report re-read at other thresholds (`with_thresholds`), and remember its
+        thresholds for this session."""
+        self.report = report
+        self.journal.set("review", str(report.config.match.review))
+        self.journal.set("accept", str(report.config.match.accept))
+
+    def close(self) -> None:
+        self.journal.close()
+
+
+def record_digests(records: RecordSet) -> dict[str, str]:
+    """A short digest of every original row, by record id."""
+    raw = records.raw
+    joined = raw.select(
+        pl.concat_str([pl.col(c).fill_null("") for c in raw.columns], separator="\x1f")
+    ).to_series() if raw.width else pl.Series([""] * records.frame.height)
+    ids = records.frame["record_id"].to_list()
+    return {
+        record_id: hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+        for record_id, text in zip(ids, joined.to_list(), strict=True)
+    }
+
+
+def _input_record(records: RecordSet) -> InputRecord:
+    path = records.path
+    assert path is not None
+    return InputRecord(records.source, str(path), file_digest(path), path.stat().st_size,
+                       records.frame.height)
+
+
+def _remember_inputs(journal: Journal, report: Report) -> None:
+    sets = (report.canopy, report.qbo)
+    journal.record_inputs([_input_record(s) for s in sets],
+                          {s.source: record_digests(s) for s in sets})
+
+
+def _changes(journal: Journal, report: Report) -> list[InputChange]:
+    seen = journal.inputs()
+    changes = []
+    for records in (report.canopy, report.qbo):
+        before = seen.get(records.source)
+        if before is None or records.path is None:
+            continue
+        if before.sha256 == file_digest(records.path):
+            continue
+        old = journal.fingerprints(records.source)
+        new = record_digests(records)
+        added = sorted(new.keys() - old.keys())
+        removed = sorted(old.keys() - new.keys())
+        edited = sorted(k for k in new.keys() & old.keys() if new[k] != old[k])
+        changes.append(InputChange(records.source, str(records.path), len(added), len(removed),
+                                   len(edited), (added + removed + edited)[:5]))
+    return changes
+
+
+def open_session(inputs: SessionInputs, config: Config, progress: Progress = _noop) -> Session:
+    """Read both inputs, build the report and open (or resume) the journal."""
+    progress("reading", 0.0)
+    canopy = read_canopy_csv(inputs.canopy, config.columns)
+    qbo = read_qbo_csv(inputs.qbo, config.columns)
+    report = build_report(canopy, qbo, config, progress)
+    journal = Journal(inputs.journal_path())
+    review, accept = journal.get("review"), journal.get("accept")
+    if review is not None and accept is not None:
+        report = with_thresholds(report, float(review), float(accept))
+    if journal.inputs():
+        changes = _changes(journal, report)
+    else:
+        _remember_inputs(journal, report)
+        changes = []
+    remember_last(inputs)
+    return Session(inputs, report, journal, changes)

@@ -1,0 +1,317 @@
+"""The duplicate queue: items built from the report, and their state replayed from the journal.
+
+An item is a duplicate group, a probable pair, or a link Canopy's name rule will make that the
+evidence doubts. Decisions are recorded per item and name records by key ("canopy:C12"), so
+they survive a re-run of the report over the same inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from tui.service.errors import UserError
+from tui.service.journal import Decision, Journal
+from tui.service.report import Report
+from tui.service.validate import name_clash_key, validate_record
+
+ACTIONS = ("primary", "inactive", "link", "create", "distinct", "skip", "edit")
+"""Every kind of decision the queue records."""
+
+SHOWN_FIELDS = [
+    ("display_name", "Name"), ("kind", "Type"), ("given_name", "First"),
+    ("family_name", "Last"), ("company_name", "Company"), ("email", "Email"),
+    ("phone", "Phone"), ("street", "Street"), ("city", "City"), ("region", "State"),
+    ("postal_code", "ZIP"), ("country", "Country"), ("active", "Active"),
+    ("verdict", "Canopy sync"),
+]
+"""Record fields shown side by side, with their labels."""
+
+_COMPARE_KEYS = {
+    "display_name": "name_key", "email": "email_key", "phone": "phone_key",
+    "street": "street_key", "city": "city_key", "region": "region_key",
+    "postal_code": "postal_key", "country": "country_key", "given_name": "given_key",
+    "family_name": "family_key",
+}
+"""Shown field → normalised key: fields differ only when their keys do."""
+
+KIND_ORDER = {"competing": 0, "mixed": 1, "canopy": 2, "qbo": 3, "pair": 4, "link": 5}
+KIND_TITLES = {
+    "competing": "Several Canopy clients for one QBO customer",
+    "mixed": "Duplicates on both sides",
+    "canopy": "Duplicates inside Canopy",
+    "qbo": "Duplicates inside QBO",
+    "pair": "Probable match: the name rule misses it",
+    "link": "Canopy will link these by name, but the evidence disagrees",
+    "record": "A record with no twin",
+}
+
+
+def record_key(source: str, record_id: str) -> str:
+    """How decisions name a record."""
+    return f"{source}:{record_id}"
+
+
+@dataclass
+class Item:
+    """One entry of the queue."""
+
+    id: str
+    kind: str
+    """`competing`, `mixed`, `canopy`, `qbo` (groups), `pair` (probable), `link`, or `record`
+    (a lone record opened from the report, outside the queue)."""
+    members: list[str]
+    """Record keys, Canopy first."""
+    complete: bool = True
+    """False for a group whose members do not all agree."""
+
+    @property
+    def title(self) -> str:
+        return KIND_TITLES[self.kind]
+
+
+@dataclass
+class ItemState:
+    """An item as the live decisions leave it."""
+
+    primary: dict[str, str] = field(default_factory=dict)
+    """Source → the record chosen to keep on that side."""
+    inactive: set[str] = field(default_factory=set)
+    links: set[tuple[str, str]] = field(default_factory=set)
+    creates: set[str] = field(default_factory=set)
+    split: set[str] = field(default_factory=set)
+    """Members the user said are not duplicates of the rest."""
+    edits: dict[str, dict[str, str]] = field(default_factory=dict)
+    skipped: bool = False
+    decided: bool = False
+
+
+def _item_id(prefix: str, members: list[str]) -> str:
+    digest = hashlib.sha1("|".join(sorted(members)).encode()).hexdigest()[:10]
+    return f"{prefix}:{members[0]}:{digest}"
+
+
+def build_items(report: Report) -> list[Item]:
+    """Queue items in working order: groups by urgency, then probable pairs, then doubtful links."""
+    recs = report.records
+    keys = (recs["source"] + ":" + recs["record_id"]).to_list()
+    items: list[Item] = []
+    for group in report.result.groups.iter_rows(named=True):
+        members = sorted((keys[i] for i in group["members"]),
+                         key=lambda k: (not k.startswith("canopy:"), k))
+        items.append(Item(_item_id("group", members), group["kind"], members,
+                          bool(group["complete"])))
+    pairs = report.result.pairs
+    probable = pairs.filter(pl.col("category") == "probable").sort("score", descending=True)
+    doubtful = pairs.filter((pl.col("category") == "matched")
+                            & (pl.col("evidence") == "disagrees")).sort("score")
+    grouped = set(recs.filter(pl.col("group").is_not_null())["idx"].to_list())
+    for kind, frame in (("pair", probable), ("link", doubtful)):
+        for a, b in frame.select("a", "b").iter_rows():
+            if a in grouped or b in grouped:
+                continue  # decided inside its group
+            members = [keys[a], keys[b]]
+            items.append(Item(_item_id(kind, members), kind, members))
+    items.sort(key=lambda item: KIND_ORDER[item.kind])
+    return items
+
+
+class Triage:
+    """The queue over one report, with every decision going straight to the journal."""
+
+    def __init__(self, report: Report, journal: Journal) -> None:
+        self.report = report
+        self.journal = journal
+        self.items = build_items(report)
+        self.index = {item.id: n for n, item in enumerate(self.items)}
+        recs = report.records
+        self._row_of = {
+            key: n for n, key in enumerate((recs["source"] + ":" + recs["record_id"]).to_list())
+        }
+        self._names = [name.casefold() for name in recs["display_name"].fill_null("").to_list()]
+        qbo_names = recs.filter(pl.col("source") == "qbo")["display_name"].fill_null("")
+        self._qbo_names = Counter(name_clash_key(name) for name in qbo_names.to_list())
+        self._live: dict[str, list[Decision]] = {}
+        for decision in journal.decisions():
+            self._live.setdefault(decision.item, []).append(decision)
+        self._decided = {item for item in self._live if self.is_decided(item)}
+        self._item_of = {key: n for n, item in enumerate(self.items) for key in item.members}
+
+    # records ---------------------------------------------------------------------------------
+    def record(self, key: str) -> dict[str, Any]:
+        """A record's row in the report (original fields and normalised keys)."""
+        return self.report.records.row(self._row_of[key], named=True)
+
+    def shown(self, key: str, state: ItemState | None = None) -> dict[str, str]:
+        """The record's shown fields as text, with the item's edits applied."""
+        row = self.record(key)
+        values = {name: "" if row.get(name) is None else str(row[name])
+                  for name, _ in SHOWN_FIELDS}
+        values["active"] = "yes" if row["active"] else "no"
+        if state is not None:
+            values.update(state.edits.get(key, {}))
+            if key in state.inactive and row["active"]:
+                values["active"] = "yes → no (decided)"
+        return values
+
+    def validate_edit(self, key: str, values: dict[str, str]) -> dict[str, str]:
+        """Field → message, as QBO would judge the record with these values.
+
+        Only a QBO customer's name must be unique among QBO customers: a Canopy client is
+        often renamed precisely to equal its QBO twin, so that the sync links them.
+        """
+        if not key.startswith("qbo:"):
+            return validate_record(values)
+        own = name_clash_key(self.record(key)["display_name"] or "")
+
+        def taken(name: str) -> bool:
+            wanted = name_clash_key(name)
+            return self._qbo_names[wanted] - (wanted == own) > 0
+
+        return validate_record(values, taken)
+
+    def differing_fields(self, members: list[str]) -> set[str]:
+        """Shown fields whose normalised values differ between members that have them."""
+        rows = [self.record(k) for k in members]
+        out = set()
+        for name, _ in SHOWN_FIELDS:
+            column = _COMPARE_KEYS.get(name, name)
+            values = {row[column] for row in rows if row.get(column) not in (None, "")}
+            if len(values) > 1:
+                out.add(name)
+        return out
+
+    def pair_evidence(self, a: str, b: str) -> dict[str, Any] | None:
+        """The scored pair between two records, if matching compared them."""
+        ia, ib = sorted((self._row_of[a], self._row_of[b]))
+        found = self.report.result.pairs.filter((pl.col("a") == ia) & (pl.col("b") == ib))
+        return found.row(0, named=True) if found.height else None
+
+    # state --------------------------------------------------------------------------------------
+    def state(self, item_id: str) -> ItemState:
+        """Replay the item's live decisions."""
+        state = ItemState()
+        for d in self._live.get(item_id, []):
+            p = d.payload
+            if d.action == "primary":
+                state.primary[p["record"].split(":", 1)[0]] = p["record"]
+            elif d.action == "inactive":
+                (state.inactive.add if p["value"] else state.inactive.discard)(p["record"])
+            elif d.action == "link":
+                state.links.add((p["canopy"], p["qbo"]))
+            elif d.action == "create":
+                state.creates.add(p["record"])
+            elif d.action == "distinct":
+                state.split.add(p["record"])
+            elif d.action == "edit":
+                state.edits.setdefault(p["record"], {}).update(p["fields"])
+            if d.action == "skip":
+                state.skipped = True
+            else:
+                state.decided = True
+        return state
+
+    def members(self, item: Item, state: ItemState | None = None) -> list[str]:
+        """The members still in the group: the ones split out have left it."""
+        state = state or self.state(item.id)
+        return [k for k in item.members if k not in state.split]
+
+    def is_decided(self, item_id: str) -> bool:
+        return any(d.action != "skip" for d in self._live.get(item_id, []))
+
+    def progress(self) -> tuple[int, int]:
+        """(decided, total) items."""
+        return len(self._decided & self.index.keys()), len(self.items)
+
+    def _refresh(self, item_id: str) -> None:
+        (self._decided.add if self.is_decided(item_id) else self._decided.discard)(item_id)
+
+    # decisions -----------------------------------------------------------------------------------
+    def item(self, item_id: str) -> Item:
+        """A queue item, or the lone-record item `record:<key>`."""
+        if item_id in self.index:
+            return self.items[self.index[item_id]]
+        if item_id.startswith("record:") and item_id[7:] in self._row_of:
+            return Item(item_id, "record", [item_id[7:]])
+        raise KeyError(item_id)
+
+    def decide(self, item_id: str, action: str, **payload: Any) -> Decision:
+        """Check and record a decision; it is in the journal when this returns."""
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")
+        item = self.item(item_id)
+        for name in ("record", "canopy", "qbo"):
+            if name in payload and payload[name] not in item.members:
+                raise UserError(f"{payload[name]} is not in this item", "pick one of its records")
+        if action == "create" and not payload["record"].startswith("canopy:"):
+            raise UserError("only a Canopy client can be created in QBO",
+                            "move to a Canopy column first")
+        if action == "link" and not (payload["canopy"].startswith("canopy:")
+                                     and payload["qbo"].startswith("qbo:")):
+            raise UserError("a link joins a Canopy client to a QBO customer",
+                            "pick one record on each side")
+        decision = self.journal.decide(item_id, action, payload)
+        self._live.setdefault(item_id, []).append(decision)
+        self._refresh(item_id)
+        return decision
+
+    def undo(self) -> Decision | None:
+        """Undo the newest decision, whichever item it was on."""
+        decision = self.journal.undo()
+        if decision is not None:
+            live = self._live.get(decision.item, [])
+            self._live[decision.item] = [d for d in live if d.seq != decision.seq]
+            self._refresh(decision.item)
+        return decision
+
+    def redo(self) -> Decision | None:
+        decision = self.journal.redo()
+        if decision is not None:
+            live = self._live.setdefault(decision.item, [])
+            live.append(decision)
+            live.sort(key=lambda d: d.seq)
+            self._refresh(decision.item)
+        return decision
+
+    # navigation ---------------------------------------------------------------------------------
+    def item_of(self, key: str) -> int | None:
+        """The position of the item holding a record, if any."""
+        return self._item_of.get(key)
+
+    @property
+    def cursor(self) -> int:
+        """The item the user was on, remembered across sessions."""
+        item_id = self.journal.get("cursor")
+        return self.index.get(item_id, 0) if item_id else 0
+
+    def move_to(self, position: int) -> int:
+        position = max(0, min(position, len(self.items) - 1)) if self.items else 0
+        if self.items:
+            self.journal.set("cursor", self.items[position].id)
+        return position
+
+    def next_undecided(self, start: int) -> int | None:
+        """The first undecided item after `start`, wrapping around; None when all are decided."""
+        n = len(self.items)
+        for step in range(1, n + 1):
+            position = (start + step) % n
+            if not self.is_decided(self.items[position].id):
+                return position
+        return None
+
+    def find(self, text: str, start: int) -> int | None:
+        """The next item after `start` (wrapping) with a member whose name or id holds `text`."""
+        needle = text.casefold().strip()
+        if not needle:
+            return None
+        n = len(self.items)
+        for step in range(1, n + 1):
+            position = (start + step) % n
+            for key in self.items[position].members:
+                if needle in self._names[self._row_of[key]] or needle in key.casefold():
+                    return position
+        return None

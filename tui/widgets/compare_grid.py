@@ -1,0 +1,60 @@
+"""Records side by side: one column per record, one row per field, differing fields marked.
+
+Marks are characters, not only colours, so the grid reads the same with NO_COLOR.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+MAX_COLUMNS = 6
+
+MARKS = {
+    "primary": "★",
+    "inactive": "✗",
+    "create": "+",
+    "linked": "↔",
+}
+"""Record states shown in a column's header."""
+
+
+class CompareGrid(DataTable):
+    """A read-only grid; the queue screen drives which column is focused."""
+
+    DEFAULT_CSS = """
+    CompareGrid { height: auto; max-height: 1fr; }
+    """
+
+    can_focus = False
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="column", zebra_stripes=False, show_cursor=True)
+
+    def show(self, columns: list[tuple[str, list[str]]], rows: list[tuple[str, str]],
+             values: list[dict[str, str]], differing: set[str], focus: int) -> None:
+        """Fill the grid.
+
+        `columns` are (header, marks) per record, `rows` (field, label) pairs, `values` each
+        record's field → text, `differing` the fields that disagree, `focus` the focused
+        column among `columns`.
+        """
+        self.clear(columns=True)
+        start = max(0, min(focus - MAX_COLUMNS + 1, len(columns) - MAX_COLUMNS))
+        window = range(start, min(len(columns), start + MAX_COLUMNS))
+        self.add_column(Text("Field", style="bold"), key="field")
+        for n in window:
+            header, marks = columns[n]
+            pointer = "▶" if n == focus else " "
+            label = f"{pointer}{n + 1} {''.join(marks)} {header}".rstrip()
+            self.add_column(Text(label, style="bold"), key=f"r{n}")
+        for field, label in rows:
+            differs = field in differing
+            cells: list[Text | str] = [Text(f"≠ {label}" if differs else f"  {label}",
+                                            style="bold" if differs else "")]
+            for n in window:
+                value = values[n].get(field, "")
+                cells.append(Text(value, style="bold underline" if differs and value else ""))
+            self.add_row(*cells, key=field)
+        if columns:
+            self.move_cursor(column=1 + (focus - start), animate=False)

@@ -1,0 +1,112 @@
+"""A virtualised table over a Polars frame (textual-fastdatatable on Arrow): filter, sort, open.
+
+The Polars frame stays the truth; filtering or sorting builds a new Arrow backend and mounts a
+fresh table, which costs about a tenth of a second at 100,000 rows.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+from textual_fastdatatable import ArrowBackend, DataTable
+
+from tui.service.views import KEY, filter_rows
+
+
+class RecordTable(Vertical):
+    """Rows of one report tab; Enter posts `RecordTable.RowChosen` with the row's record key."""
+
+    DEFAULT_CSS = """
+    RecordTable { height: 1fr; }
+    RecordTable > DataTable { height: 1fr; }
+    RecordTable > .empty { color: $text-muted; padding: 1 2; }
+    """
+
+    class RowChosen(Message):
+        """The user opened a row."""
+
+        def __init__(self, table: RecordTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+            """The record key of the row ("canopy:C12")."""
+
+    def __init__(self, frame: pl.DataFrame, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.frame = frame
+        """Every row of the tab."""
+        self.shown = frame
+        """The rows on screen, filtered and sorted."""
+        self.filter_text = ""
+        self.sort_by: tuple[str, bool] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield self._make_table()
+
+    def _make_table(self) -> DataTable | Static:
+        if self.shown.height == 0:
+            message = "No rows match the filter." if self.filter_text else "Nothing here."
+            return Static(message, classes="empty")
+        data = self.shown.drop(KEY).to_arrow()
+        return DataTable(backend=ArrowBackend(data), cursor_type="cell", zebra_stripes=True,
+                         max_column_content_width=48, show_row_labels=False)
+
+    async def _remount(self) -> None:
+        shown = filter_rows(self.frame, self.filter_text)
+        if self.sort_by is not None:
+            column, descending = self.sort_by
+            shown = shown.sort(column, descending=descending, nulls_last=True)
+        self.shown = shown
+        old = self.table
+        column = old.cursor_column if old is not None else 0
+        had_focus = old is not None and old.has_focus
+        await self.remove_children()
+        new = self._make_table()
+        await self.mount(new)
+        if isinstance(new, DataTable):
+            new.move_cursor(column=column, animate=False)
+            if had_focus:
+                new.focus()
+
+    async def set_frame(self, frame: pl.DataFrame) -> None:
+        """Replace the rows (after thresholds changed), keeping filter and sort."""
+        self.frame = frame
+        await self._remount()
+
+    async def set_filter(self, text: str) -> None:
+        self.filter_text = text
+        await self._remount()
+
+    async def sort_on_cursor(self) -> None:
+        """Sort by the highlighted column; the same column again reverses the order."""
+        table = self.table
+        if table is None:
+            return
+        column = [c for c in self.shown.columns if c != KEY][table.cursor_column]
+        descending = self.sort_by == (column, False)
+        self.sort_by = (column, descending)
+        await self._remount()
+
+    @property
+    def table(self) -> DataTable | None:
+        found = self.query(DataTable)
+        return found.first() if found else None
+
+    def focus_table(self) -> None:
+        if self.table is not None:
+            self.table.focus()
+
+    def current_key(self) -> str | None:
+        table = self.table
+        if table is None or self.shown.height == 0:
+            return None
+        return self.shown[KEY][min(table.cursor_row, self.shown.height - 1)]
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        key = self.current_key()
+        if key is not None:
+            self.post_message(self.RowChosen(self, key))
