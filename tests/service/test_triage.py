@@ -1,0 +1,99 @@
+"""The queue over the hand-labelled lists: items, decisions, state replay, reopening."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.service.config import Config
+from tui.service.errors import UserError
+from tui.service.inputs import SessionInputs
+from tui.service.session import open_session
+from tui.service.triage import Triage
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> SessionInputs:
+    canopy, qbo = tmp_path / "c.csv", tmp_path / "q.csv"
+    canopy.write_bytes((DATA / "labelled_canopy.csv").read_bytes())
+    qbo.write_bytes((DATA / "labelled_qbo.csv").read_bytes())
+    return SessionInputs.of(canopy, qbo)
+
+
+def test_items_in_working_order(inputs: SessionInputs) -> None:
+    session = open_session(inputs, Config())
+    triage = Triage(session.report, session.journal)
+    kinds = [item.kind for item in triage.items]
+    assert kinds == sorted(kinds, key=["competing", "mixed", "canopy", "qbo", "pair",
+                                       "link"].index)
+    assert {"competing", "canopy", "qbo", "pair", "link"} <= set(kinds)
+    # a record in a group is decided there, not again as a pair
+    grouped = {k for item in triage.items if item.kind in ("competing", "canopy", "qbo")
+               for k in item.members}
+    pairs = {k for item in triage.items if item.kind in ("pair", "link") for k in item.members}
+    assert not grouped & pairs
+    link = next(item for item in triage.items if item.kind == "link")
+    assert link.members == ["canopy:C6", "qbo:6"]
+
+
+def test_decisions_replay_into_state(inputs: SessionInputs) -> None:
+    session = open_session(inputs, Config())
+    triage = Triage(session.report, session.journal)
+    group = next(item for item in triage.items if item.kind == "competing")
+    first, second = group.members[0], group.members[1]
+    triage.decide(group.id, "primary", record=first)
+    triage.decide(group.id, "inactive", record=second, value=True)
+    triage.decide(group.id, "edit", record=second, fields={"email": "x@example.com"})
+    state = triage.state(group.id)
+    assert state.primary == {"canopy": first}
+    assert state.inactive == {second}
+    assert triage.shown(second, state)["email"] == "x@example.com"
+    assert triage.progress()[0] == 1
+    with pytest.raises(UserError, match="not in this item"):
+        triage.decide(group.id, "primary", record="canopy:C5")
+    qbo = next(k for k in group.members if k.startswith("qbo:"))
+    with pytest.raises(UserError, match="only a Canopy client"):
+        triage.decide(group.id, "create", record=qbo)
+
+
+def test_reopening_resumes_and_detects_changes(inputs: SessionInputs) -> None:
+    session = open_session(inputs, Config())
+    triage = Triage(session.report, session.journal)
+    item = triage.items[2]
+    triage.decide(item.id, "skip")
+    triage.move_to(2)
+    session.close()
+
+    again = open_session(inputs, Config())
+    assert again.changes == []
+    resumed = Triage(again.report, again.journal)
+    assert resumed.cursor == 2
+    assert resumed.state(item.id).skipped
+    again.close()
+
+    text = inputs.qbo.read_text(encoding="utf-8").replace("Zed Zulu", "Zed Zulu-Smith")
+    inputs.qbo.write_text(text + "99,New Person,,,,,,,,,,,Active\n", encoding="utf-8")
+    changed = open_session(inputs, Config())
+    (change,) = changed.changes
+    assert (change.source, change.added, change.removed, change.edited) == ("qbo", 1, 0, 1)
+    assert "1 added, 1 edited" in change.describe()
+    changed.accept_changes()
+    changed.close()
+    assert open_session(inputs, Config()).changes == []
+
+
+def test_search_and_next_undecided(inputs: SessionInputs) -> None:
+    session = open_session(inputs, Config())
+    triage = Triage(session.report, session.journal)
+    position = triage.find("dave kent", 0)
+    assert position is not None
+    assert "canopy:C13" in triage.items[position].members
+    assert triage.find("nobody at all", 0) is None
+    for item in triage.items[1:]:
+        triage.decide(item.id, "distinct", record=item.members[0])
+    assert triage.next_undecided(3) == 0
+    triage.decide(triage.items[0].id, "distinct", record=triage.items[0].members[0])
+    assert triage.next_undecided(0) is None
