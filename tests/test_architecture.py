@@ -11,12 +11,13 @@ import pytest
 
 import tui
 import tui.demo
+import tui.sandbox
 import tui.service
 
 ROOT = Path(tui.__file__).parent
 HEADLESS = sorted(
     module.name
-    for package in (tui.service, tui.demo)
+    for package in (tui.service, tui.demo, tui.sandbox)
     for module in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}.")
 )
 
@@ -40,6 +41,6 @@ def test_module_does_not_pull_in_textual(module: str) -> None:
 
 
 def test_no_textual_import_statements_in_the_service_tree() -> None:
-    for path in (ROOT / "service").rglob("*.py"):
+    for path in [*(ROOT / "service").rglob("*.py"), *(ROOT / "sandbox").rglob("*.py")]:
         text = path.read_text(encoding="utf-8")
         assert "import textual" not in text and "from textual" not in text, path

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from tui.cli import build_parser
-from tui.service.config import ColumnsConfig, Config, MatchConfig, UiConfig
+from tui.service.config import ColumnsConfig, Config, MatchConfig, QboConfig, UiConfig
 
 ROOT = Path(__file__).parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -42,7 +42,7 @@ def test_every_subcommand_has_help_and_is_documented() -> None:
 def test_every_config_field_is_documented() -> None:
     doc = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
     for cls, section in ((MatchConfig, "match"), (ColumnsConfig, "columns"), (UiConfig, "ui"),
-                         (Config, "")):
+                         (QboConfig, "qbo"), (Config, "")):
         for field in dataclasses.fields(cls):
             assert f"`{field.name}`" in doc, f"{section}.{field.name}"
 

@@ -46,6 +46,27 @@ class UiConfig:
 
 
 @dataclass
+class QboConfig:
+    """Where QuickBooks Online is and which Intuit app talks to it."""
+
+    environment: str = "production"
+    """`production`, `sandbox` (Intuit's), or `local` (the project's own sandbox server)."""
+    local_url: str = "http://127.0.0.1:8765"
+    """Base URL of the local sandbox server, used when environment is `local`."""
+    client_id: str = ""
+    """The Intuit app's client id (or set CQTRIAGE_QBO_CLIENT_ID)."""
+    client_secret: str = ""
+    """The Intuit app's client secret (or set CQTRIAGE_QBO_CLIENT_SECRET); never on the
+    command line, where shell history would keep it."""
+    redirect_uri: str = "https://developer.intuit.com/v2/OAuth2Playground/RedirectUrl"
+    """A redirect URI registered for the app; its page need not load (you paste its URL)."""
+    minor_version: int = 75
+    """The API minor version sent with every call."""
+    retry_base_seconds: float = 2.0
+    """First wait after HTTP 429 or 5xx; doubled each retry, at most 60 s."""
+
+
+@dataclass
 class Config:
     """Everything the user can set in `config.toml`."""
 
@@ -57,6 +78,8 @@ class Config:
     """Look of the terminal app."""
     keys: dict[str, str] = field(default_factory=dict)
     """Command id → key(s), e.g. `"queue.skip" = "space"` (ids in docs/keys.md)."""
+    qbo: QboConfig = field(default_factory=QboConfig)
+    """The QuickBooks Online connection."""
 
 
 def _check_type(value: Any, expected: Any, where: str, path: Path) -> Any:
@@ -103,7 +126,7 @@ def _build(cls: type, data: dict[str, Any], prefix: str, path: Path) -> Any:
             continue
         value = data[name]
         sections = {"MatchConfig": MatchConfig, "ColumnsConfig": ColumnsConfig,
-                    "UiConfig": UiConfig}
+                    "UiConfig": UiConfig, "QboConfig": QboConfig}
         if isinstance(f.type, str) and f.type in sections:
             sub = sections[f.type]
             if not isinstance(value, dict):

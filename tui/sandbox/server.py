@@ -1,0 +1,396 @@
+"""The sandbox HTTP server: QBO's v3 Customer endpoints (query, read, create, update, batch)
+and Intuit's OAuth endpoints (discovery, consent, token, revoke), on a loopback address.
+
+Faithful where the project depends on it: bearer-token checks (401 in the gateway's
+lower-case shape), Fault bodies with Intuit's codes, `requestid` idempotency, batch limits,
+and HTTP 429 (as XML, the way Intuit has sent it) past a configurable request rate.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from tui.sandbox import query as qlang
+from tui.sandbox import wire
+from tui.sandbox.store import CustomerStore
+
+MAX_BATCH = 30
+MAX_BID = 10
+MAX_REQUEST_ID = 50
+
+
+@dataclass
+class SandboxConfig:
+    """How strict and how fast the sandbox is."""
+
+    client_id: str = "sandbox-client"
+    client_secret: str = "sandbox-secret"
+    access_lifetime: int = 3600
+    """Seconds an access token is valid."""
+    requests_per_minute: int | None = None
+    """Answer 429 past this many requests a minute (None: no limit)."""
+    max_concurrent: int | None = None
+    """Answer 429 past this many requests at once (Intuit: 10)."""
+    state_file: Path | None = None
+    """Save the company to this JSON file after every write."""
+
+
+@dataclass
+class _Tokens:
+    access: dict[str, float] = field(default_factory=dict)
+    """Access token → expiry (epoch seconds)."""
+    refresh: set[str] = field(default_factory=set)
+    codes: dict[str, str] = field(default_factory=dict)
+    """Authorisation code → redirect URI it was issued for."""
+
+
+class SandboxServer(ThreadingHTTPServer):
+    """The server; `url` is its base, e.g. http://127.0.0.1:43123."""
+
+    daemon_threads = True
+
+    def __init__(self, store: CustomerStore, config: SandboxConfig | None = None,
+                 host: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__((host, port), _Handler)
+        self.store = store
+        self.config = config or SandboxConfig()
+        self.tokens = _Tokens()
+        self.lock = threading.Lock()
+        self.recent: deque[float] = deque()
+        self.in_flight = 0
+        self.failures: deque[tuple[int, str]] = deque()
+        """Injected failures (status, body) answered to the next API requests, for tests."""
+        self.requests_seen = 0
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def discovery_url(self) -> str:
+        return f"{self.url}/.well-known/openid_configuration"
+
+    @property
+    def api_url(self) -> str:
+        """What python-quickbooks calls `api_url_v3`."""
+        return f"{self.url}/v3"
+
+    # tokens -------------------------------------------------------------------------------------
+    def issue_tokens(self) -> dict[str, Any]:
+        access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+        with self.lock:
+            self.tokens.access[access] = time.time() + self.config.access_lifetime
+            self.tokens.refresh.add(refresh)
+        return {"token_type": "bearer", "expires_in": self.config.access_lifetime,
+                "refresh_token": refresh, "x_refresh_token_expires_in": 8640000,
+                "access_token": access}
+
+    def expire_access_tokens(self) -> None:
+        """Make every access token stale, as an hour passing would."""
+        with self.lock:
+            self.tokens.access = dict.fromkeys(self.tokens.access, 0.0)
+
+    def fail_next(self, status: int, body: str = "", times: int = 1) -> None:
+        """Answer the next `times` API requests with this status and body."""
+        for _ in range(times):
+            self.failures.append((status, body))
+
+    def serve_in_thread(self) -> threading.Thread:
+        thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
+                                  name="qbo-sandbox", daemon=True)
+        thread.start()
+        return thread
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: SandboxServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return None  # quiet: tests and the demo need no access log on stderr
+
+    # plumbing -----------------------------------------------------------------------------------
+    def _send(self, status: int, body: bytes, content_type: str = "application/json",
+              headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("intuit_tid", secrets.token_hex(8))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, status: int, data: Any) -> None:
+        self._send(status, json.dumps(data).encode())
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def do_GET(self) -> None:
+        self._route("GET")
+
+    def do_POST(self) -> None:
+        self._route("POST")
+
+    def _route(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        path = parts.path
+        # Read the whole body before any answer: on a kept-alive connection an unread body
+        # would be taken for the next request.
+        self.payload = self._body()
+        try:
+            if path == "/.well-known/openid_configuration":
+                return self._discovery()
+            if path == "/connect/oauth2":
+                return self._consent(params)
+            if path == "/oauth2/v1/tokens/bearer" and method == "POST":
+                return self._token()
+            if path == "/oauth2/v1/tokens/revoke" and method == "POST":
+                return self._json(200, {})
+            if path == "/v1/openid_connect/userinfo":
+                return self._json(200, {"sub": "sandbox-user"})
+            match = re.fullmatch(r"/v3/company/([^/]+)/(.+)", path)
+            if match is None:
+                return self._json(404, {"error": f"no such endpoint {path}"})
+            self._api(method, match.group(1), match.group(2), params)
+        except wire.Fault as fault:
+            self._json(fault.status, fault.body())
+
+    # OAuth ----------------------------------------------------------------------------------------
+    def _discovery(self) -> None:
+        base = self.server.url
+        self._json(200, {
+            "issuer": f"{base}/op/v1",
+            "authorization_endpoint": f"{base}/connect/oauth2",
+            "token_endpoint": f"{base}/oauth2/v1/tokens/bearer",
+            "userinfo_endpoint": f"{base}/v1/openid_connect/userinfo",
+            "revocation_endpoint": f"{base}/oauth2/v1/tokens/revoke",
+            "jwks_uri": f"{base}/op/v1/jwks",
+            "response_types_supported": ["code"],
+        })
+
+    def _consent(self, params: dict[str, str]) -> None:
+        """The user's browser at Intuit's consent page: the sandbox consents at once and
+        redirects with code, state and realmId, as Intuit does."""
+        if params.get("client_id") != self.server.config.client_id:
+            return self._json(400, {"error": "invalid_client"})
+        code = secrets.token_urlsafe(16)
+        with self.server.lock:
+            self.server.tokens.codes[code] = params.get("redirect_uri", "")
+        query = urlencode({"code": code, "state": params.get("state", ""),
+                           "realmId": self.server.store.realm_id})
+        self._send(302, b"", headers={"Location": f"{params.get('redirect_uri')}?{query}"})
+
+    def _token(self) -> None:
+        config = self.server.config
+        expected = base64.b64encode(f"{config.client_id}:{config.client_secret}".encode())
+        if self.headers.get("Authorization", "") != f"Basic {expected.decode()}":
+            return self._json(401, {"error": "invalid_client"})
+        form = {k: v[-1] for k, v in parse_qs(self.payload.decode()).items()}
+        tokens = self.server.tokens
+        with self.server.lock:
+            if form.get("grant_type") == "authorization_code":
+                valid = tokens.codes.pop(form.get("code", ""), None) == form.get("redirect_uri")
+            elif form.get("grant_type") == "refresh_token":
+                # Refresh tokens rotate: the old one is spent.
+                valid = form.get("refresh_token", "") in tokens.refresh
+                tokens.refresh.discard(form.get("refresh_token", ""))
+            else:
+                valid = False
+        if not valid:
+            return self._json(400, {"error": "invalid_grant"})
+        self._json(200, self.server.issue_tokens())
+
+    # API ------------------------------------------------------------------------------------------
+    def _authorised(self) -> bool:
+        header = self.headers.get("Authorization", "")
+        token = header.removeprefix("Bearer ").strip()
+        with self.server.lock:
+            expiry = self.server.tokens.access.get(token)
+        if expiry is None or expiry < time.time():
+            detail = "Token expired: " + token[:6] if expiry is not None else (
+                "Malformed bearer token: too short or too long")
+            self._json(401, wire.authentication_body(detail))
+            return False
+        return True
+
+    def _throttled(self) -> bool:
+        server, config = self.server, self.server.config
+        now = time.time()
+        with server.lock:
+            server.requests_seen += 1
+            if server.failures:
+                status, body = server.failures.popleft()
+                self._send(status, body.encode(), "text/plain")
+                return True
+            while server.recent and server.recent[0] < now - 60:
+                server.recent.popleft()
+            over_rate = (config.requests_per_minute is not None
+                         and len(server.recent) >= config.requests_per_minute)
+            over_concurrency = (config.max_concurrent is not None
+                                and server.in_flight >= config.max_concurrent)
+            if not (over_rate or over_concurrency):
+                server.recent.append(now)
+                server.in_flight += 1
+                return False
+        body = wire.THROTTLE_XML.format(time=wire.now_text()).encode()
+        self._send(429, body, "application/xml")
+        return True
+
+    def _api(self, method: str, realm: str, rest: str, params: dict[str, str]) -> None:
+        if not self._authorised() or self._throttled():
+            return
+        try:
+            store = self.server.store
+            if realm != store.realm_id:
+                raise wire.Fault(403, "3100", "ApplicationAuthorizationFailed",
+                                 f"errorCode=003100, statusCode=403: no access to company "
+                                 f"{realm}", kind="AUTHORIZATION")
+            body = self.payload
+            request_id = params.get("requestid")
+            if request_id is not None and method == "POST" and rest != "query":
+                self._idempotent(request_id, rest, body, params)
+            else:
+                status, data = self._dispatch(method, rest, body, params)
+                self._json(status, data)
+        finally:
+            with self.server.lock:
+                self.server.in_flight -= 1
+
+    def _idempotent(self, request_id: str, rest: str, body: bytes,
+                    params: dict[str, str]) -> None:
+        limit = 36 if rest == "batch" else MAX_REQUEST_ID
+        if len(request_id) > limit:
+            raise wire.Fault(400, "2050", "Invalid String Length",
+                             f"requestid may be at most {limit} characters", "requestid")
+        store = self.server.store
+        with store.lock:  # one write per request id, even when a retry races the original
+            seen = store.remembered(request_id)
+            if seen is None:
+                try:
+                    status, data = self._dispatch("POST", rest, body, params)
+                except wire.Fault as fault:
+                    status, data = fault.status, fault.body()
+                encoded = json.dumps(data).encode()
+                store.remember(request_id, status, encoded)
+                seen = (status, encoded)
+        self._send(seen[0], seen[1])
+
+    def _dispatch(self, method: str, rest: str, body: bytes,
+                  params: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        store = self.server.store
+        if rest == "query":
+            text = params.get("query") if method == "GET" else body.decode("utf-8")
+            if not text:
+                raise wire.required("query")
+            return 200, {"QueryResponse": self._query(text), "time": wire.now_text()}
+        read = re.fullmatch(r"customer/(\d+)", rest)
+        if read and method == "GET":
+            return 200, {"Customer": store.get(read.group(1)), "time": wire.now_text()}
+        if rest == "customer" and method == "POST":
+            data = self._parse(body)
+            result = self._write(data, params)
+            self._persist()
+            return 200, {"Customer": result, "time": wire.now_text()}
+        if rest == "batch" and method == "POST":
+            response = self._batch(self._parse(body))
+            self._persist()
+            return 200, response
+        raise wire.Fault(400, "4000", "Unsupported operation",
+                         f"{method} {rest} is not served by this sandbox")
+
+    def _query(self, text: str) -> dict[str, Any]:
+        """Filter stored customers (names without " (deleted)"), answer them as the API shows
+        them."""
+        store = self.server.store
+        response = qlang.run(qlang.parse(text), store.stored())
+        if "Customer" in response:
+            response["Customer"] = [store.out(c) for c in response["Customer"]]
+        return response
+
+    @staticmethod
+    def _parse(body: bytes) -> dict[str, Any]:
+        try:
+            data = json.loads(body or b"{}")
+        except json.JSONDecodeError as exc:
+            raise wire.Fault(400, "2010", "Request has invalid or unsupported property",
+                             f"Malformed JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise wire.Fault(400, "2010", "Request has invalid or unsupported property",
+                             "The body must be a JSON object")
+        return data
+
+    def _write(self, data: dict[str, Any], params: dict[str, str]) -> dict[str, Any]:
+        store = self.server.store
+        if params.get("operation") == "delete":
+            raise wire.Fault(400, "6000", "A business validation error has occurred",
+                             "Customers cannot be deleted: make them inactive")
+        if data.get("Id") is not None:
+            return store.update(data)
+        return store.create(data)
+
+    def _batch(self, data: dict[str, Any]) -> dict[str, Any]:
+        items = data.get("BatchItemRequest")
+        if not isinstance(items, list) or not items:
+            raise wire.required("BatchItemRequest")
+        if len(items) > MAX_BATCH:
+            raise wire.Fault(400, "2050", "Invalid String Length",
+                             f"A batch holds at most {MAX_BATCH} items; {len(items)} sent",
+                             "BatchItemRequest")
+        out = []
+        for item in items:
+            bid = str(item.get("bId", ""))
+            if not bid or len(bid) > MAX_BID:
+                raise wire.Fault(400, "2050", "Invalid String Length",
+                                 f"bId must be 1 to {MAX_BID} characters: {bid!r}", "bId")
+            try:
+                if "Query" in item:
+                    result = {"QueryResponse": self._query(item["Query"])}
+                else:
+                    operation = item.get("operation")
+                    customer = item.get("Customer")
+                    if not isinstance(customer, dict):
+                        raise wire.Fault(400, "4000", "Unsupported operation",
+                                         "this sandbox batches Customer items only")
+                    if operation == "create":
+                        result = {"Customer": self.server.store.create(customer)}
+                    elif operation == "update":
+                        result = {"Customer": self.server.store.update(customer)}
+                    else:
+                        raise wire.Fault(400, "6000", "A business validation error has "
+                                         "occurred", f"Customer operation {operation!r} is "
+                                         "not allowed (customers cannot be deleted)")
+                out.append({"bId": bid, **result})
+            except wire.Fault as fault:
+                out.append({"bId": bid, "Fault": fault.body()["Fault"]})
+        return {"BatchItemResponse": out, "time": wire.now_text()}
+
+    def _persist(self) -> None:
+        path = self.server.config.state_file
+        if path is not None:
+            self.server.store.save(path)
+
+
+def seed_from_records(store: CustomerStore, customers: list[dict[str, Any]]) -> None:
+    """Load customers (API shape, with Active) into the store, keeping their order."""
+    for customer in customers:
+        active = customer.get("Active", True)
+        created = store.create({k: v for k, v in customer.items() if k != "Active"})
+        if not active:
+            store.update({"Id": created["Id"], "SyncToken": created["SyncToken"],
+                          "sparse": True, "Active": False})

@@ -1,0 +1,1 @@
+"""QuickBooks Online through python-quickbooks: OAuth tokens, the client, and its errors."""

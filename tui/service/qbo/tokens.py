@@ -1,0 +1,79 @@
+"""OAuth tokens on disk: one JSON file readable by its owner only (mode 0600), never printed.
+
+`repr` of a token set hides the secrets, so a token never reaches a log or a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from tui.service import paths
+from tui.service.errors import UserError
+
+TOKEN_FILE = "qbo-tokens.json"
+
+
+@dataclass
+class Tokens:
+    """What a login leaves behind."""
+
+    environment: str
+    realm_id: str
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    access_expires_at: float = 0.0
+    refresh_expires_at: float = 0.0
+    base_url: str = ""
+    """The API base for the local sandbox; empty for Intuit's."""
+
+    def access_expired(self, margin: float = 60.0) -> bool:
+        return time.time() > self.access_expires_at - margin
+
+
+def token_path() -> Path:
+    return paths.config_dir() / TOKEN_FILE
+
+
+def save_tokens(tokens: Tokens, path: Path | None = None) -> Path:
+    """Write the tokens atomically to a file created with mode 0600."""
+    path = path or token_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # the umask cannot widen it; an older file cannot either
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(asdict(tokens), handle)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, path)
+    return path
+
+
+def load_tokens(path: Path | None = None) -> Tokens:
+    """The saved tokens, or a UserError saying how to log in."""
+    path = path or token_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Tokens(**data)
+    except FileNotFoundError:
+        raise UserError("not connected to QuickBooks Online",
+                        "run `cqtriage qbo login` first") from None
+    except (OSError, ValueError, TypeError) as exc:
+        raise UserError(f"the saved QBO login is unreadable ({type(exc).__name__})",
+                        "run `cqtriage qbo login` again", path) from None
+
+
+def forget_tokens(path: Path | None = None) -> bool:
+    """Delete the token file; False when there was none."""
+    path = path or token_path()
+    try:
+        path.unlink()
+        return True
+    except FileNotFoundError:
+        return False

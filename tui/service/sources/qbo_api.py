@@ -1,0 +1,69 @@
+"""QBO customers fetched through the API, kept as a snapshot CSV that the QBO reader reads.
+
+The snapshot lives in the data folder, one file per company, rewritten on every fetch: a
+session opened on it resumes like any other, and what changed in QBO between two fetches is
+reported record by record, as for a changed file.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tui.service import paths
+
+SNAPSHOT_HEADERS = ["Id", "Customer", "Company", "First Name", "Last Name", "Email", "Phone",
+                    "Street", "City", "State", "ZIP", "Country", "Status", "Sync Token",
+                    "Last Modified"]
+
+
+def snapshot_path(realm_id: str) -> Path:
+    return paths.data_dir() / "qbo" / f"customers-{realm_id}.csv"
+
+
+def _row(customer: dict[str, Any]) -> dict[str, str]:
+    address = customer.get("BillAddr") or {}
+    lines = [address.get(f"Line{n}") for n in range(1, 6)]
+    phone = (customer.get("PrimaryPhone") or customer.get("Mobile") or {})
+    # A job's display name is its own; its fully qualified name ("Parent:Job") marks it a job.
+    name = customer.get("FullyQualifiedName") if customer.get("Job") else None
+    return {
+        "Id": str(customer.get("Id", "")),
+        "Customer": name or customer.get("DisplayName", ""),
+        "Company": customer.get("CompanyName", ""),
+        "First Name": customer.get("GivenName", ""),
+        "Last Name": customer.get("FamilyName", ""),
+        "Email": (customer.get("PrimaryEmailAddr") or {}).get("Address", ""),
+        "Phone": phone.get("FreeFormNumber", ""),
+        "Street": ", ".join(line for line in lines if line),
+        "City": address.get("City", ""),
+        "State": address.get("CountrySubDivisionCode", ""),
+        "ZIP": address.get("PostalCode", ""),
+        "Country": address.get("Country", ""),
+        "Status": "Active" if customer.get("Active", True) else "Inactive",
+        "Sync Token": str(customer.get("SyncToken", "")),
+        "Last Modified": (customer.get("MetaData") or {}).get("LastUpdatedTime", ""),
+    }
+
+
+def write_snapshot(customers: list[dict[str, Any]], path: Path) -> Path:
+    """Write the customers as a QBO CSV the reader understands, atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=SNAPSHOT_HEADERS)
+        writer.writeheader()
+        for customer in sorted(customers, key=lambda c: int(c.get("Id", 0) or 0)):
+            writer.writerow(_row(customer))
+    os.replace(tmp, path)
+    return path
+
+
+def fetch_snapshot(client: Any, progress: Callable[[int, int], None] = lambda d, t: None
+                   ) -> Path:
+    """Fetch every customer through `client` (a QboClient) into the company's snapshot."""
+    customers = client.fetch_all(progress)
+    return write_snapshot(customers, snapshot_path(client.tokens.realm_id))
