@@ -229,7 +229,11 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
 
     state = args.state
     if state is not None and state.exists():
-        store = CustomerStore.load(state)
+        try:
+            store = CustomerStore.load(state)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise UserError(f"not a sandbox state file ({type(exc).__name__})",
+                            "give another --state file, or move this one aside", state) from None
     else:
         store = CustomerStore()
         if args.seed_demo:

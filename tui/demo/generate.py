@@ -75,6 +75,8 @@ class _Generator:
         self.pair = DemoPair()
         self.next_eid = 0
         self.next_qbo_id = 1
+        self.qbo_names: set[str] = set()
+        """Display names taken in QBO (folded): QBO refuses a second customer of one name."""
 
     # Entities -------------------------------------------------------------------------------
     def _eid(self) -> int:
@@ -213,6 +215,12 @@ class _Generator:
         name, given, family = self.display(e, variant, accents=rng.random() < 0.5)
         if job:
             name = f"{name}:{job}"
+        # As bookkeepers do when QBO says the name is taken: "John Smith (2)".
+        base, number = name, 1
+        while " ".join(strip_accents(name).casefold().split()) in self.qbo_names:
+            number += 1
+            name = f"{base} ({number})"
+        self.qbo_names.add(" ".join(strip_accents(name).casefold().split()))
         email, phone = e.email, self.phone_text(e.phone)
         street = self.street_text(e, rng.random() < 0.5)
         if contact == "changed":

@@ -387,10 +387,21 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def seed_from_records(store: CustomerStore, customers: list[dict[str, Any]]) -> None:
-    """Load customers (API shape, with Active) into the store, keeping their order."""
+    """Load customers (API shape, with Active) into the store, keeping their order; a name
+    already taken gets " (2)", " (3)"… as a QBO user would give it."""
     for customer in customers:
         active = customer.get("Active", True)
-        created = store.create({k: v for k, v in customer.items() if k != "Active"})
+        body = {k: v for k, v in customer.items() if k != "Active"}
+        name, number = body.get("DisplayName"), 1
+        while True:
+            try:
+                created = store.create(body)
+                break
+            except wire.Fault as fault:
+                if fault.code != "6240" or not name:
+                    raise
+                number += 1
+                body["DisplayName"] = f"{name} ({number})"
         if not active:
             store.update({"Id": created["Id"], "SyncToken": created["SyncToken"],
                           "sparse": True, "Active": False})

@@ -66,7 +66,7 @@ def exact_key(display_name: pl.Expr, case_sensitive: bool = False) -> pl.Expr:
 
 def business_name_key(name: pl.Expr) -> pl.Expr:
     """A business name without case, accents, punctuation, "the" or its legal suffix."""
-    folded = _fold(name.str.strip_suffix(DELETED))
+    folded = _fold(name.str.strip_suffix(DELETED)).str.replace(r"\s*\(\d+\)$", "")
     # "Acme Co., Inc." carries two suffixes; strip at most two so "Co" alone still can be a name.
     stripped = folded.str.replace(_STRIP_SUFFIX, "").str.replace(_STRIP_SUFFIX, "")
     return _words(stripped.str.replace(r"^the\s+", ""))
@@ -77,7 +77,9 @@ def person_name_key(name: pl.Expr) -> pl.Expr:
     joint names read "john and mary smith"."""
     folded = _fold(name.str.strip_suffix(DELETED))
     cleaned = (
-        folded.str.replace_all(_HONORIFIC, "")
+        # "John Smith (2)", "John Smith #2": the number QBO users add to get past a taken name.
+        folded.str.replace(r"\s*(?:\(\d+\)|#\d+|\d+)$", "")
+        .str.replace_all(_HONORIFIC, "")
         .str.replace_all(_GENERATION, "")
         .str.replace_all(r"\s*(?:&|\+)\s*", " and ")
         .str.strip_chars(" ,")
