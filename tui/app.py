@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -17,6 +18,7 @@ from tui.service.inputs import SessionInputs
 
 if TYPE_CHECKING:
     # These pull in Polars; they are imported where first used, after the first frame.
+    from tui.service.qbo.client import QboClient
     from tui.service.report import Report
     from tui.service.session import Session
     from tui.service.triage import Triage
@@ -30,11 +32,15 @@ class TriageApp(App[None]):
     BINDINGS = bindings("app")
     COMMANDS = App.COMMANDS | {CommandsProvider}
 
-    def __init__(self, inputs: SessionInputs, config: Config) -> None:
+    def __init__(self, inputs: SessionInputs, config: Config, *,
+                 prepare: Callable[[Callable[[str, float], None]], object] | None = None,
+                 client_factory: Callable[[], QboClient] | None = None) -> None:
         super().__init__()
-
         self.inputs = inputs
         self.config = config
+        self.prepare = prepare
+        """Run in the loader's worker before the inputs are read (the demo starts its QBO)."""
+        self.client_factory = client_factory
         self.keymap = dict(config.keys)
         """Command id → keys, from config.toml."""
         self.session: Session | None = None
@@ -122,6 +128,28 @@ class TriageApp(App[None]):
         state = triage.state(item_id)
         self.push_screen(EditScreen(key, triage.shown(key, state),
                                     lambda values: triage.validate_edit(key, values)), saved)
+
+    def qbo_client(self) -> QboClient:
+        """A client for apply and undo: the demo's own, or one from the saved login."""
+        if self.client_factory is not None:
+            return self.client_factory()
+        from tui.service.qbo.client import QboClient
+        from tui.service.qbo.tokens import load_tokens
+
+        return QboClient(self.config.qbo, load_tokens())
+
+    def reload_triage(self) -> None:
+        """Rebuild the queue from the journal (after a run: conflicts go back to the queue)."""
+        from tui.service.triage import Triage
+
+        assert self.session is not None
+        self.triage = Triage(self.session.report, self.session.journal)
+
+    def action_open_plan(self) -> None:
+        from tui.screens.plan import PlanScreen
+
+        if self.triage is not None and not isinstance(self.screen, PlanScreen):
+            self.push_screen(PlanScreen())
 
     def action_show_help(self) -> None:
         self.push_screen(HelpScreen())

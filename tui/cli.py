@@ -67,8 +67,20 @@ def _live_snapshot(config_path: Path | None) -> Path:
     return path
 
 
-def _qbo_path(qbo: Path, config_path: Path | None) -> Path:
-    return _live_snapshot(config_path) if str(qbo) == LIVE else qbo
+def _qbo_path(qbo: Path, config_path: Path | None, fetch: bool = True) -> Path:
+    """The QBO list to read: the file given, or for `live` the company's snapshot, fetched anew
+    unless `fetch` is False (apply must keep the SyncTokens the user decided against)."""
+    if str(qbo) != LIVE:
+        return qbo
+    if fetch:
+        return _live_snapshot(config_path)
+    from tui.service.qbo.tokens import load_tokens
+    from tui.service.sources.qbo_api import snapshot_path
+
+    path = snapshot_path(load_tokens().realm_id)
+    if not path.exists():
+        raise UserError("no QBO snapshot yet", "open the session with `--qbo live` first")
+    return path
 
 
 def _run_report(canopy: Path, qbo: Path, json_out: Path | None, config_path: Path | None) -> int:
@@ -124,7 +136,25 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     canopy, qbo = demo_paths()
     if args.report:
         return _run_report(canopy, qbo, args.json, args.config)
-    return _run_app(canopy, qbo, args.config)
+    import signal
+
+    from tui.app import TriageApp
+    from tui.demo.live import DemoQbo, demo_snapshot_path
+    from tui.service.config import load_config
+    from tui.service.inputs import SessionInputs
+
+    # The demo's QBO is the sandbox, in-process: started and read in the loader's worker.
+    demo = DemoQbo(qbo)
+    config = load_config(args.config)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, lambda *_: sys.exit(0))
+    app = TriageApp(SessionInputs.of(canopy, demo_snapshot_path()), config,
+                    prepare=demo.start, client_factory=demo.client)
+    try:
+        app.run()
+    finally:
+        demo.stop()
+    return app.return_code or 0
 
 
 def _cmd_open(args: argparse.Namespace) -> int:
@@ -237,7 +267,9 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
     else:
         store = CustomerStore()
         if args.seed_demo:
-            seed_from_records(store, demo_customers())
+            from tui.sandbox.seed import customers_from_csv
+
+            seed_from_records(store, customers_from_csv(demo_paths()[1]))
     config = SandboxConfig(state_file=state, requests_per_minute=args.rate_limit)
     try:
         server = SandboxServer(store, config, port=args.port)
@@ -256,35 +288,6 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
     finally:
         server.server_close()
     return 0
-
-
-def demo_customers() -> list[dict[str, object]]:
-    """The bundled demo QBO list as API customers, to seed the sandbox."""
-    import csv
-
-    _, qbo = demo_paths()
-    customers = []
-    with open(qbo, encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            name = row["Customer"].removesuffix(" (deleted)")
-            customer: dict[str, object] = {"DisplayName": name,
-                                           "Active": row["Status"] != "Inactive"}
-            for key, column in (("GivenName", "First Name"), ("FamilyName", "Last Name"),
-                                ("CompanyName", "Company")):
-                if row[column]:
-                    customer[key] = row[column]
-            if row["Email"]:
-                customer["PrimaryEmailAddr"] = {"Address": row["Email"]}
-            if row["Phone"]:
-                customer["PrimaryPhone"] = {"FreeFormNumber": row["Phone"]}
-            if row["Street"]:
-                customer["BillAddr"] = {"Line1": row["Street"], "City": row["City"],
-                                        "CountrySubDivisionCode": row["State"],
-                                        "PostalCode": row["ZIP"], "Country": row["Country"]}
-            if ":" in name:
-                continue  # a sub-customer needs its parent's Id; the demo leaves them out
-            customers.append(customer)
-    return customers
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -372,6 +375,9 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--rate-limit", type=int, metavar="N",
                          help="answer 429 past N requests a minute (Intuit: 500)")
     sandbox.set_defaults(func=_cmd_sandbox)
+    from tui.cli_apply import add_commands
+
+    add_commands(sub)
     return parser
 
 

@@ -12,6 +12,7 @@ SCOPES = {
     "report": "Sync report",
     "queue": "Duplicate queue",
     "edit": "Edit form",
+    "plan": "Plan",
 }
 
 
@@ -38,6 +39,9 @@ class Command:
 COMMANDS: list[Command] = [
     Command("app.help", "app", "question_mark,f1", "Help", "Show every key.", "app.show_help"),
     Command("app.quit", "app", "q", "Quit", "Quit; every decision is already saved.", "app.quit"),
+    Command("app.plan", "app", "P", "Plan",
+            "Show the plan: every change the decisions make (a dry run), to apply or export.",
+            "app.open_plan"),
     Command("report.open", "report", "enter", "Open",
             "Open the highlighted row's pair or group in the queue (or edit a lone record).",
             "open_row"),
@@ -103,6 +107,14 @@ COMMANDS: list[Command] = [
             "back_to_report"),
     Command("edit.save", "edit", "ctrl+s", "Save", "Check and save the edit as a decision.",
             "save"),
+    Command("plan.apply", "plan", "a", "Apply",
+            "Send the plan to QBO (journaled, resumable; a run cut short finishes next time).",
+            "apply"),
+    Command("plan.undo", "plan", "U", "Undo run", "Revert the last applied run through the API.",
+            "undo_run"),
+    Command("plan.export", "plan", "x", "Export",
+            "Write the QBO import CSV, the Canopy worklist and the audit log.", "export"),
+    Command("plan.back", "plan", "escape", "Back", "Back to where you were.", "back"),
     Command("edit.cancel", "edit", "escape", "Cancel", "Discard the edit.", "cancel"),
 ]
 

@@ -42,8 +42,12 @@ class SandboxConfig:
     """Answer 429 past this many requests a minute (None: no limit)."""
     max_concurrent: int | None = None
     """Answer 429 past this many requests at once (Intuit: 10)."""
+    batches_per_minute: int | None = None
+    """Answer 429 past this many batch requests a minute (Intuit: 40 per app)."""
     state_file: Path | None = None
     """Save the company to this JSON file after every write."""
+    latency: float = 0.0
+    """Seconds each API request takes (to make a test's crash land mid-run)."""
 
 
 @dataclass
@@ -68,10 +72,15 @@ class SandboxServer(ThreadingHTTPServer):
         self.tokens = _Tokens()
         self.lock = threading.Lock()
         self.recent: deque[float] = deque()
+        self.recent_batches: deque[float] = deque()
         self.in_flight = 0
         self.failures: deque[tuple[int, str]] = deque()
         """Injected failures (status, body) answered to the next API requests, for tests."""
         self.requests_seen = 0
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client killed mid-request (the crash tests do it) is not the server's error.
+        return None
 
     @property
     def url(self) -> str:
@@ -229,7 +238,7 @@ class _Handler(BaseHTTPRequestHandler):
             return False
         return True
 
-    def _throttled(self) -> bool:
+    def _throttled(self, batch: bool) -> bool:
         server, config = self.server, self.server.config
         now = time.time()
         with server.lock:
@@ -238,14 +247,19 @@ class _Handler(BaseHTTPRequestHandler):
                 status, body = server.failures.popleft()
                 self._send(status, body.encode(), "text/plain")
                 return True
-            while server.recent and server.recent[0] < now - 60:
-                server.recent.popleft()
+            for window in (server.recent, server.recent_batches):
+                while window and window[0] < now - 60:
+                    window.popleft()
             over_rate = (config.requests_per_minute is not None
-                         and len(server.recent) >= config.requests_per_minute)
+                         and len(server.recent) >= config.requests_per_minute) or (
+                batch and config.batches_per_minute is not None
+                and len(server.recent_batches) >= config.batches_per_minute)
             over_concurrency = (config.max_concurrent is not None
                                 and server.in_flight >= config.max_concurrent)
             if not (over_rate or over_concurrency):
                 server.recent.append(now)
+                if batch:
+                    server.recent_batches.append(now)
                 server.in_flight += 1
                 return False
         body = wire.THROTTLE_XML.format(time=wire.now_text()).encode()
@@ -253,8 +267,10 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
     def _api(self, method: str, realm: str, rest: str, params: dict[str, str]) -> None:
-        if not self._authorised() or self._throttled():
+        if not self._authorised() or self._throttled(batch=rest == "batch"):
             return
+        if self.server.config.latency:
+            time.sleep(self.server.config.latency)
         try:
             store = self.server.store
             if realm != store.realm_id:

@@ -50,6 +50,9 @@ class LoadingScreen(Screen[None]):
             self.post_message(LoadProgressed(step, fraction))
 
         try:
+            prepare = getattr(self.app, "prepare", None)
+            if prepare is not None:
+                prepare(progress)
             session = open_session(self.inputs, self.config, progress)
         except UserError as error:
             self.app.post_message(SessionFailed(error))

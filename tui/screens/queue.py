@@ -81,6 +81,8 @@ class QueueScreen(Screen[None]):
         item, state, members = current
         self.focus_index = max(0, min(self.focus_index, len(members) - 1))
         status = "decided" if self.triage.is_decided(item.id) else (
+            "conflict: the customer changed in QBO since it was read; decide again"
+            if self.triage.in_conflict(item.id) else
             "skipped" if state.skipped else "undecided")
         chain = "" if item.complete else " · members do not all agree"
         percent = decided * 100 // total if total else 100

@@ -64,6 +64,9 @@ class QboConfig:
     """The API minor version sent with every call."""
     retry_base_seconds: float = 2.0
     """First wait after HTTP 429 or 5xx; doubled each retry, at most 60 s."""
+    batches_per_minute: int = 40
+    """Batch requests a minute (Intuit: 40 per app and company; 120 per company since
+    2025-10-31)."""
 
 
 @dataclass

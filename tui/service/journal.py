@@ -17,7 +17,7 @@ from typing import Any
 
 from tui.service.errors import UserError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: list[str] = [
     # 0 → 1
@@ -37,6 +37,21 @@ _MIGRATIONS: list[str] = [
     );
     CREATE INDEX decisions_item ON decisions (item);
     """,
+    # 1 → 2: writes to QBO, journaled before they are sent
+    """
+    CREATE TABLE runs (
+        run INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, started_at TEXT NOT NULL,
+        finished_at TEXT, undone_by INTEGER
+    );
+    CREATE TABLE operations (
+        op INTEGER PRIMARY KEY AUTOINCREMENT, run INTEGER NOT NULL REFERENCES runs (run),
+        batch INTEGER NOT NULL, bid TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
+        qbo_id TEXT, request_id TEXT NOT NULL, body TEXT NOT NULL, before TEXT NOT NULL,
+        items TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'pending', result TEXT,
+        error TEXT, sent_at TEXT, done_at TEXT
+    );
+    CREATE INDEX operations_run ON operations (run, batch);
+    """,
 ]
 
 
@@ -50,6 +65,27 @@ class Decision:
     payload: dict[str, Any]
     made_at: str
     undone: bool = False
+
+
+@dataclass
+class StoredOperation:
+    """An operation as the journal holds it."""
+
+    op: int
+    run: int
+    batch: int
+    bid: str
+    kind: str
+    key: str
+    qbo_id: str | None
+    request_id: str
+    body: dict[str, Any]
+    before: dict[str, Any]
+    items: list[str]
+    state: str
+    """`pending` (written, not sent), `sent`, `done`, `conflict` or `failed`."""
+    result: dict[str, Any] | None
+    error: str | None
 
 
 @dataclass(frozen=True)
@@ -176,3 +212,73 @@ class Journal:
             return None
         self.db.execute("UPDATE decisions SET undone = 0 WHERE seq = ?", (row[0],))
         return self._row(row)
+
+    # writes to QBO ------------------------------------------------------------------------------
+    def open_run(self) -> int | None:
+        """The run (apply or undo) that has not finished, if a crash left one."""
+        row = self.db.execute("SELECT run FROM runs WHERE finished_at IS NULL "
+                              "ORDER BY run DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    def start_run(self, kind: str, operations: list[dict[str, Any]]) -> int:
+        """Write a run and all its operations, every one `pending`, in one transaction."""
+        self.db.execute("BEGIN")
+        try:
+            run = int(self.db.execute("INSERT INTO runs (kind, started_at) VALUES (?, ?)",
+                                      (kind, self.clock())).lastrowid or 0)
+            last = self.db.execute("SELECT coalesce(max(seq), 0) FROM decisions").fetchone()[0]
+            self.set(f"run_seq:{run}", str(last))
+            for op in operations:
+                self.db.execute(
+                    "INSERT INTO operations (run, batch, bid, kind, key, qbo_id, request_id, "
+                    "body, before, items) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (run, op["batch"], op["bid"], op["kind"], op["key"], op.get("qbo_id"),
+                     op["request_id"], json.dumps(op["body"]), json.dumps(op["before"]),
+                     json.dumps(op["items"])))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return run
+
+    def operations(self, run: int) -> list[StoredOperation]:
+        rows = self.db.execute(
+            "SELECT op, run, batch, bid, kind, key, qbo_id, request_id, body, before, items, "
+            "state, result, error FROM operations WHERE run = ? ORDER BY op", (run,))
+        return [StoredOperation(*row[:8], json.loads(row[8]), json.loads(row[9]),
+                                json.loads(row[10]), row[11],
+                                json.loads(row[12]) if row[12] else None, row[13])
+                for row in rows]
+
+    def mark_sent(self, ops: list[int]) -> None:
+        """Before a request leaves: a crash after this re-sends with the same request id."""
+        self.db.executemany("UPDATE operations SET state = 'sent', sent_at = ? WHERE op = ? "
+                            "AND state = 'pending'", [(self.clock(), op) for op in ops])
+
+    def finish_operation(self, op: int, state: str, result: dict[str, Any] | None = None,
+                         error: str | None = None) -> None:
+        self.db.execute("UPDATE operations SET state = ?, result = ?, error = ?, done_at = ? "
+                        "WHERE op = ?", (state, json.dumps(result) if result is not None
+                                         else None, error, self.clock(), op))
+
+    def finish_run(self, run: int) -> None:
+        self.db.execute("UPDATE runs SET finished_at = ? WHERE run = ?", (self.clock(), run))
+
+    def runs(self) -> list[tuple[int, str, str, str | None, int | None]]:
+        """(run, kind, started_at, finished_at, undone_by), oldest first."""
+        return list(self.db.execute(
+            "SELECT run, kind, started_at, finished_at, undone_by FROM runs ORDER BY run"))
+
+    def mark_undone(self, run: int, by: int) -> None:
+        self.db.execute("UPDATE runs SET undone_by = ? WHERE run = ?", (by, run))
+
+    def conflict_items(self) -> dict[str, int]:
+        """Items whose last applied run met a customer changed in QBO → the newest decision seq
+        when that run started: a later decision on the item settles the conflict."""
+        row = self.db.execute("SELECT max(run) FROM runs WHERE kind = 'apply' AND "
+                              "finished_at IS NOT NULL").fetchone()
+        if row is None or row[0] is None:
+            return {}
+        seq = int(self.get(f"run_seq:{row[0]}", "0") or 0)
+        return {item: seq for op in self.operations(row[0]) if op.state == "conflict"
+                for item in op.items}

@@ -138,6 +138,7 @@ class Triage:
         self._live: dict[str, list[Decision]] = {}
         for decision in journal.decisions():
             self._live.setdefault(decision.item, []).append(decision)
+        self._conflicts = journal.conflict_items()
         self._decided = {item for item in self._live if self.is_decided(item)}
         self._item_of = {key: n for n, item in enumerate(self.items) for key in item.members}
 
@@ -220,8 +221,18 @@ class Triage:
         state = state or self.state(item.id)
         return [k for k in item.members if k not in state.split]
 
+    def decided_item_ids(self) -> list[str]:
+        """Every item with live decisions, lone-record items included."""
+        return [item_id for item_id, live in self._live.items() if live]
+
     def is_decided(self, item_id: str) -> bool:
-        return any(d.action != "skip" for d in self._live.get(item_id, []))
+        """Decided: a live decision other than skip, made after any conflict QBO raised."""
+        after = self._conflicts.get(item_id, 0)
+        return any(d.action != "skip" and d.seq > after for d in self._live.get(item_id, []))
+
+    def in_conflict(self, item_id: str) -> bool:
+        """The item's change met a customer changed in QBO, and nothing was decided since."""
+        return item_id in self._conflicts and not self.is_decided(item_id)
 
     def progress(self) -> tuple[int, int]:
         """(decided, total) items."""

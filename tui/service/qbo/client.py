@@ -111,6 +111,8 @@ class QboClient:
         self.save = save
         self.sleep = sleep
         self.limiter = limiter or RateLimiter(sleep=sleep)
+        self.batch_limiter = RateLimiter(per_minute=config.batches_per_minute,
+                                         concurrent=CONCURRENT_REQUESTS, sleep=sleep)
         self.retries = 0
         """How many retries this client made (429s and 5xx), for progress and tests."""
         if tokens.access_expired():
@@ -238,7 +240,8 @@ class QboClient:
             url = f"{qb.api_url}/company/{qb.company_id}/batch"
             return qb.make_request("POST", url, json.dumps(body), request_id=request_id)
 
-        result = self._call(f"a batch of {len(items)}", send)
+        with self.batch_limiter:
+            result = self._call(f"a batch of {len(items)}", send)
         by_bid = {entry["bId"]: entry for entry in result.get("BatchItemResponse", [])}
         out: list[dict[str, Any] | QboError] = []
         for item in items:

@@ -1,0 +1,65 @@
+"""`cqtriage plan` and `export` as a user runs them, and CSV cells that cannot run formulas."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tui.service.config import Config
+from tui.service.exports import QBO_IMPORT_HEADERS, safe_cell
+from tui.service.inputs import SessionInputs
+from tui.service.session import open_session
+from tui.service.triage import Triage
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True,
+                          text=True, timeout=120, env=dict(os.environ))
+
+
+def test_formula_injection_is_defused() -> None:
+    assert safe_cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    for start in "+-@\t\r":
+        assert safe_cell(start + "1").startswith("'")
+    assert safe_cell("Jane Doe") == "Jane Doe"
+    assert safe_cell(None) == ""
+
+
+def test_plan_and_exports_from_the_cli(tmp_path: Path) -> None:
+    canopy = tmp_path / "clients.csv"
+    canopy.write_text((DATA / "labelled_canopy.csv").read_text(encoding="utf-8").replace(
+        "Mary Jones", "=cmd|' /C calc'!A0"), encoding="utf-8")
+    qbo = DATA / "labelled_qbo.csv"
+    session = open_session(SessionInputs.of(canopy, qbo), Config())
+    triage = Triage(session.report, session.journal)
+    triage.decide("record:canopy:C5", "create", record="canopy:C5")
+    group = next(i for i in triage.items if "canopy:C10" in i.members)
+    triage.decide(group.id, "inactive", record="canopy:C10", value=True)
+    triage.decide(group.id, "primary", record="canopy:C10")  # contradicts the line above
+    session.close()
+
+    plan = cli("plan", "--canopy", str(canopy), "--qbo", str(qbo),
+               "--json", str(tmp_path / "plan.json"))
+    assert plan.returncode == 0, plan.stderr
+    assert "1 to create in QBO" in plan.stdout
+    assert "apply needs `--qbo live`" in " ".join(plan.stdout.split())
+    assert "kept as the primary and also marked inactive" in plan.stdout
+    data = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    assert data["summary"]["contradictions"] == 1
+
+    out = tmp_path / "exports"
+    done = cli("export", "--canopy", str(canopy), "--qbo", str(qbo), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    with open(out / "qbo-customer-import.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == QBO_IMPORT_HEADERS
+    assert rows[1][0] == "'=cmd|' /C calc'!A0"
+    audit = json.loads((out / "audit-log.json").read_text(encoding="utf-8"))
+    assert audit["schema"] == "cqtriage-audit" and audit["runs"] == []
+    assert (out / "canopy-worklist.csv").exists()

@@ -1,0 +1,57 @@
+"""The plan screen in the demo: its QBO is the sandbox, in-process; apply, then undo."""
+
+from __future__ import annotations
+
+import asyncio
+
+from helpers import settle, until_report
+
+from tui.app import TriageApp
+from tui.cli import demo_paths
+from tui.demo.live import DemoQbo, demo_snapshot_path
+from tui.screens.plan import PlanScreen
+from tui.service.config import Config
+from tui.service.inputs import SessionInputs
+
+
+def test_apply_and_undo_from_the_plan_screen() -> None:
+    async def scenario() -> None:
+        canopy, qbo = demo_paths()
+        demo = DemoQbo(qbo)
+        app = TriageApp(SessionInputs.of(canopy, demo_snapshot_path()), Config(),
+                        prepare=demo.start, client_factory=demo.client)
+        try:
+            async with app.run_test(size=(120, 40)) as pilot:
+                await until_report(pilot)
+                triage = app.triage
+                def active_qbo(item):  # type: ignore[no-untyped-def]
+                    return [k for k in item.members
+                            if k.startswith("qbo:") and triage.record(k)["active"]]
+
+                group = next(i for i in triage.items if len(active_qbo(i)) >= 2)
+                keep, retire = active_qbo(group)[:2]
+                triage.decide(group.id, "primary", record=keep)
+                triage.decide(group.id, "inactive", record=retire, value=True)
+                await pilot.press("P")
+                await settle(pilot)
+                screen = app.screen
+                assert isinstance(screen, PlanScreen)
+                assert screen.plan.summary()["deactivations"] == 1
+                qbo_id = retire.split(":", 1)[1]
+                assert demo.server is not None
+                assert demo.server.store.get(qbo_id)["Active"] is True
+                await pilot.press("a")
+                await settle(pilot)
+                await app.workers.wait_for_complete()
+                await settle(pilot)
+                assert demo.server.store.get(qbo_id)["Active"] is False
+                assert app.session.journal.runs()[-1][1] == "apply"
+                await pilot.press("U")
+                await app.workers.wait_for_complete()
+                await settle(pilot)
+                assert demo.server.store.get(qbo_id)["Active"] is True
+                assert app.session.journal.runs()[-2][4] is not None  # the apply is undone
+        finally:
+            demo.stop()
+
+    asyncio.run(scenario())

@@ -1,0 +1,195 @@
+"""`cqtriage plan`, `apply`, `undo` and `export`: the triage decisions turned into changes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tui.service.errors import UserError
+
+
+def _open(args: argparse.Namespace, fetch: bool) -> Any:
+    from tui.cli import _qbo_path
+    from tui.service.config import load_config
+    from tui.service.inputs import SessionInputs
+    from tui.service.session import open_session
+    from tui.service.triage import Triage
+
+    config = load_config(args.config)
+    qbo = _qbo_path(args.qbo, args.config, fetch=fetch)
+    session = open_session(SessionInputs.of(args.canopy, qbo), config)
+    if session.changes:
+        for change in session.changes:
+            print(f"note: {change.describe()}", file=sys.stderr)
+    return config, session, Triage(session.report, session.journal)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items()) or "—"
+    return "—" if value in (None, "") else str(value)
+
+
+def print_plan(plan: Any) -> None:
+    summary = plan.summary()
+    print(f"Plan: {summary['creates']} to create in QBO, {summary['updates']} to update "
+          f"({summary['deactivations']} made inactive), {summary['canopy_worklist']} changes to "
+          f"make in Canopy, {summary['contradictions']} contradictions.")
+    if not plan.applicable:
+        print("The QBO list came from a file without Ids and SyncTokens: apply needs "
+              "`--qbo live`; the exports serve the manual route.")
+    for op in plan.operations:
+        if op.kind == "create":
+            print(f"\n+ create {op.fields.get('DisplayName')!r} (from {op.key})")
+            for name, value in op.fields.items():
+                print(f"    {name}: {_show(value)}")
+        else:
+            print(f"\n~ update QBO {op.qbo_id} ({op.key}), SyncToken {op.sync_token}")
+            for name, value in op.fields.items():
+                print(f"    {name}: {_show(op.before.get(name))} → {_show(value)}")
+        for why in op.why:
+            print(f"    why: {why}")
+    if plan.worklist:
+        print("\nIn Canopy, by hand:")
+        for work in plan.worklist:
+            change = f" {work.field}: {work.before!r} → {work.after!r}" if work.field else ""
+            print(f"  [ ] {work.canopy_id} {work.name}: {work.action}{change} ({work.why})")
+    if plan.contradictions:
+        print("\nContradictions (left alone until resolved in the queue):")
+        for c in plan.contradictions:
+            print(f"  ! {c.key}: {c.message}")
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from tui.service.plan import build_plan
+
+    _, session, triage = _open(args, fetch=False)
+    plan = build_plan(triage)
+    print_plan(plan)
+    if args.json:
+        data = {"summary": plan.summary(), "applicable": plan.applicable,
+                "operations": [op.__dict__ for op in plan.operations],
+                "worklist": [w.__dict__ for w in plan.worklist],
+                "contradictions": [c.__dict__ for c in plan.contradictions]}
+        args.json.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    session.close()
+    return 0
+
+
+def _client(config: Any) -> Any:
+    from tui.service.qbo.client import QboClient
+    from tui.service.qbo.tokens import load_tokens
+
+    return QboClient(config.qbo, load_tokens())
+
+
+def _progress(done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        print(f"\r  applied {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
+
+
+def _report_run(result: Any) -> int:
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(f"{result.kind.title()} run {result.run}: {result.done} of {result.total} done, "
+          f"{len(result.conflicts)} conflicts, {len(result.failed)} failed.")
+    for op in result.conflicts:
+        print(f"  conflict: {op.key} changed in QBO since it was read; it is back in the queue")
+    for op in result.failed:
+        print(f"  failed: {op.key}: {op.error}")
+    return 0 if not result.failed else 1
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    from tui.service import apply
+    from tui.service.plan import build_plan
+
+    config, session, triage = _open(args, fetch=False)
+    journal = session.journal
+    run = journal.open_run()
+    if run is not None:
+        print(f"Finishing run {run}, which did not finish.")
+    else:
+        plan = build_plan(triage)
+        print_plan(plan)
+        run = apply.start_apply(journal, plan)
+    result = apply.run(journal, _client(config), run, _progress)
+    session.close()
+    return _report_run(result)
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    from tui.service import apply
+
+    config, session, _ = _open(args, fetch=False)
+    journal = session.journal
+    run = journal.open_run()
+    if run is None:
+        run = apply.start_undo(journal)
+    result = apply.run(journal, _client(config), run, _progress)
+    session.close()
+    return _report_run(result)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from tui.service import exports
+    from tui.service.plan import build_plan
+
+    _, session, triage = _open(args, fetch=False)
+    plan = build_plan(triage)
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        raise UserError("not a folder", "give a folder for --out", out)
+    inputs = {Path(args.canopy).resolve(), Path(str(args.qbo)).resolve()}
+    written = [
+        exports.qbo_import_csv(triage, plan, out / "qbo-customer-import.csv",
+                               all_unmatched=args.all_unmatched),
+        exports.canopy_worklist_csv(plan, out / "canopy-worklist.csv"),
+        exports.audit_log(session.journal, out / "audit-log.json"),
+    ]
+    if inputs & {p.resolve() for p in written}:
+        raise UserError("an export would overwrite an input", "choose another --out", out)
+    for path in written:
+        print(path)
+    session.close()
+    return 0
+
+
+def add_commands(sub: Any) -> None:
+    """Register plan, apply, undo and export on the main parser."""
+    def inputs(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--canopy", type=Path, required=True, metavar="FILE",
+                            help="Canopy's client list CSV (as the session was opened)")
+        parser.add_argument("--qbo", type=Path, required=True, metavar="FILE",
+                            help="QBO customer CSV, or `live` for the company's snapshot")
+        parser.add_argument("--config", type=Path, metavar="FILE", help="config TOML")
+
+    plan = sub.add_parser("plan", help="dry run: every change the decisions make",
+                          description="List every QBO operation (before → after per field), the "
+                          "Canopy worklist and any contradictions. Nothing is sent.")
+    inputs(plan)
+    plan.add_argument("--json", type=Path, metavar="OUT", help="also write the plan as JSON")
+    plan.set_defaults(func=cmd_plan)
+    apply = sub.add_parser("apply", help="send the plan to QBO, journaled and resumable",
+                           description="Send the plan's operations to QBO in batches; each is "
+                           "journaled before it is sent, so running apply again after a crash "
+                           "finishes the plan with every operation applied once.")
+    inputs(apply)
+    apply.set_defaults(func=cmd_apply)
+    undo = sub.add_parser("undo", help="revert the last applied run through the API",
+                          description="Put back the before-image of every customer the last "
+                          "applied run changed; customers it created are made inactive.")
+    inputs(undo)
+    undo.set_defaults(func=cmd_undo)
+    export = sub.add_parser("export", help="QBO import CSV, Canopy worklist, audit log",
+                            description="Write qbo-customer-import.csv (for QBO's import "
+                            "screen), canopy-worklist.csv and audit-log.json into a folder.")
+    inputs(export)
+    export.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder")
+    export.add_argument("--all-unmatched", action="store_true",
+                        help="put every Canopy client with no QBO twin in the import CSV, not "
+                        "only those decided `create`")
+    export.set_defaults(func=cmd_export)

@@ -1,0 +1,263 @@
+"""From triage decisions to a plan: QBO operations (create, sparse update) and a Canopy worklist
+(Canopy has no public write API), with contradictions reported, never merged.
+
+One QBO customer gets at most one update: a rename, edits and making it inactive travel
+together, so no update waits on another's SyncToken.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.service.triage import Triage
+from tui.service.validate import name_clash_key
+
+ADDRESS = {"street": "Line1", "city": "City", "region": "CountrySubDivisionCode",
+           "postal_code": "PostalCode", "country": "Country"}
+PLAIN = {"display_name": "DisplayName", "given_name": "GivenName", "family_name": "FamilyName",
+         "company_name": "CompanyName"}
+
+
+def api_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """Record fields (as the report knows them) in QBO's Customer shape."""
+    out: dict[str, Any] = {}
+    for name, api in PLAIN.items():
+        if values.get(name):
+            out[api] = values[name]
+    if values.get("email"):
+        out["PrimaryEmailAddr"] = {"Address": values["email"]}
+    if values.get("phone"):
+        out["PrimaryPhone"] = {"FreeFormNumber": values["phone"]}
+    address = {api: values[name] for name, api in ADDRESS.items() if values.get(name)}
+    if address:
+        out["BillAddr"] = address
+    return out
+
+
+@dataclass
+class Operation:
+    """One write to QBO."""
+
+    kind: str
+    """`create` or `update` (a sparse update; making inactive is `Active: false`)."""
+    key: str
+    """The record it comes from: the QBO customer updated, or the Canopy client created."""
+    fields: dict[str, Any]
+    """The body (create) or the changed fields (update), in QBO's shape."""
+    before: dict[str, Any] = field(default_factory=dict)
+    """The changed fields as they were, for the dry run and for undo."""
+    qbo_id: str | None = None
+    sync_token: str | None = None
+    items: list[str] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WorkItem:
+    """One change for someone to make by hand in Canopy."""
+
+    canopy_id: str
+    name: str
+    action: str
+    field: str = ""
+    before: str = ""
+    after: str = ""
+    why: str = ""
+
+
+@dataclass
+class Contradiction:
+    """Decisions that cannot all hold; the plan leaves the record alone until it is resolved."""
+
+    key: str
+    message: str
+    items: list[str]
+
+
+@dataclass
+class Plan:
+    operations: list[Operation]
+    worklist: list[WorkItem]
+    contradictions: list[Contradiction]
+    applicable: bool
+    """False when the QBO list lacks Ids or SyncTokens (a file export): use `--qbo live`, or
+    the exports."""
+
+    def summary(self) -> dict[str, int]:
+        creates = sum(op.kind == "create" for op in self.operations)
+        deactivations = sum(op.fields.get("Active") is False for op in self.operations)
+        return {"creates": creates, "updates": len(self.operations) - creates,
+                "deactivations": deactivations, "canopy_worklist": len(self.worklist),
+                "contradictions": len(self.contradictions)}
+
+
+@dataclass
+class _Facts:
+    """Every decision's effect per record, gathered before any is compiled."""
+
+    inactive: dict[str, list[str]] = field(default_factory=dict)
+    primary: dict[str, list[str]] = field(default_factory=dict)
+    links: dict[str, set[str]] = field(default_factory=dict)
+    link_items: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    creates: dict[str, list[str]] = field(default_factory=dict)
+    edits: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    edit_items: dict[str, list[str]] = field(default_factory=dict)
+    apart: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+
+def _gather(triage: Triage) -> _Facts:
+    facts = _Facts()
+    item_ids = list(triage.index) + [i for i in triage.decided_item_ids() if i not in triage.index]
+    for item_id in item_ids:
+        item = triage.item(item_id)
+        state = triage.state(item_id)
+        for key in state.inactive:
+            facts.inactive.setdefault(key, []).append(item_id)
+        for key in state.primary.values():
+            facts.primary.setdefault(key, []).append(item_id)
+        for canopy, qbo in state.links:
+            facts.links.setdefault(canopy, set()).add(qbo)
+            facts.links.setdefault(qbo, set()).add(canopy)
+            facts.link_items.setdefault((canopy, qbo), []).append(item_id)
+        for key in state.creates:
+            facts.creates.setdefault(key, []).append(item_id)
+        for key, changes in state.edits.items():
+            for name, value in changes.items():
+                facts.edits.setdefault(key, {}).setdefault(name, set()).add(value)
+            facts.edit_items.setdefault(key, []).append(item_id)
+        if item.kind == "link" and state.split:
+            canopy, qbo = item.members
+            facts.apart[(canopy, qbo)] = [item_id]
+    return facts
+
+
+def _contradictions(facts: _Facts) -> list[Contradiction]:
+    found = []
+    for key, items in facts.inactive.items():
+        if key in facts.primary:
+            found.append(Contradiction(key, "kept as the primary and also marked inactive",
+                                       sorted(set(items + facts.primary[key]))))
+        if key in facts.links:
+            found.append(Contradiction(key, "linked and also marked inactive",
+                                       sorted(set(items))))
+    for key, partners in facts.links.items():
+        if len(partners) > 1:
+            found.append(Contradiction(key, f"linked to {len(partners)} records: "
+                                       + ", ".join(sorted(partners)), []))
+    for key, items in facts.creates.items():
+        if key in facts.links:
+            found.append(Contradiction(key, "created in QBO and also linked to an existing "
+                                       "customer", sorted(items)))
+    for key, fields in facts.edits.items():
+        for name, values in fields.items():
+            if len(values) > 1:
+                found.append(Contradiction(key, f"{name} edited to different values: "
+                                           + " / ".join(sorted(values)),
+                                           sorted(facts.edit_items[key])))
+    return found
+
+
+def build_plan(triage: Triage) -> Plan:
+    """Compile the live decisions into operations, a Canopy worklist and contradictions."""
+    facts = _gather(triage)
+    contradictions = _contradictions(facts)
+    blocked = {c.key for c in contradictions}
+    records = triage.report.records
+    qbo = records.filter(records["source"] == "qbo")
+    qbo_ids = qbo["record_id"]
+    # The API needs each customer's Id and SyncToken: an export without them is for reading.
+    applicable = (qbo.height > 0 and not qbo_ids.str.starts_with("row-").any()
+                  and qbo["sync_token"].null_count() == 0)
+    taken: dict[str, str] = {}
+    for key in (f"qbo:{i}" for i in qbo_ids.to_list()):
+        taken[name_clash_key(triage.record(key)["display_name"] or "")] = key
+
+    def edited(key: str) -> dict[str, str]:
+        values = {k: "" if v is None else str(v) for k, v in triage.record(key).items()}
+        values.update({name: next(iter(v)) for name, v in facts.edits.get(key, {}).items()})
+        return values
+
+    updates: dict[str, Operation] = {}
+    worklist: list[WorkItem] = []
+
+    def update_for(key: str) -> Operation:
+        if key not in updates:
+            row = triage.record(key)
+            updates[key] = Operation("update", key, {}, qbo_id=row["record_id"],
+                                     sync_token=row["sync_token"])
+        return updates[key]
+
+    def change(key: str, values: dict[str, Any], why: str, items: list[str]) -> None:
+        op = update_for(key)
+        current = api_fields({k: "" if v is None else str(v)
+                              for k, v in triage.record(key).items()})
+        for api, value in values.items():
+            if api == "BillAddr":
+                merged = {**current.get("BillAddr", {}), **op.fields.get("BillAddr", {}),
+                          **value}
+                op.before.setdefault("BillAddr", copy.deepcopy(current.get("BillAddr", {})))
+                op.fields["BillAddr"] = merged
+            else:
+                op.before.setdefault(api, current.get(api, True if api == "Active" else None))
+                op.fields[api] = value
+        op.why.append(why)
+        op.items.extend(i for i in items if i not in op.items)
+
+    def canopy_work(key: str, action: str, why: str, name: str = "", before: str = "",
+                    after: str = "") -> None:
+        row = triage.record(key)
+        worklist.append(WorkItem(row["record_id"], row["display_name"] or "", action, name,
+                                 before, after, why))
+
+    for key, items in facts.inactive.items():
+        if key in blocked:
+            continue
+        if key.startswith("qbo:"):
+            change(key, {"Active": False}, "duplicate: made inactive", items)
+        else:
+            canopy_work(key, "archive", "duplicate of the primary client")
+    for key, fields in facts.edits.items():
+        if key in blocked:
+            continue
+        values = edited(key)
+        if key.startswith("qbo:"):
+            wanted = api_fields({name: values[name] for name in fields})
+            change(key, wanted, "edited in the queue", facts.edit_items[key])
+        else:
+            for name in fields:
+                canopy_work(key, "edit", "edited in the queue", name,
+                            str(triage.record(key).get(name) or ""), values[name])
+    for (canopy, qbo), items in facts.link_items.items():
+        if canopy in blocked or qbo in blocked:
+            continue
+        canopy_name = edited(canopy)["display_name"]
+        qbo_name = edited(qbo)["display_name"]
+        if name_clash_key(canopy_name) == name_clash_key(qbo_name):
+            continue  # Canopy's name rule links them already
+        holder = taken.get(name_clash_key(canopy_name))
+        if holder is None or holder == qbo:
+            change(qbo, {"DisplayName": canopy_name},
+                   f"renamed to the Canopy client's name so the sync links {canopy}", items)
+        else:
+            canopy_work(canopy, "rename", f"QBO's name is taken by {holder}: rename the Canopy "
+                        "client so the sync links it", "display_name", canopy_name, qbo_name)
+    for (canopy, qbo), _items in facts.apart.items():
+        canopy_work(canopy, "rename", f"not the same client as QBO {qbo}, but the sync would "
+                    "link them by name: give one a distinguishing name", "display_name",
+                    edited(canopy)["display_name"], "")
+    creates = []
+    for key, items in facts.creates.items():
+        if key in blocked:
+            continue
+        body = api_fields(edited(key))
+        holder = taken.get(name_clash_key(body.get("DisplayName", "")))
+        if holder is not None:
+            contradictions.append(Contradiction(key, f"cannot be created: QBO customer "
+                                                f"{holder} already has the name", items))
+            continue
+        creates.append(Operation("create", key, body, items=list(items),
+                                 why=["not in QBO: created so the sync links it"]))
+    operations = creates + [updates[k] for k in sorted(updates)]
+    return Plan(operations, worklist, contradictions, applicable)
