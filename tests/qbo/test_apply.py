@@ -226,3 +226,25 @@ def test_kill_9_at_random_moments_applies_everything_once(tmp_path: Path,
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_half_recorded_batch_is_resent_under_its_own_request_id(
+        server: SandboxServer, client: QboClient, tmp_path: Path) -> None:
+    """A crash after QBO applied a batch but before every answer was journaled: the rest of
+    the batch goes again under the batch's request id, and QBO answers from memory."""
+    seeded(server)
+    canopy = many_clients(tmp_path / "clients.csv", 5)
+    session = _decide_all_creates(canopy, client)
+    journal = session.journal
+    run = apply.start_apply(journal, build_plan(Triage(session.report, journal)))
+    ops = journal.operations(run)
+    assert len({op.batch for op in ops}) == 1 and len(ops) == 5
+    answers = client.batch([apply.BatchItem(op.bid, op.kind, op.body) for op in ops],
+                           f"b0-{ops[0].request_id[:30]}")
+    journal.mark_sent([op.op for op in ops])
+    for op, answer in list(zip(ops, answers, strict=True))[:2]:  # then the process died
+        journal.finish_operation(op.op, "done", answer)
+    result = apply.run(journal, client, run)
+    assert (result.done, result.failed) == (5, [])
+    assert client.count() == 5 + len(customers_from_csv(DATA / "labelled_qbo.csv"))
+    session.close()

@@ -76,7 +76,7 @@ def start_apply(journal: Journal, plan: Plan, batch_size: int = BATCH_SIZE) -> i
     if journal.open_run() is not None:
         raise UserError("an earlier run did not finish", "run apply again to finish it first")
     if not plan.applicable:
-        raise UserError("the QBO list has no customer Ids (it came from a file export)",
+        raise UserError("the QBO list has no customer Ids and SyncTokens (a file export)",
                         "open the session with `--qbo live`, or use the exports for QBO's "
                         "import screen")
     done = applied_signatures(journal)
@@ -142,7 +142,11 @@ def run(journal: Journal, client: QboClient, run_id: int,
     settled = sum(op.state in ("done", "conflict", "failed") for op in operations)
     result.done = sum(op.state == "done" for op in operations)
     progress(settled, len(operations))
-    sizes = {number: len(list(ops)) for number, ops in groupby(operations, key=lambda o: o.batch)}
+    firsts: dict[int, StoredOperation] = {}
+    sizes: dict[int, int] = {}
+    for op in operations:
+        firsts.setdefault(op.batch, op)
+        sizes[op.batch] = sizes.get(op.batch, 0) + 1
     todo = [op for op in operations if op.state in ("pending", "sent")]
     for number, group in groupby(todo, key=lambda op: op.batch):
         batch = list(group)
@@ -156,8 +160,10 @@ def run(journal: Journal, client: QboClient, run_id: int,
                 outcomes = [error]
         else:
             items = [BatchItem(op.bid, op.kind, op.body) for op in batch]
-            # The batch's request id comes from its first operation's: the same on a re-send.
-            outcomes = client.batch(items, f"b{batch[0].batch}-{batch[0].request_id[:30]}")
+            # The batch's request id comes from the first operation it was journaled with, so a
+            # re-send of what is left of it is answered from QBO's memory, never run again.
+            first = firsts[number]
+            outcomes = client.batch(items, f"b{number}-{first.request_id[:30]}")
         for op, outcome in zip(batch, outcomes, strict=True):
             _record(journal, client, op, outcome, result)
         settled += len(batch)

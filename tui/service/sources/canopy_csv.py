@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 
 from tui.service.config import ColumnsConfig
-from tui.service.records import RecordSet, conform
+from tui.service.records import RecordSet
 from tui.service.sources.columns import CANOPY_ALIASES
 from tui.service.sources.tabular import load_mapped, parse_active
 
@@ -45,13 +45,4 @@ def read_canopy_csv(path: Path | str, columns: ColumnsConfig | None = None) -> R
         (parse_active("active") if "active" in have else pl.lit(True)).alias("active"),
         pl.lit(False).alias("is_job"),
     )
-    return RecordSet(
-        source="canopy",
-        frame=conform(frame),
-        raw=mapped.raw,
-        path=path,
-        columns_used=mapped.columns_used,
-        columns_unused=mapped.columns_unused,
-        encoding=mapped.table.encoding,
-        delimiter=mapped.table.delimiter,
-    )
+    return mapped.record_set("canopy", frame, path)

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from tui.service.config import ColumnsConfig
-from tui.service.records import RecordSet, conform
+from tui.service.records import RecordSet
 from tui.service.sources.columns import QBO_ALIASES
 from tui.service.sources.tabular import load_mapped, parse_active
 
@@ -71,13 +71,4 @@ def read_qbo_csv(path: Path | str, columns: ColumnsConfig | None = None) -> Reco
         (active & ~deleted.fill_null(False)).alias("active"),
         display.str.contains(":", literal=True).fill_null(False).alias("is_job"),
     ).with_columns(kind.alias("kind"))
-    return RecordSet(
-        source="qbo",
-        frame=conform(frame),
-        raw=mapped.raw,
-        path=path,
-        columns_used=mapped.columns_used,
-        columns_unused=mapped.columns_unused,
-        encoding=mapped.table.encoding,
-        delimiter=mapped.table.delimiter,
-    )
+    return mapped.record_set("qbo", frame, path)

@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from tui.service.errors import UserError
+from tui.service.records import RecordSet, conform
 from tui.service.sources import columns
 from tui.service.sources.textfile import TextTable, check_width, read_text_table
 
@@ -26,6 +27,12 @@ class MappedTable:
     """Every original column, by its header, as text."""
     columns_used: dict[str, str]
     columns_unused: list[str]
+
+    def record_set(self, source: str, frame: pl.DataFrame, path: Path) -> RecordSet:
+        """The records frame (conformed to the schema) with what was read on the way."""
+        return RecordSet(source=source, frame=conform(frame), raw=self.raw, path=path,
+                         columns_used=self.columns_used, columns_unused=self.columns_unused,
+                         encoding=self.table.encoding, delimiter=self.table.delimiter)
 
 
 def _unique_headers(headers: list[str]) -> list[str]:
