@@ -203,21 +203,36 @@ def test_kill_9_at_random_moments_applies_everything_once(tmp_path: Path,
         rng = random.Random(1234)
         kills = 0
         midway = 0  # kills that left the run part done: the case that matters
+        journal_path = SessionInputs.of(canopy, snapshot_path(tokens.realm_id)).journal_path()
+
+        def done_count() -> int:
+            journal = Journal(journal_path)
+            try:
+                run = journal.open_run()
+                return -1 if run is None else sum(
+                    op.state == "done" for op in journal.operations(run))
+            finally:
+                journal.close()
+
         for _ in range(10):
+            before = done_count()
             process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(1.0, 2.0))
+            # Wait for this process to get somewhere, then kill it a random moment later:
+            # mid-request, mid-journal-write, between batches.
+            deadline = time.monotonic() + 20
+            while process.poll() is None and done_count() <= max(before, 0) \
+                    and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(rng.uniform(0.0, 0.6))
             if process.poll() is None:
                 process.send_signal(signal.SIGKILL)
                 kills += 1
             process.wait()
-            journal = Journal(SessionInputs.of(canopy, snapshot_path(tokens.realm_id))
-                              .journal_path())
-            run = journal.open_run()
-            if run is not None:
-                states = [op.state for op in journal.operations(run)]
-                midway += 0 < states.count("done") < len(states)
-            journal.close()
+            count = done_count()
+            midway += count > 0
+            if count == -1 and process.returncode == 0:
+                break  # finished before it could be killed
         final = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
         finished = final.returncode == 0 or "nothing to apply" in final.stderr
         assert finished, final.stderr
