@@ -40,7 +40,13 @@ from tui.service.config import Config
 from tui.service.inputs import SessionInputs
 
 async def main():
-    app = TriageApp(SessionInputs.of(sys.argv[1], sys.argv[2]), Config())
+    if sys.argv[3] == "demo":  # as `cqtriage demo` runs: its QBO is the sandbox, in-process
+        from tui.demo.live import DemoQbo, demo_snapshot_path
+        demo = DemoQbo(sys.argv[2])
+        app = TriageApp(SessionInputs.of(sys.argv[1], demo_snapshot_path()), Config(),
+                        prepare=demo.start, client_factory=demo.client)
+    else:
+        app = TriageApp(SessionInputs.of(sys.argv[1], sys.argv[2]), Config())
     out = {}
     async with app.run_test(size=(120, 40)) as pilot:
         out["first_frame"] = time.time() - started
@@ -66,10 +72,11 @@ asyncio.run(main())
 """
 
 
-def measure(canopy: Path, qbo: Path) -> dict:
+def measure(canopy: Path, qbo: Path, demo: bool) -> dict:
     env = {**os.environ, "CQTRIAGE_HOME": tempfile.mkdtemp(prefix="cqbench-")}
     env["BENCH_STARTED"] = repr(time.time())
-    done = subprocess.run([sys.executable, "-c", CHILD, str(canopy), str(qbo)], env=env,
+    done = subprocess.run([sys.executable, "-c", CHILD, str(canopy), str(qbo),
+                           "demo" if demo else "files"], env=env,
                           capture_output=True, text=True, check=True)
     line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
     return json.loads(line.removeprefix("RESULT "))
@@ -87,8 +94,8 @@ def main() -> None:
     print(f"{'lists':>16} {'items':>7} {'1st frame s':>12} {'ready s':>8} {'budget':>7}   keys")
     for n in args.sizes:
         canopy, qbo = demo_paths() if n == 0 else make_lists(n, 3)[:2]
-        result = measure(canopy, qbo)
-        name = "demo" if n == 0 else f"{n:,} × {n:,}"
+        result = measure(canopy, qbo, demo=n == 0)
+        name = "cqtriage demo" if n == 0 else f"{n:,} × {n:,}"
         budget = f"{result['first_frame'] / 1.0:.0%}" if n == 0 else "—"
         base = result["keys"].pop("z")[0]
         keys = "  ".join(f"{k} {(m - base) * 1000:.0f}/{(w - base) * 1000:.0f}"
