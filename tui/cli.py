@@ -119,15 +119,23 @@ def _run_app(canopy: Path, qbo: Path, config_path: Path | None) -> int:
     from tui.service.inputs import SessionInputs
 
     config = load_config(config_path)
-    qbo = _qbo_path(qbo, config_path)
-    for path in (canopy, qbo):
+    prepare = None
+    if str(qbo) == LIVE:
+        # Fetched in the app's loader, with its progress bar, into the company's snapshot.
+        from tui.service.qbo.tokens import load_tokens
+        from tui.service.sources.qbo_api import snapshot_loader, snapshot_path
+
+        tokens = load_tokens()
+        qbo = snapshot_path(tokens.realm_id)
+        prepare = snapshot_loader(config.qbo, tokens)
+    for path in (canopy,) if prepare else (canopy, qbo):
         if not Path(path).is_file():
             raise UserError("file not found", "check the path and the file name", path)
     # A dropped SSH link sends SIGHUP, for which Textual installs no handler. Decisions are
     # already in the journal; this only lets the terminal be restored on the way out.
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, lambda *_: sys.exit(0))
-    app = TriageApp(SessionInputs.of(canopy, qbo), config)
+    app = TriageApp(SessionInputs.of(canopy, qbo), config, prepare=prepare)
     app.run()
     return app.return_code or 0
 

@@ -67,3 +67,16 @@ def fetch_snapshot(client: Any, progress: Callable[[int, int], None] = lambda d,
     """Fetch every customer through `client` (a QboClient) into the company's snapshot."""
     customers = client.fetch_all(progress)
     return write_snapshot(customers, snapshot_path(client.tokens.realm_id))
+
+
+def snapshot_loader(config: Any, tokens: Any) -> Callable[[Callable[[str, float], None]], Path]:
+    """A loader step for the app: fetch the company's customers into its snapshot, reporting
+    progress as the app's loader expects (step name, fraction)."""
+
+    def load(progress: Callable[[str, float], None]) -> Path:
+        from tui.service.qbo.client import QboClient
+
+        return fetch_snapshot(QboClient(config, tokens), lambda done, total: progress(
+            f"reading QBO customers {done:,}/{total:,}", 0.2 * done / max(total, 1)))
+
+    return load
