@@ -6,9 +6,9 @@ import asyncio
 from pathlib import Path
 
 from tui.app import TriageApp
-from tui.screens.report import ReportScreen
 from tui.sandbox.seed import customers_from_csv
 from tui.sandbox.server import SandboxServer, seed_from_records
+from tui.screens.report import ReportScreen
 from tui.service.config import Config, QboConfig
 from tui.service.inputs import SessionInputs
 from tui.service.qbo.tokens import Tokens
