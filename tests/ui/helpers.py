@@ -40,6 +40,13 @@ async def until_report(pilot: Pilot) -> None:
     assert isinstance(pilot.app.screen, ReportScreen)
 
 
+async def to_queue(pilot: Pilot) -> None:
+    """Wait for the report, then open the queue where the session left it."""
+    await until_report(pilot)
+    await pilot.press("t")
+    await settle(pilot)
+
+
 async def settle(pilot: Pilot) -> None:
     """Let workers finish and the screen repaint; stop cursors blinking for stable pictures."""
     await pilot.app.workers.wait_for_complete()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from helpers import demo_app, settle, until_report
+from helpers import demo_app, settle, to_queue
 
 from tui.screens.edit import EditScreen
 from tui.screens.queue import QueueScreen
@@ -25,9 +25,7 @@ def test_triage_a_group() -> None:
     async def scenario() -> None:
         app = demo_app()
         async with app.run_test(size=(120, 40)) as pilot:
-            await until_report(pilot)
-            await pilot.press("t")
-            await settle(pilot)
+            await to_queue(pilot)
             screen = app.screen
             assert isinstance(screen, QueueScreen)
             item = screen.item
@@ -53,9 +51,7 @@ def test_undo_and_redo() -> None:
     async def scenario() -> None:
         app = demo_app()
         async with app.run_test(size=(120, 40)) as pilot:
-            await until_report(pilot)
-            await pilot.press("t")
-            await settle(pilot)
+            await to_queue(pilot)
             item = app.screen.item
             await pilot.press("1", "j", "2")  # decisions on two items
             second = app.screen.item
@@ -79,9 +75,7 @@ def test_edit_with_a_validation_error_then_fixed() -> None:
     async def scenario() -> None:
         app = demo_app()
         async with app.run_test(size=(120, 40)) as pilot:
-            await until_report(pilot)
-            await pilot.press("t")
-            await settle(pilot)
+            await to_queue(pilot)
             item = app.screen.item
             qbo_column = next(n for n, key in enumerate(item.members) if key.startswith("qbo:"))
             for _ in range(qbo_column):
@@ -114,9 +108,7 @@ def test_escape_discards_an_edit() -> None:
     async def scenario() -> None:
         app = demo_app()
         async with app.run_test(size=(120, 40)) as pilot:
-            await until_report(pilot)
-            await pilot.press("t")
-            await settle(pilot)
+            await to_queue(pilot)
             await pilot.press("e")
             await settle(pilot)
             app.screen.query_one("#field-email").value = "someone@example.com"
@@ -132,9 +124,7 @@ def test_not_a_duplicate_reforms_the_group() -> None:
     async def scenario() -> None:
         app = demo_app()
         async with app.run_test(size=(120, 40)) as pilot:
-            await until_report(pilot)
-            await pilot.press("t")
-            await settle(pilot)
+            await to_queue(pilot)
             screen = app.screen
             item = screen.item
             before = app.triage.members(item)
@@ -151,9 +141,7 @@ def test_resume_after_restart(tmp_path: Path) -> None:
     async def first() -> str:
         app = demo_app(tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:
-            await until_report(pilot)
-            await pilot.press("t")
-            await settle(pilot)
+            await to_queue(pilot)
             await pilot.press("j", "j", "1", "j")
             position = app.screen.position
             item_id = app.screen.item.id
@@ -163,9 +151,7 @@ def test_resume_after_restart(tmp_path: Path) -> None:
     async def second(item_id: str) -> None:
         app = demo_app(tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:
-            await until_report(pilot)
-            await pilot.press("t")
-            await settle(pilot)
+            await to_queue(pilot)
             assert app.screen.item.id == item_id  # the same place
             decided, _ = app.triage.progress()
             assert decided == 1                   # the same decisions
@@ -177,9 +163,7 @@ def test_search_and_jump_to_undecided() -> None:
     async def scenario() -> None:
         app = demo_app()
         async with app.run_test(size=(120, 40)) as pilot:
-            await until_report(pilot)
-            await pilot.press("t")
-            await settle(pilot)
+            await to_queue(pilot)
             triage = app.triage
             target = triage.items[5]
             name = triage.record(target.members[-1])["display_name"]

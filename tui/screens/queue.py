@@ -192,13 +192,20 @@ class QueueScreen(Screen[None]):
             key = current[2][self.focus_index]
             self._decide("inactive", record=key, value=key not in current[1].inactive)
 
-    def action_retire_rest(self) -> None:
+    def _focus(self) -> tuple[ItemState, list[str], str, str] | None:
+        """State, members, the focused record and its side ("canopy" or "qbo")."""
         current = self._members()
         if current is None:
-            return
+            return None
         _, state, members = current
         focused = members[self.focus_index]
-        side = focused.split(":", 1)[0]
+        return state, members, focused, focused.split(":", 1)[0]
+
+    def action_retire_rest(self) -> None:
+        focus = self._focus()
+        if focus is None:
+            return
+        state, members, _, side = focus
         primary = state.primary.get(side)
         if primary is None:
             self.notify("Pick the primary on this side first (1-9).", severity="warning")
@@ -208,12 +215,10 @@ class QueueScreen(Screen[None]):
                 self._decide("inactive", record=key, value=True)
 
     def action_link(self) -> None:
-        current = self._members()
-        if current is None:
+        focus = self._focus()
+        if focus is None:
             return
-        _, state, members = current
-        focused = members[self.focus_index]
-        side = focused.split(":", 1)[0]
+        state, members, focused, side = focus
         other_side = "qbo" if side == "canopy" else "canopy"
         others = [k for k in members if k.startswith(other_side + ":")]
         partner = state.primary.get(other_side) or (others[0] if len(others) == 1 else None)
