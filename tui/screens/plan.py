@@ -95,6 +95,11 @@ class PlanScreen(Screen[None]):
         self.run_worker(self.query_one(RecordTable).set_frame(plan_frame(self.plan)))
 
     def action_back(self) -> None:
+        # The run shares the session's journal: no new decisions until it is over.
+        if any(w.group == "apply" and w.is_running for w in self.workers):
+            self.notify("A run is in progress: it finishes first (it is safe to quit).",
+                        severity="warning")
+            return
         self.app.pop_screen()
 
     def action_apply(self) -> None:
