@@ -263,3 +263,16 @@ def test_a_half_recorded_batch_is_resent_under_its_own_request_id(
     assert (result.done, result.failed) == (5, [])
     assert client.count() == 5 + len(customers_from_csv(DATA / "labelled_qbo.csv"))
     session.close()
+
+
+def test_a_plan_with_only_canopy_work_sends_nothing(server: SandboxServer,
+                                                    client: QboClient) -> None:
+    seeded(server)
+    session, triage = open_live(client)
+    canopy_dupes = item_with(triage, "canopy:C9", "canopy:C10")
+    triage.decide(canopy_dupes.id, "inactive", record="canopy:C10", value=True)
+    with pytest.raises(UserError, match="nothing to send to QBO") as caught:
+        apply.start_apply(session.journal, build_plan(triage))
+    assert "export" in caught.value.todo
+    assert session.journal.runs() == []
+    session.close()

@@ -79,6 +79,10 @@ def start_apply(journal: Journal, plan: Plan, batch_size: int = BATCH_SIZE) -> i
         raise UserError("the QBO list has no customer Ids and SyncTokens (a file export)",
                         "open the session with `--qbo live`, or use the exports for QBO's "
                         "import screen")
+    if not plan.operations:
+        raise UserError("nothing to send to QBO",
+                        "decide a change on a QBO customer first; Canopy's worklist is done by "
+                        "hand (export it)" if plan.worklist else "decide something first")
     done = applied_signatures(journal)
     rows = [r for r in plan_rows(plan) if _signature(r["kind"], r["key"], r["body"]) not in done]
     if not rows:
