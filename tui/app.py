@@ -125,9 +125,7 @@ class TriageApp(App[None]):
                 triage.decide(item_id, "edit", record=key, fields=changes)
                 self.notify(f"Edit of {key} saved.")
 
-        state = triage.state(item_id)
-        self.push_screen(EditScreen(key, triage.shown(key, state),
-                                    lambda values: triage.validate_edit(key, values)), saved)
+        self.push_screen(EditScreen.for_record(triage, item_id, key), saved)
 
     def qbo_client(self) -> QboClient:
         """A client for apply and undo: the demo's own, or one from the saved login."""

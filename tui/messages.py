@@ -38,7 +38,3 @@ class SessionFailed(Message):
     def __init__(self, error: UserError) -> None:
         super().__init__()
         self.error = error
-
-
-class DecisionRecorded(Message):
-    """A decision (or an undo or redo) reached the journal."""

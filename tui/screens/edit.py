@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,6 +13,9 @@ from textual.widgets import Footer, Input, Label, Static
 
 from tui.commands import bindings
 from tui.service.validate import EDITABLE_FIELDS
+
+if TYPE_CHECKING:
+    from tui.service.triage import Triage
 
 Validator = Callable[[dict[str, str]], dict[str, str]]
 
@@ -36,6 +40,13 @@ class EditScreen(ModalScreen[dict[str, str] | None]):
     EditScreen .error.-shown { display: block; }
     EditScreen #edit-title { text-style: bold; }
     """
+
+    @classmethod
+    def for_record(cls, triage: Triage, item_id: str, key: str) -> EditScreen:
+        """The form for a record as an item shows it (its edits applied), checked by QBO's
+        rules as the triage applies them to that record."""
+        return cls(key, triage.shown(key, triage.state(item_id)),
+                   lambda values: triage.validate_edit(key, values))
 
     def __init__(self, key: str, values: dict[str, str], validate: Validator) -> None:
         super().__init__()

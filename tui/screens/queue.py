@@ -13,7 +13,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from tui.commands import bindings
-from tui.messages import DecisionRecorded
 from tui.screens.edit import EditScreen
 from tui.service.errors import UserError
 from tui.service.triage import SHOWN_FIELDS, Item, ItemState, Triage
@@ -174,7 +173,6 @@ class QueueScreen(Screen[None]):
         except UserError as error:
             self.notify(error.one_line(), severity="warning")
             return False
-        self.post_message(DecisionRecorded())
         self.show_item()
         return True
 
@@ -247,7 +245,6 @@ class QueueScreen(Screen[None]):
         if decision is None:
             self.notify("Nothing to redo." if redo else "Nothing to undo.")
             return
-        self.post_message(DecisionRecorded())
         position = self.triage.index.get(decision.item)
         if position is not None and position != self.position:
             self.position = self.triage.move_to(position)
@@ -263,21 +260,15 @@ class QueueScreen(Screen[None]):
         self._undo_redo(redo=True)
 
     def action_edit(self) -> None:
-        current = self._members()
-        if current is None:
+        item, key = self.item, self._focused()
+        if item is None or key is None:
             return
-        _, state, members = current
-        key = members[self.focus_index]
 
         def saved(changes: dict[str, str] | None) -> None:
             if changes:
                 self._decide("edit", record=key, fields=changes)
 
-        self.app.push_screen(
-            EditScreen(key, self.triage.shown(key, state),
-                       lambda values: self.triage.validate_edit(key, values)),
-            saved,
-        )
+        self.app.push_screen(EditScreen.for_record(self.triage, item.id, key), saved)
 
     # search -------------------------------------------------------------------------------------
     def action_search(self) -> None:

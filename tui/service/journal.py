@@ -181,6 +181,8 @@ class Journal:
             (item, action, text, made_at))
         return Decision(int(cursor.lastrowid or 0), item, action, payload, made_at)
 
+    _COLUMNS = "seq, item, action, payload, made_at, undone"
+
     def _row(self, row: tuple) -> Decision:
         return Decision(row[0], row[1], row[2], json.loads(row[3]), row[4], bool(row[5]))
 
@@ -188,14 +190,14 @@ class Journal:
         """Decisions in the order they were made."""
         where = "" if include_undone else "WHERE undone = 0"
         rows = self.db.execute(
-            f"SELECT seq, item, action, payload, made_at, undone FROM decisions {where} "
+            f"SELECT {self._COLUMNS} FROM decisions {where} "
             "ORDER BY seq")
         return [self._row(row) for row in rows]
 
     def undo(self) -> Decision | None:
         """Mark the newest live decision undone and return it (None when there is none)."""
         row = self.db.execute(
-            "SELECT seq, item, action, payload, made_at, undone FROM decisions "
+            f"SELECT {self._COLUMNS} FROM decisions "
             "WHERE undone = 0 ORDER BY seq DESC LIMIT 1").fetchone()
         if row is None:
             return None
@@ -205,7 +207,7 @@ class Journal:
     def redo(self) -> Decision | None:
         """Revive the decision undone last, if nothing was decided since."""
         row = self.db.execute(
-            "SELECT seq, item, action, payload, made_at, undone FROM decisions "
+            f"SELECT {self._COLUMNS} FROM decisions "
             "WHERE undone = 1 AND seq > (SELECT coalesce(max(seq), 0) FROM decisions "
             "WHERE undone = 0) ORDER BY seq LIMIT 1").fetchone()
         if row is None:

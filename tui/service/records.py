@@ -7,9 +7,6 @@ from pathlib import Path
 
 import polars as pl
 
-SOURCES = ("canopy", "qbo")
-KINDS = ("individual", "business")
-
 SCHEMA: dict[str, pl.DataType] = {
     "source": pl.String(),
     "record_id": pl.String(),
@@ -35,8 +32,6 @@ SCHEMA: dict[str, pl.DataType] = {
 """Columns every reader produces, in this order. `line` is the record's first line in its file
 (0 for records that came from the API); `is_job` marks QBO sub-customers."""
 
-TEXT_FIELDS = [name for name, dtype in SCHEMA.items() if dtype == pl.String()]
-
 
 @dataclass
 class RecordSet:
@@ -61,11 +56,6 @@ class RecordSet:
 
     def __len__(self) -> int:
         return self.frame.height
-
-
-def empty_frame() -> pl.DataFrame:
-    """A records frame with no rows."""
-    return pl.DataFrame(schema=SCHEMA)
 
 
 def conform(frame: pl.DataFrame) -> pl.DataFrame:

@@ -17,7 +17,7 @@ import polars as pl
 from tui.service.config import Config, check_thresholds
 from tui.service.errors import UserError
 from tui.service.match.classify import CANOPY_VERDICTS, GROUP_KINDS, QBO_VERDICTS
-from tui.service.match.engine import MatchResult, Progress, _noop, reclassify, run_match
+from tui.service.match.engine import MatchResult, Progress, no_progress, reclassify, run_match
 from tui.service.records import RecordSet
 
 SCHEMA_NAME = "cqtriage-report"
@@ -261,6 +261,6 @@ def with_thresholds(report: Report, review: float, accept: float) -> Report:
 
 
 def build_report(canopy: RecordSet, qbo: RecordSet, config: Config,
-                 progress: Progress = _noop) -> Report:
+                 progress: Progress = no_progress) -> Report:
     """Match two loaded record sets and wrap the result as a report."""
     return Report(canopy, qbo, run_match(canopy, qbo, config.match, progress), config)

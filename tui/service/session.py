@@ -15,7 +15,7 @@ import polars as pl
 from tui.service.config import Config
 from tui.service.inputs import SessionInputs, remember_last
 from tui.service.journal import InputRecord, Journal
-from tui.service.match.engine import Progress, _noop
+from tui.service.match.engine import Progress, no_progress
 from tui.service.records import RecordSet
 from tui.service.report import Report, build_report, file_digest, with_thresholds
 from tui.service.sources.canopy_csv import read_canopy_csv
@@ -113,7 +113,8 @@ def _changes(journal: Journal, report: Report) -> list[InputChange]:
     return changes
 
 
-def open_session(inputs: SessionInputs, config: Config, progress: Progress = _noop) -> Session:
+def open_session(inputs: SessionInputs, config: Config,
+                 progress: Progress = no_progress) -> Session:
     """Read both inputs, build the report and open (or resume) the journal."""
     progress("reading", 0.0)
     canopy = read_canopy_csv(inputs.canopy, config.columns)

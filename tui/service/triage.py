@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -49,11 +50,6 @@ KIND_TITLES = {
     "link": "Canopy will link these by name, but the evidence disagrees",
     "record": "A record with no twin",
 }
-
-
-def record_key(source: str, record_id: str) -> str:
-    """How decisions name a record."""
-    return f"{source}:{record_id}"
 
 
 @dataclass
@@ -132,15 +128,24 @@ class Triage:
         self._row_of = {
             key: n for n, key in enumerate((recs["source"] + ":" + recs["record_id"]).to_list())
         }
-        self._names = [name.casefold() for name in recs["display_name"].fill_null("").to_list()]
-        qbo_names = recs.filter(pl.col("source") == "qbo")["display_name"].fill_null("")
-        self._qbo_names = Counter(name_clash_key(name) for name in qbo_names.to_list())
         self._live: dict[str, list[Decision]] = {}
         for decision in journal.decisions():
             self._live.setdefault(decision.item, []).append(decision)
         self._conflicts = journal.conflict_items()
         self._decided = {item for item in self._live if self.is_decided(item)}
         self._item_of = {key: n for n, item in enumerate(self.items) for key in item.members}
+
+    # Built on first use (search, the edit form): opening the queue need not pay for them.
+    @cached_property
+    def _names(self) -> list[str]:
+        names = self.report.records["display_name"].fill_null("").to_list()
+        return [name.casefold() for name in names]
+
+    @cached_property
+    def _qbo_names(self) -> Counter[str]:
+        recs = self.report.records
+        qbo_names = recs.filter(pl.col("source") == "qbo")["display_name"].fill_null("")
+        return Counter(name_clash_key(name) for name in qbo_names.to_list())
 
     # records ---------------------------------------------------------------------------------
     def record(self, key: str) -> dict[str, Any]:

@@ -38,12 +38,9 @@ def classify(records: pl.DataFrame, scored: pl.DataFrame, exact: pl.DataFrame,
     pairs worth showing, each with a `category` (matched, competing, probable, related,
     duplicate) and an `evidence` verdict; `groups` lists duplicate groups with their members.
     """
-    source = records["source"]
     exact = exact.with_columns(pl.lit(True).alias("exact"))
     pairs = scored.join(exact, on=["a", "b"], how="left").with_columns(
-        pl.col("exact").fill_null(False),
-        source.gather(scored["a"]).alias("source_a") if scored.height else pl.lit("canopy"),
-        source.gather(scored["b"]).alias("source_b") if scored.height else pl.lit("qbo"),
+        pl.col("exact").fill_null(False)
     )
     n_exact = pl.concat(
         [exact.select(pl.col("a").alias("idx")), exact.select(pl.col("b").alias("idx"))]

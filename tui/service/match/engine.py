@@ -48,12 +48,12 @@ class MatchResult:
     """Pairs Canopy's name rule links."""
 
 
-def _noop(step: str, fraction: float) -> None:
+def no_progress(step: str, fraction: float) -> None:
     return None
 
 
 def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
-              progress: Progress = _noop) -> MatchResult:
+              progress: Progress = no_progress) -> MatchResult:
     """Normalise both sides, block, score and classify; plain Polars and rapidfuzz, no loops
     over record pairs."""
     timings: dict[str, float] = {}

@@ -22,8 +22,3 @@ def nickname_pairs() -> pl.DataFrame:
             pairs.update({(name, nick), (nick, name)})
     xs, ys = zip(*sorted(pairs), strict=True)
     return pl.DataFrame({"x": list(xs), "y": list(ys)}, schema={"x": pl.String, "y": pl.String})
-
-
-def canonical_of(name: str) -> list[str]:
-    """Full names a nickname may stand for (for reasons shown to users)."""
-    return sorted(nicknames.NickNamer().canonicals_of(name))

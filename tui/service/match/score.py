@@ -21,7 +21,6 @@ PRIOR = -4.0
 _SIDE_COLUMNS = [
     "source", "kind", "exact_key", "name_key", "given_key", "given2_key", "family_key",
     "generation", "joint", "email_key", "phone_key", "street_key", "city_key", "postal_key",
-    "active",
 ]
 
 
@@ -154,9 +153,9 @@ def explain(scored: pl.DataFrame, pair_columns: list[str]) -> pl.DataFrame:
     Reasons cost more than scores: call this on the pairs worth showing, not every candidate.
     """
     return scored.with_columns(_reason().alias("reason")).select(
-        *pair_columns, "name", "email", "phone", "address", "given_conflict",
-        "generation_conflict", "joint_mismatch", "kind_mismatch", "nickname", "exact_name",
-        "weight", "score", "reason",
+        *pair_columns, "source_a", "source_b", "name", "email", "phone", "address",
+        "given_conflict", "generation_conflict", "joint_mismatch", "kind_mismatch", "nickname",
+        "exact_name", "weight", "score", "reason",
     )
 
 
