@@ -241,17 +241,21 @@ class QueueScreen(Screen[None]):
             self.action_move(1)
 
     def _undo_redo(self, redo: bool) -> None:
-        decision = self.triage.redo() if redo else self.triage.undo()
-        if decision is None:
+        step = self.triage.redo() if redo else self.triage.undo()
+        if not step:
             self.notify("Nothing to redo." if redo else "Nothing to undo.")
             return
+        decision = step[0]
         position = self.triage.index.get(decision.item)
         if position is not None and position != self.position:
             self.position = self.triage.move_to(position)
             self.focus_index = 0
         self.show_item()
         verb = "Redone" if redo else "Undone"
-        self.notify(f"{verb}: {decision.action} on item {self.position + 1}.")
+        if len(step) > 1:
+            self.notify(f"{verb}: {len(step):,} decisions made in one step.")
+        else:
+            self.notify(f"{verb}: {decision.action} on item {self.position + 1}.")
 
     def action_undo(self) -> None:
         self._undo_redo(redo=False)

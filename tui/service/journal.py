@@ -1,8 +1,11 @@
 """The session journal: one SQLite file (WAL) per reconciliation, holding the identity of both
 inputs, a fingerprint of every record, and every triage decision the moment it is made.
 
-Undo marks the newest live decision undone; redo revives the oldest undone decision made after
-the newest live one, so a fresh decision ends the redo chain without deleting any history.
+Decisions are made in steps: one key press is one step, whether it decided one item or a whole
+pattern of a thousand. Undo marks the newest live step undone; redo revives the oldest undone
+step made after the newest live one, so a fresh decision ends the redo chain without deleting
+any history. Each decision keeps its *basis*: the fields of the records it was made on, as they
+were, so a later change to a record shows the decision as stale instead of silently moving it.
 """
 
 from __future__ import annotations
@@ -11,13 +14,13 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tui.service.errors import UserError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MIGRATIONS: list[str] = [
     # 0 → 1
@@ -52,6 +55,13 @@ _MIGRATIONS: list[str] = [
     );
     CREATE INDEX operations_run ON operations (run, batch);
     """,
+    # 2 → 3: decisions made in steps (one undo each), with the records as they were decided on
+    """
+    ALTER TABLE decisions ADD COLUMN step INTEGER;
+    UPDATE decisions SET step = seq;
+    ALTER TABLE decisions ADD COLUMN basis TEXT NOT NULL DEFAULT '{}';
+    CREATE INDEX decisions_step ON decisions (step);
+    """,
 ]
 
 
@@ -65,6 +75,10 @@ class Decision:
     payload: dict[str, Any]
     made_at: str
     undone: bool = False
+    step: int = 0
+    """Decisions made by one key press share a step; undo and redo take whole steps."""
+    basis: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Record key → its fields when the decision was made (see `triage.BASIS_FIELDS`)."""
 
 
 @dataclass
@@ -172,19 +186,42 @@ class Journal:
             raise
 
     # decisions ---------------------------------------------------------------------------------
-    def decide(self, item: str, action: str, payload: dict[str, Any]) -> Decision:
-        """Append a decision; it is committed (and so survives a crash) when this returns."""
-        made_at = self.clock()
-        text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
-        cursor = self.db.execute(
-            "INSERT INTO decisions (item, action, payload, made_at) VALUES (?, ?, ?, ?)",
-            (item, action, text, made_at))
-        return Decision(int(cursor.lastrowid or 0), item, action, payload, made_at)
+    def decide(self, item: str, action: str, payload: dict[str, Any],
+               basis: dict[str, dict[str, str]] | None = None) -> Decision:
+        """Append one decision as a step of its own; committed when this returns."""
+        return self.decide_many([(item, action, payload, basis or {})])[0]
 
-    _COLUMNS = "seq, item, action, payload, made_at, undone"
+    def decide_many(self, entries: list[tuple[str, str, dict[str, Any],
+                                              dict[str, dict[str, str]]]]) -> list[Decision]:
+        """Append (item, action, payload, basis) decisions as ONE step, in one transaction:
+        a pattern decided over a thousand items is one undo. Committed when this returns."""
+        if not entries:
+            return []
+        made_at = self.clock()
+        out: list[Decision] = []
+        self.db.execute("BEGIN")
+        try:
+            step = self.db.execute(
+                "SELECT coalesce(max(seq), 0) + 1 FROM decisions").fetchone()[0]
+            for item, action, payload, basis in entries:
+                text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+                basis_text = json.dumps(basis, sort_keys=True, ensure_ascii=False)
+                cursor = self.db.execute(
+                    "INSERT INTO decisions (item, action, payload, made_at, step, basis) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", (item, action, text, made_at, step, basis_text))
+                out.append(Decision(int(cursor.lastrowid or 0), item, action, payload, made_at,
+                                    False, step, basis))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return out
+
+    _COLUMNS = "seq, item, action, payload, made_at, undone, step, basis"
 
     def _row(self, row: tuple) -> Decision:
-        return Decision(row[0], row[1], row[2], json.loads(row[3]), row[4], bool(row[5]))
+        return Decision(row[0], row[1], row[2], json.loads(row[3]), row[4], bool(row[5]),
+                        row[6], json.loads(row[7]))
 
     def decisions(self, include_undone: bool = False) -> list[Decision]:
         """Decisions in the order they were made."""
@@ -194,26 +231,27 @@ class Journal:
             "ORDER BY seq")
         return [self._row(row) for row in rows]
 
-    def undo(self) -> Decision | None:
-        """Mark the newest live decision undone and return it (None when there is none)."""
-        row = self.db.execute(
-            f"SELECT {self._COLUMNS} FROM decisions "
-            "WHERE undone = 0 ORDER BY seq DESC LIMIT 1").fetchone()
-        if row is None:
-            return None
-        self.db.execute("UPDATE decisions SET undone = 1 WHERE seq = ?", (row[0],))
-        return self._row(row)
+    def _set_step(self, step: int, undone: bool) -> list[Decision]:
+        self.db.execute("UPDATE decisions SET undone = ? WHERE step = ?", (int(undone), step))
+        rows = self.db.execute(f"SELECT {self._COLUMNS} FROM decisions WHERE step = ? "
+                               "ORDER BY seq", (step,))
+        return [self._row(row) for row in rows]
 
-    def redo(self) -> Decision | None:
-        """Revive the decision undone last, if nothing was decided since."""
+    def undo(self) -> list[Decision]:
+        """Mark the newest live step undone and return its decisions (empty when none)."""
+        row = self.db.execute("SELECT max(step) FROM decisions WHERE undone = 0").fetchone()
+        if row[0] is None:
+            return []
+        return self._set_step(row[0], True)
+
+    def redo(self) -> list[Decision]:
+        """Revive the step undone last, if nothing was decided since (empty when none)."""
         row = self.db.execute(
-            f"SELECT {self._COLUMNS} FROM decisions "
-            "WHERE undone = 1 AND seq > (SELECT coalesce(max(seq), 0) FROM decisions "
-            "WHERE undone = 0) ORDER BY seq LIMIT 1").fetchone()
-        if row is None:
-            return None
-        self.db.execute("UPDATE decisions SET undone = 0 WHERE seq = ?", (row[0],))
-        return self._row(row)
+            "SELECT min(step) FROM decisions WHERE undone = 1 AND step > "
+            "(SELECT coalesce(max(step), 0) FROM decisions WHERE undone = 0)").fetchone()
+        if row[0] is None:
+            return []
+        return self._set_step(row[0], False)
 
     # writes to QBO ------------------------------------------------------------------------------
     def open_run(self) -> int | None:

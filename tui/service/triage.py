@@ -40,6 +40,11 @@ _COMPARE_KEYS = {
 }
 """Shown field → normalised key: fields differ only when their keys do."""
 
+BASIS_FIELDS = ("display_name", "kind", "given_name", "family_name", "company_name", "email",
+                "phone", "street", "city", "region", "postal_code", "country", "active")
+"""The fields a decision is made on: when one of them changes in an input, the decision is
+stale. Not SyncToken or update time: QBO bumps those on writes that change nothing here."""
+
 KIND_ORDER = {"competing": 0, "mixed": 1, "canopy": 2, "qbo": 3, "pair": 4, "link": 5}
 KIND_TITLES = {
     "competing": "Several Canopy clients for one QBO customer",
@@ -152,6 +157,18 @@ class Triage:
         """A record's row in the report (original fields and normalised keys)."""
         return self.report.records.row(self._row_of[key], named=True)
 
+    def fields_of(self, key: str) -> dict[str, str]:
+        """The record's `BASIS_FIELDS` as text (`active` as "yes"/"no")."""
+        row = self.record(key)
+        out = {name: "" if row.get(name) is None else str(row[name]) for name in BASIS_FIELDS}
+        out["active"] = "yes" if row["active"] else "no"
+        return out
+
+    def basis(self, item_id: str) -> dict[str, dict[str, str]]:
+        """Every member's fields as they are now: what a decision made now is made on."""
+        return {key: self.fields_of(key) for key in self.item(item_id).members
+                if key in self._row_of}
+
     def shown(self, key: str, state: ItemState | None = None) -> dict[str, str]:
         """The record's shown fields as text, with the item's edits applied."""
         row = self.record(key)
@@ -255,8 +272,7 @@ class Triage:
             return Item(item_id, "record", [item_id[7:]])
         raise KeyError(item_id)
 
-    def decide(self, item_id: str, action: str, **payload: Any) -> Decision:
-        """Check and record a decision; it is in the journal when this returns."""
+    def _check(self, item_id: str, action: str, payload: dict[str, Any]) -> None:
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
         item = self.item(item_id)
@@ -270,28 +286,44 @@ class Triage:
                                      and payload["qbo"].startswith("qbo:")):
             raise UserError("a link joins a Canopy client to a QBO customer",
                             "pick one record on each side")
-        decision = self.journal.decide(item_id, action, payload)
-        self._live.setdefault(item_id, []).append(decision)
-        self._refresh(item_id)
-        return decision
 
-    def undo(self) -> Decision | None:
-        """Undo the newest decision, whichever item it was on."""
-        decision = self.journal.undo()
-        if decision is not None:
-            live = self._live.get(decision.item, [])
-            self._live[decision.item] = [d for d in live if d.seq != decision.seq]
-            self._refresh(decision.item)
-        return decision
+    def decide(self, item_id: str, action: str, **payload: Any) -> Decision:
+        """Check and record a decision; it is in the journal when this returns."""
+        return self.decide_many([(item_id, action, payload)])[0]
 
-    def redo(self) -> Decision | None:
-        decision = self.journal.redo()
-        if decision is not None:
-            live = self._live.setdefault(decision.item, [])
-            live.append(decision)
-            live.sort(key=lambda d: d.seq)
-            self._refresh(decision.item)
-        return decision
+    def decide_many(self, entries: list[tuple[str, str, dict[str, Any]]]) -> list[Decision]:
+        """Check every (item id, action, payload) first, then record them all as one step
+        (one undo). Raises `UserError` before anything is recorded if any is invalid."""
+        for item_id, action, payload in entries:
+            self._check(item_id, action, payload)
+        decisions = self.journal.decide_many(
+            [(item_id, action, payload, self.basis(item_id))
+             for item_id, action, payload in entries])
+        for decision in decisions:
+            self._live.setdefault(decision.item, []).append(decision)
+        for item_id in {d.item for d in decisions}:
+            self._refresh(item_id)
+        return decisions
+
+    def _apply_step(self, decisions: list[Decision], live: bool) -> list[Decision]:
+        for decision in decisions:
+            kept = [d for d in self._live.get(decision.item, []) if d.seq != decision.seq]
+            if live:
+                kept.append(decision)
+                kept.sort(key=lambda d: d.seq)
+            self._live[decision.item] = kept
+        for item_id in {d.item for d in decisions}:
+            self._refresh(item_id)
+        return decisions
+
+    def undo(self) -> list[Decision]:
+        """Undo the newest step (one decision, or a whole bulk decision), whichever items it
+        touched; returns its decisions, empty when there is nothing to undo."""
+        return self._apply_step(self.journal.undo(), live=False)
+
+    def redo(self) -> list[Decision]:
+        """Redo the step undone last; empty when there is nothing to redo."""
+        return self._apply_step(self.journal.redo(), live=True)
 
     # navigation ---------------------------------------------------------------------------------
     def item_of(self, key: str) -> int | None:
