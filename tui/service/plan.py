@@ -11,6 +11,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.service.sources.identity import is_own_id
 from tui.service.triage import Triage
 from tui.service.validate import name_clash_key
 
@@ -168,7 +169,7 @@ def build_plan(triage: Triage) -> Plan:
     qbo = records.filter(records["source"] == "qbo")
     qbo_ids = qbo["record_id"]
     # The API needs each customer's Id and SyncToken: an export without them is for reading.
-    applicable = (qbo.height > 0 and not qbo_ids.str.starts_with("row-").any()
+    applicable = (qbo.height > 0 and all(is_own_id(i) for i in qbo_ids.to_list())
                   and qbo["sync_token"].null_count() == 0)
     taken: dict[str, str] = {}
     for key in (f"qbo:{i}" for i in qbo_ids.to_list()):

@@ -53,6 +53,8 @@ class RecordSet:
     """How the file was decoded."""
     delimiter: str = ","
     """The field separator found."""
+    warnings: list[str] = field(default_factory=list)
+    """What the reader kept but the user should know (an id on several rows, say)."""
 
     def __len__(self) -> int:
         return self.frame.height

@@ -9,6 +9,7 @@ import polars as pl
 from tui.service.config import ColumnsConfig
 from tui.service.records import RecordSet
 from tui.service.sources.columns import CANOPY_ALIASES
+from tui.service.sources.identity import with_identity
 from tui.service.sources.tabular import load_mapped, parse_active
 
 
@@ -39,10 +40,10 @@ def read_canopy_csv(path: Path | str, columns: ColumnsConfig | None = None) -> R
     )
     frame = f.with_columns(
         pl.lit("canopy").alias("source"),
-        pl.coalesce(col("record_id"), pl.format("row-{}", pl.col("line"))).alias("record_id"),
+        col("record_id").alias("record_id"),
         kind.alias("kind"),
         display.alias("display_name"),
         (parse_active("active") if "active" in have else pl.lit(True)).alias("active"),
         pl.lit(False).alias("is_job"),
     )
-    return mapped.record_set("canopy", frame, path)
+    return with_identity(mapped.record_set("canopy", frame, path))

@@ -10,6 +10,7 @@ import polars as pl
 from tui.service.config import ColumnsConfig
 from tui.service.records import RecordSet
 from tui.service.sources.columns import QBO_ALIASES
+from tui.service.sources.identity import with_identity
 from tui.service.sources.tabular import load_mapped, parse_active
 
 DELETED_SUFFIX = " (deleted)"
@@ -57,7 +58,7 @@ def read_qbo_csv(path: Path | str, columns: ColumnsConfig | None = None) -> Reco
     )
     frame = f.with_columns(
         pl.lit("qbo").alias("source"),
-        pl.coalesce(col("record_id"), pl.format("row-{}", pl.col("line"))).alias("record_id"),
+        col("record_id").alias("record_id"),
         display.alias("display_name"),
         given.alias("given_name"),
         family.alias("family_name"),
@@ -71,4 +72,4 @@ def read_qbo_csv(path: Path | str, columns: ColumnsConfig | None = None) -> Reco
         (active & ~deleted.fill_null(False)).alias("active"),
         display.str.contains(":", literal=True).fill_null(False).alias("is_job"),
     ).with_columns(kind.alias("kind"))
-    return mapped.record_set("qbo", frame, path)
+    return with_identity(mapped.record_set("qbo", frame, path))

@@ -1,0 +1,95 @@
+"""Record identity that survives edits to an input: what decisions point at.
+
+A record is its own id where the export has one. Where it has none (Canopy's "Export filtered
+list" may leave the id column out), it is a fingerprint of its name, which does not depend on
+the line the record sits on, so deleting or reordering rows moves no decision to another
+record. Rows that share a name are told apart by a digest of their whole content, and rows that
+are identical in every field by their order among themselves (they are interchangeable).
+
+An id that appears on several rows of one input is never merged: each row gets its id plus a
+fingerprint (`C1~3fa2…`), and the reader warns with the lines. A decision made on the plain id
+then names no record and shows as stale, rather than landing on the wrong one.
+
+Fingerprinted ids carry a `~`, which no Canopy or QBO id has: `is_own_id` tells them apart, and
+only a record with its own id can be written to QBO by Id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+import polars as pl
+
+from tui.service.records import RecordSet
+
+FINGERPRINT_MARK = "~"
+
+
+def _digest(text: str, size: int = 5) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=size).hexdigest()
+
+
+def _name_key(name: str | None) -> str:
+    return re.sub(r"\s+", " ", name or "").strip().casefold()
+
+
+def is_own_id(record_id: str) -> bool:
+    """True when the id came from the input itself (not a fingerprint made here)."""
+    return FINGERPRINT_MARK not in record_id
+
+
+def assign_ids(ids: Sequence[str | None], names: Sequence[str | None],
+               contents: Sequence[str], lines: Sequence[int]) -> tuple[list[str], list[str]]:
+    """Stable record ids for one input, and a warning per id found on several rows.
+
+    `ids` are the export's ids (None where it has none), `names` the display names,
+    `contents` each row's whole text, `lines` each row's first line: all row-aligned.
+    Returns (record ids, warnings). Costs one hash per row: ~0.1 s per 100k rows.
+    """
+    clean = [(value or "").strip() or None for value in ids]
+    counts = Counter(value for value in clean if value is not None)
+    name_counts = Counter(_name_key(name) for name, value in zip(names, clean, strict=True)
+                          if value is None or counts[value] > 1)
+    out: list[str] = []
+    seen: Counter[str] = Counter()
+    for value, name, content in zip(clean, names, contents, strict=True):
+        key = _name_key(name)
+        base = FINGERPRINT_MARK + _digest(key)
+        if name_counts[key] > 1:
+            base += _digest(content, 4)
+        record_id = base if value is None else (
+            value if counts[value] == 1 else value + base)
+        seen[record_id] += 1
+        out.append(record_id if seen[record_id] == 1 else f"{record_id}.{seen[record_id]}")
+    warnings = []
+    if any(n > 1 for n in counts.values()):
+        where: dict[str, list[int]] = defaultdict(list)
+        for value, line in zip(clean, lines, strict=True):
+            if value is not None and counts[value] > 1:
+                where[value].append(line)
+        for value, at in sorted(where.items(), key=lambda kv: kv[1][0]):
+            shown = ", ".join(str(n) for n in at[:5]) + (" …" if len(at) > 5 else "")
+            warnings.append(f"id {value} is on {len(at)} rows (lines {shown}): kept apart as "
+                            "different records; fix the export so each record has its own id")
+    return out, warnings
+
+
+def with_record_ids(frame: pl.DataFrame, raw: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """`frame` with `record_id` set by `assign_ids` from its `record_id` (the export's id, may
+    be null), `display_name` and `line` columns and the raw row text; plus the warnings."""
+    contents = raw.select(
+        pl.concat_str([pl.col(c).fill_null("") for c in raw.columns], separator="\x1f")
+    ).to_series().to_list() if raw.width else [""] * frame.height
+    ids, warnings = assign_ids(frame["record_id"].to_list(), frame["display_name"].to_list(),
+                               contents, frame["line"].to_list())
+    return frame.with_columns(pl.Series("record_id", ids, dtype=pl.String)), warnings
+
+
+def with_identity(records: RecordSet) -> RecordSet:
+    """The record set with stable `record_id`s (see `with_record_ids`) and their warnings."""
+    records.frame, warnings = with_record_ids(records.frame, records.raw)
+    records.warnings.extend(warnings)
+    return records
