@@ -142,7 +142,7 @@ def test_resume_after_restart(tmp_path: Path) -> None:
         app = demo_app(tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:
             await to_queue(pilot)
-            await pilot.press("j", "j", "1", "j")
+            await pilot.press("j", "j", "d", "j")  # "not a duplicate" resolves the item
             position = app.screen.position
             item_id = app.screen.item.id
             assert position == 3

@@ -15,13 +15,17 @@ from typing import Any
 
 import polars as pl
 
+from tui.service import stale
 from tui.service.errors import UserError
 from tui.service.journal import Decision, Journal
 from tui.service.report import Report
 from tui.service.validate import name_clash_key, validate_record
 
-ACTIONS = ("primary", "inactive", "link", "create", "distinct", "skip", "edit")
-"""Every kind of decision the queue records."""
+ACTIONS = ("primary", "inactive", "link", "create", "distinct", "skip", "edit", "keep",
+           "confirm", "drop")
+"""Every kind of decision the queue records. `keep` says "nothing to change here";
+`confirm` re-confirms a stale item's decisions on its records as they are now; `drop` clears
+the item's decisions (undo brings them back)."""
 
 SHOWN_FIELDS = [
     ("display_name", "Name"), ("kind", "Type"), ("given_name", "First"),
@@ -45,7 +49,8 @@ BASIS_FIELDS = ("display_name", "kind", "given_name", "family_name", "company_na
 """The fields a decision is made on: when one of them changes in an input, the decision is
 stale. Not SyncToken or update time: QBO bumps those on writes that change nothing here."""
 
-KIND_ORDER = {"competing": 0, "mixed": 1, "canopy": 2, "qbo": 3, "pair": 4, "link": 5}
+KIND_ORDER = {"changed": -1, "competing": 0, "mixed": 1, "canopy": 2, "qbo": 3, "pair": 4,
+              "link": 5}
 KIND_TITLES = {
     "competing": "Several Canopy clients for one QBO customer",
     "mixed": "Duplicates on both sides",
@@ -54,6 +59,7 @@ KIND_TITLES = {
     "pair": "Probable match: the name rule misses it",
     "link": "Canopy will link these by name, but the evidence disagrees",
     "record": "A record with no twin",
+    "changed": "Decided earlier, on records that have since changed or regrouped",
 }
 
 
@@ -87,8 +93,17 @@ class ItemState:
     split: set[str] = field(default_factory=set)
     """Members the user said are not duplicates of the rest."""
     edits: dict[str, dict[str, str]] = field(default_factory=dict)
+    kept: bool = False
+    """The user said "keep as is": nothing to change for this item."""
     skipped: bool = False
     decided: bool = False
+    """Any live decision other than skip (choosing a primary, an edit…)."""
+
+    @property
+    def resolved(self) -> bool:
+        """The item's question is answered: something is retired, linked, created or split
+        off, or it is explicitly kept as is. Choosing a primary or editing alone is not."""
+        return bool(self.inactive or self.links or self.creates or self.split or self.kept)
 
 
 def _item_id(prefix: str, members: list[str]) -> str:
@@ -136,9 +151,27 @@ class Triage:
         self._live: dict[str, list[Decision]] = {}
         for decision in journal.decisions():
             self._live.setdefault(decision.item, []).append(decision)
+        self._carry_decided_items()
+        self._ours = stale.applied_fields(journal)
         self._conflicts = journal.conflict_items()
         self._decided = {item for item in self._live if self.is_decided(item)}
         self._item_of = {key: n for n, item in enumerate(self.items) for key in item.members}
+
+    def _carry_decided_items(self) -> None:
+        """Decisions whose item is no longer in the queue (a member vanished, the group
+        changed) stay in the queue as items of their own, first, never dropped."""
+        carried = []
+        for item_id, live in self._live.items():
+            if not live or item_id in self.index or item_id.startswith("record:"):
+                continue
+            keys = stale.latest_basis(live).keys() | {
+                str(d.payload[name]) for d in live for name in ("record", "canopy", "qbo")
+                if name in d.payload}
+            members = sorted(keys, key=lambda k: (not k.startswith("canopy:"), k))
+            carried.append(Item(item_id, "changed", members, complete=False))
+        if carried:
+            self.items = carried + self.items
+            self.index = {item.id: n for n, item in enumerate(self.items)}
 
     # Built on first use (search, the edit form): opening the queue need not pay for them.
     @cached_property
@@ -164,13 +197,39 @@ class Triage:
         out["active"] = "yes" if row["active"] else "no"
         return out
 
+    def exists(self, key: str) -> bool:
+        """The record is in the inputs as they are now."""
+        return key in self._row_of
+
     def basis(self, item_id: str) -> dict[str, dict[str, str]]:
-        """Every member's fields as they are now: what a decision made now is made on."""
-        return {key: self.fields_of(key) for key in self.item(item_id).members
-                if key in self._row_of}
+        """Every member's fields as they are now: what a decision made now is made on. A
+        member gone from its input is noted as gone (deciding anyway accepts that)."""
+        known = stale.latest_basis(self._live.get(item_id, []))
+        return {key: self.fields_of(key) if self.exists(key) else
+                {stale.VANISHED: "yes",
+                 "display_name": known.get(key, {}).get("display_name", "")}
+                for key in self.item(item_id).members}
+
+    def stale(self, item_id: str) -> list[str]:
+        """What changed under the item's live decisions, a sentence per record; empty when
+        nothing did (or nothing is decided). A stale item is left out of the plan."""
+        live = self._after_drop(self._live.get(item_id, []))
+        if not any(d.action not in ("skip", "confirm") for d in live):
+            return []
+        out = []
+        for key, before in stale.latest_basis(live).items():
+            now = self.fields_of(key) if self.exists(key) else None
+            message = stale.changes(key, before, now, self._ours.get(key, {}))
+            if message:
+                out.append(message)
+        return out
 
     def shown(self, key: str, state: ItemState | None = None) -> dict[str, str]:
         """The record's shown fields as text, with the item's edits applied."""
+        if not self.exists(key):
+            gone = {name: "" for name, _ in SHOWN_FIELDS}
+            gone["display_name"] = "(no longer in the input)"
+            return gone
         row = self.record(key)
         values = {name: "" if row.get(name) is None else str(row[name])
                   for name, _ in SHOWN_FIELDS}
@@ -199,7 +258,7 @@ class Triage:
 
     def differing_fields(self, members: list[str]) -> set[str]:
         """Shown fields whose normalised values differ between members that have them."""
-        rows = [self.record(k) for k in members]
+        rows = [self.record(k) for k in members if self.exists(k)]
         out = set()
         for name, _ in SHOWN_FIELDS:
             column = _COMPARE_KEYS.get(name, name)
@@ -215,10 +274,18 @@ class Triage:
         return found.row(0, named=True) if found.height else None
 
     # state --------------------------------------------------------------------------------------
+    @staticmethod
+    def _after_drop(live: list[Decision]) -> list[Decision]:
+        """The live decisions after the newest `drop`: a drop clears what came before."""
+        for n in range(len(live) - 1, -1, -1):
+            if live[n].action == "drop":
+                return live[n + 1:]
+        return live
+
     def state(self, item_id: str) -> ItemState:
         """Replay the item's live decisions."""
         state = ItemState()
-        for d in self._live.get(item_id, []):
+        for d in self._after_drop(self._live.get(item_id, [])):
             p = d.payload
             if d.action == "primary":
                 state.primary[p["record"].split(":", 1)[0]] = p["record"]
@@ -232,25 +299,31 @@ class Triage:
                 state.split.add(p["record"])
             elif d.action == "edit":
                 state.edits.setdefault(p["record"], {}).update(p["fields"])
+            elif d.action == "keep":
+                state.kept = True
             if d.action == "skip":
                 state.skipped = True
-            else:
+            elif d.action != "confirm":
                 state.decided = True
         return state
 
     def members(self, item: Item, state: ItemState | None = None) -> list[str]:
         """The members still in the group: the ones split out have left it."""
         state = state or self.state(item.id)
-        return [k for k in item.members if k not in state.split]
+        return [k for k in item.members if k not in state.split and self.exists(k)]
 
     def decided_item_ids(self) -> list[str]:
         """Every item with live decisions, lone-record items included."""
         return [item_id for item_id, live in self._live.items() if live]
 
     def is_decided(self, item_id: str) -> bool:
-        """Decided: a live decision other than skip, made after any conflict QBO raised."""
+        """Decided: the live decisions resolve the item (see `ItemState.resolved`), one of
+        them came after any conflict QBO raised, and no record changed under them."""
+        live = self._live.get(item_id, [])
         after = self._conflicts.get(item_id, 0)
-        return any(d.action != "skip" and d.seq > after for d in self._live.get(item_id, []))
+        if not any(d.action not in ("skip", "confirm") and d.seq > after for d in live):
+            return False
+        return self.state(item_id).resolved and not self.stale(item_id)
 
     def in_conflict(self, item_id: str) -> bool:
         """The item's change met a customer changed in QBO, and nothing was decided since."""
@@ -268,7 +341,7 @@ class Triage:
         """A queue item, or the lone-record item `record:<key>`."""
         if item_id in self.index:
             return self.items[self.index[item_id]]
-        if item_id.startswith("record:") and item_id[7:] in self._row_of:
+        if item_id.startswith("record:"):
             return Item(item_id, "record", [item_id[7:]])
         raise KeyError(item_id)
 

@@ -1,0 +1,104 @@
+"""Stale decisions: a decision keeps the fields of the records it was made on (its *basis*);
+when an input changes under it, the decision is kept, shown with what changed, and left out of
+the plan until the user re-confirms or drops it. Never dropped silently, never a crash.
+
+Our own writes are not changes: a QBO customer that reads back as an apply run left it (renamed,
+made inactive) is as decided, so apply → re-fetch → plan does not call its own work foreign.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from tui.service.journal import Decision, Journal
+from tui.service.sources.identity import is_own_id
+
+VANISHED = "__vanished__"
+"""A basis entry for a record that was gone when the user confirmed the decision anyway."""
+
+FIELD_WORDS = {
+    "display_name": "name", "kind": "client type", "given_name": "first name",
+    "family_name": "last name", "company_name": "company", "email": "e-mail", "phone": "phone",
+    "street": "street", "city": "city", "region": "state", "postal_code": "ZIP",
+    "country": "country", "active": "active",
+}
+
+_API_FIELDS = {"DisplayName": "display_name", "GivenName": "given_name",
+               "FamilyName": "family_name", "CompanyName": "company_name"}
+_ADDRESS_FIELDS = {"Line1": "street", "City": "city", "CountrySubDivisionCode": "region",
+                   "PostalCode": "postal_code", "Country": "country"}
+
+
+def record_label(key: str, name: str = "") -> str:
+    """How a message names a record: `QBO 93`, `Canopy C12`, or `Canopy "Jane Doe"` for a
+    record known only by its fingerprint."""
+    source, _, record_id = key.partition(":")
+    side = "QBO" if source == "qbo" else "Canopy"
+    if is_own_id(record_id) or not name:
+        return f"{side} {record_id}"
+    return f'{side} "{name}"'
+
+
+def fields_from_body(body: dict[str, Any]) -> dict[str, str]:
+    """A QBO Customer body (create or sparse update) as record fields, text as `BASIS_FIELDS`
+    hold them."""
+    out = {field: str(body[api]) for api, field in _API_FIELDS.items() if api in body}
+    if "PrimaryEmailAddr" in body:
+        out["email"] = str((body["PrimaryEmailAddr"] or {}).get("Address", ""))
+    if "PrimaryPhone" in body:
+        out["phone"] = str((body["PrimaryPhone"] or {}).get("FreeFormNumber", ""))
+    for api, field in _ADDRESS_FIELDS.items():
+        if api in (body.get("BillAddr") or {}):
+            out[field] = str(body["BillAddr"][api])
+    if "Active" in body:
+        out["active"] = "yes" if body["Active"] else "no"
+    return out
+
+
+def applied_fields(journal: Journal) -> dict[str, dict[str, str]]:
+    """QBO record key → the fields our applied runs (not undone) wrote, newest last."""
+    out: dict[str, dict[str, str]] = {}
+    for run, kind, _, _, undone_by in journal.runs():
+        if kind != "apply" or undone_by is not None:
+            continue
+        for op in journal.operations(run):
+            if op.state == "done" and op.key.startswith("qbo:"):
+                out.setdefault(op.key, {}).update(fields_from_body(op.body))
+    return out
+
+
+def latest_basis(decisions: Iterable[Decision]) -> dict[str, dict[str, str]]:
+    """Record key → its fields as the newest decision on it saw them."""
+    basis: dict[str, dict[str, str]] = {}
+    for decision in decisions:
+        basis.update(decision.basis)
+    return basis
+
+
+def changes(key: str, before: dict[str, str], now: dict[str, str] | None,
+            ours: dict[str, str]) -> str | None:
+    """What changed in one record since a decision, as a sentence; None when nothing did.
+
+    `now` is None for a record no longer in its input; `ours` holds what our own applied writes
+    set, which is no change.
+    """
+    name = before.get("display_name", "")
+    if now is None:
+        if VANISHED in before:
+            return None
+        return f"{record_label(key, name)}: no longer in the input since you decided"
+    if VANISHED in before:
+        return f"{record_label(key, name)}: back in the input since you decided"
+    moved = [field for field, value in before.items()
+             if field in now and now[field] != value and ours.get(field) != now[field]]
+    if not moved:
+        return None
+    words = ", ".join(FIELD_WORDS.get(field, field) for field in moved[:3])
+    if len(moved) > 3:
+        words += f" and {len(moved) - 3} more"
+    detail = ""
+    if len(moved) == 1:
+        detail = f" (was {before[moved[0]] or 'blank'!r}, now {now[moved[0]] or 'blank'!r})"
+    label = record_label(key, now.get("display_name", name))
+    return f"{label}: {words} changed since you decided{detail}"
