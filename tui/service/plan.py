@@ -11,6 +11,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.service.plan_checks import check_operations
 from tui.service.sources.identity import is_own_id
 from tui.service.triage import Triage
 from tui.service.validate import name_clash_key
@@ -78,6 +79,16 @@ class Contradiction:
 
 
 @dataclass
+class StaleDecision:
+    """An item whose records changed since it was decided: left out of the plan until the
+    user re-confirms or drops it in the queue."""
+
+    item: str
+    title: str
+    changes: list[str]
+
+
+@dataclass
 class Plan:
     operations: list[Operation]
     worklist: list[WorkItem]
@@ -85,13 +96,14 @@ class Plan:
     applicable: bool
     """False when the QBO list lacks Ids or SyncTokens (a file export): use `--qbo live`, or
     the exports."""
+    stale: list[StaleDecision] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         creates = sum(op.kind == "create" for op in self.operations)
         deactivations = sum(op.fields.get("Active") is False for op in self.operations)
         return {"creates": creates, "updates": len(self.operations) - creates,
                 "deactivations": deactivations, "canopy_worklist": len(self.worklist),
-                "contradictions": len(self.contradictions)}
+                "contradictions": len(self.contradictions), "stale": len(self.stale)}
 
 
 @dataclass
@@ -106,35 +118,49 @@ class _Facts:
     edits: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     edit_items: dict[str, list[str]] = field(default_factory=dict)
     apart: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    groups: dict[str, list[str]] = field(default_factory=dict)
+    """Decided item → its members still in the inputs."""
+    stale: list[StaleDecision] = field(default_factory=list)
 
 
 def _gather(triage: Triage) -> _Facts:
     facts = _Facts()
     item_ids = list(triage.index) + [i for i in triage.decided_item_ids() if i not in triage.index]
     for item_id in item_ids:
+        changes = triage.stale(item_id)
+        if changes:
+            facts.stale.append(StaleDecision(item_id, triage.item(item_id).title, changes))
+            continue
         item = triage.item(item_id)
         state = triage.state(item_id)
-        for key in state.inactive:
+        if not state.decided:
+            continue
+        here = triage.exists  # a record gone from its input (and confirmed so) changes nothing
+        facts.groups[item_id] = triage.members(item, state)
+        for key in filter(here, state.inactive):
             facts.inactive.setdefault(key, []).append(item_id)
-        for key in state.primary.values():
+        for key in filter(here, state.primary.values()):
             facts.primary.setdefault(key, []).append(item_id)
         for canopy, qbo in state.links:
-            facts.links.setdefault(canopy, set()).add(qbo)
-            facts.links.setdefault(qbo, set()).add(canopy)
-            facts.link_items.setdefault((canopy, qbo), []).append(item_id)
-        for key in state.creates:
+            if here(canopy) and here(qbo):
+                facts.links.setdefault(canopy, set()).add(qbo)
+                facts.links.setdefault(qbo, set()).add(canopy)
+                facts.link_items.setdefault((canopy, qbo), []).append(item_id)
+        for key in filter(here, state.creates):
             facts.creates.setdefault(key, []).append(item_id)
-        for key, changes in state.edits.items():
-            for name, value in changes.items():
+        for key, changes_ in state.edits.items():
+            if not here(key):
+                continue
+            for name, value in changes_.items():
                 facts.edits.setdefault(key, {}).setdefault(name, set()).add(value)
             facts.edit_items.setdefault(key, []).append(item_id)
-        if item.kind == "link" and state.split:
+        if item.kind == "link" and state.split and all(map(here, item.members)):
             canopy, qbo = item.members
             facts.apart[(canopy, qbo)] = [item_id]
     return facts
 
 
-def _contradictions(facts: _Facts) -> list[Contradiction]:
+def _contradictions(facts: _Facts, triage: Triage) -> list[Contradiction]:
     found = []
     for key, items in facts.inactive.items():
         if key in facts.primary:
@@ -157,13 +183,50 @@ def _contradictions(facts: _Facts) -> list[Contradiction]:
                 found.append(Contradiction(key, f"{name} edited to different values: "
                                            + " / ".join(sorted(values)),
                                            sorted(facts.edit_items[key])))
+    return found + _left_without_customer(facts, triage)
+
+
+def _left_without_customer(facts: _Facts, triage: Triage) -> list[Contradiction]:
+    """A group must keep an active QBO customer for its Canopy client: Canopy's sync links only
+    active customers (shared/reference/qbo-and-canopy.md). Linking reactivates; retiring the
+    last active one is a contradiction."""
+
+    def active_after(key: str) -> bool:
+        return key not in facts.inactive and (bool(triage.record(key)["active"])
+                                              or key in facts.links)
+
+    found = []
+    for item_id, members in facts.groups.items():
+        qbo = [k for k in members if k.startswith("qbo:")]
+        retired = [k for k in qbo if k in facts.inactive]
+        if not retired or any(active_after(k) for k in qbo):
+            continue
+        if not any(triage.record(k)["active"] for k in qbo):
+            continue  # none was active before: the plan takes nothing away
+        canopy = [k for k in members if k.startswith("canopy:") and k not in facts.inactive]
+        served = all(k in facts.creates or any(active_after(q) for q in facts.links.get(k, ()))
+                     for k in canopy)
+        if canopy and served:
+            continue
+        who = (f"Canopy client {canopy[0].split(':', 1)[1]}" if canopy
+               else "these duplicates")
+        for key in retired:
+            found.append(Contradiction(
+                key, f"retires the last active QBO customer of its group: {who} would be left "
+                "with none (keep one active, or link the client to one)", [item_id]))
     return found
 
 
-def build_plan(triage: Triage) -> Plan:
-    """Compile the live decisions into operations, a Canopy worklist and contradictions."""
+def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Plan:
+    """Compile the live decisions into operations, a Canopy worklist and contradictions.
+
+    Stale items (records changed since decided) are left out and listed. Every operation is
+    checked as QBO will check it (`plan_checks`): what cannot apply is a contradiction, never
+    sent. `other_names` maps the clash key of every Vendor and Employee DisplayName to who holds
+    it ("Vendor 12"): QBO names are unique across the three lists.
+    """
     facts = _gather(triage)
-    contradictions = _contradictions(facts)
+    contradictions = _contradictions(facts, triage)
     blocked = {c.key for c in contradictions}
     records = triage.report.records
     qbo = records.filter(records["source"] == "qbo")
@@ -191,9 +254,18 @@ def build_plan(triage: Triage) -> Plan:
         return updates[key]
 
     def change(key: str, values: dict[str, Any], why: str, items: list[str]) -> None:
+        row = triage.record(key)
+        current = api_fields({k: "" if v is None else str(v) for k, v in row.items()})
+        current["Active"] = bool(row["active"])
+        values = {api: value for api, value in values.items()
+                  if api == "BillAddr" or current.get(api) != value}
+        if "BillAddr" in values:
+            merged = {**current.get("BillAddr", {}), **values["BillAddr"]}
+            if merged == current.get("BillAddr", {}):
+                del values["BillAddr"]
+        if not values:
+            return  # QBO holds this already: nothing to send
         op = update_for(key)
-        current = api_fields({k: "" if v is None else str(v)
-                              for k, v in triage.record(key).items()})
         for api, value in values.items():
             if api == "BillAddr":
                 merged = {**current.get("BillAddr", {}), **op.fields.get("BillAddr", {}),
@@ -201,7 +273,7 @@ def build_plan(triage: Triage) -> Plan:
                 op.before.setdefault("BillAddr", copy.deepcopy(current.get("BillAddr", {})))
                 op.fields["BillAddr"] = merged
             else:
-                op.before.setdefault(api, current.get(api, True if api == "Active" else None))
+                op.before.setdefault(api, current.get(api))
                 op.fields[api] = value
         op.why.append(why)
         op.items.extend(i for i in items if i not in op.items)
@@ -230,35 +302,33 @@ def build_plan(triage: Triage) -> Plan:
             for name in fields:
                 canopy_work(key, "edit", "edited in the queue", name,
                             str(triage.record(key).get(name) or ""), values[name])
-    for (canopy, qbo), items in facts.link_items.items():
-        if canopy in blocked or qbo in blocked:
+    for (canopy, qbo_key), items in facts.link_items.items():
+        if canopy in blocked or qbo_key in blocked:
             continue
+        if not triage.record(qbo_key)["active"]:
+            change(qbo_key, {"Active": True}, "made active again: Canopy's sync links only "
+                   "active customers", items)
         canopy_name = edited(canopy)["display_name"]
-        qbo_name = edited(qbo)["display_name"]
+        qbo_name = edited(qbo_key)["display_name"]
         if name_clash_key(canopy_name) == name_clash_key(qbo_name):
             continue  # Canopy's name rule links them already
         holder = taken.get(name_clash_key(canopy_name))
-        if holder is None or holder == qbo:
-            change(qbo, {"DisplayName": canopy_name},
+        if holder is None or holder == qbo_key:
+            change(qbo_key, {"DisplayName": canopy_name},
                    f"renamed to the Canopy client's name so the sync links {canopy}", items)
         else:
             canopy_work(canopy, "rename", f"QBO's name is taken by {holder}: rename the Canopy "
                         "client so the sync links it", "display_name", canopy_name, qbo_name)
-    for (canopy, qbo), _items in facts.apart.items():
-        canopy_work(canopy, "rename", f"not the same client as QBO {qbo}, but the sync would "
-                    "link them by name: give one a distinguishing name", "display_name",
+    for (canopy, qbo_key), _items in facts.apart.items():
+        canopy_work(canopy, "rename", f"not the same client as QBO {qbo_key}, but the sync "
+                    "would link them by name: give one a distinguishing name", "display_name",
                     edited(canopy)["display_name"], "")
-    creates = []
-    for key, items in facts.creates.items():
-        if key in blocked:
-            continue
-        body = api_fields(edited(key))
-        holder = taken.get(name_clash_key(body.get("DisplayName", "")))
-        if holder is not None:
-            contradictions.append(Contradiction(key, f"cannot be created: QBO customer "
-                                                f"{holder} already has the name", items))
-            continue
-        creates.append(Operation("create", key, body, items=list(items),
-                                 why=["not in QBO: created so the sync links it"]))
+    creates = [Operation("create", key, api_fields(edited(key)), items=list(items),
+                         why=["not in QBO: created so the sync links it"])
+               for key, items in facts.creates.items() if key not in blocked]
     operations = creates + [updates[k] for k in sorted(updates)]
-    return Plan(operations, worklist, contradictions, applicable)
+    refusals = check_operations(operations, taken, other_names or {})
+    contradictions += [Contradiction(op.key, f"cannot apply: {refusals[n]}", op.items)
+                       for n, op in enumerate(operations) if n in refusals]
+    operations = [op for n, op in enumerate(operations) if n not in refusals]
+    return Plan(operations, worklist, contradictions, applicable, facts.stale)

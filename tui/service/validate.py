@@ -21,9 +21,35 @@ MAX_LENGTH = {
     "email": 100, "phone": 30, "street": 500, "city": 255, "region": 255, "postal_code": 30,
     "country": 255,
 }
-"""QBO's API limits (Customer entity)."""
+"""QBO's API limits on the Customer entity, by record field (DisplayName, GivenName,
+FamilyName, CompanyName, PrimaryEmailAddr.Address, PrimaryPhone.FreeFormNumber, BillAddr Line1,
+City, CountrySubDivisionCode, PostalCode, Country): shared/reference/qbo-and-canopy.md. Longer
+values fail with error 2050. The one table both the edit form and the plan check against."""
 
 NO_COLON_TAB_NEWLINE = {"display_name", "given_name", "family_name"}
+"""Fields QBO refuses with a colon, tab or line break (same reference)."""
+
+API_NAMES = {
+    "display_name": "DisplayName", "given_name": "GivenName", "family_name": "FamilyName",
+    "company_name": "CompanyName", "email": "PrimaryEmailAddr", "phone": "PrimaryPhone",
+    "street": "BillAddr.Line1", "city": "BillAddr.City",
+    "region": "BillAddr.CountrySubDivisionCode", "postal_code": "BillAddr.PostalCode",
+    "country": "BillAddr.Country",
+}
+
+
+def qbo_rule_errors(values: dict[str, str]) -> dict[str, str]:
+    """Field → message for every QBO rule the given fields break (lengths and forbidden
+    characters only: what the API itself refuses). Fields absent from `values` are not
+    checked."""
+    errors: dict[str, str] = {}
+    for name, value in values.items():
+        limit = MAX_LENGTH.get(name)
+        if limit is not None and len(value) > limit:
+            errors[name] = f"at most {limit} characters (now {len(value)})"
+        elif name in NO_COLON_TAB_NEWLINE and re.search(r"[:\t\n\r]", value):
+            errors[name] = "no colon, tab or line break allowed"
+    return errors
 US_CODES = {code for code in REGION_CODES.values()}
 CANADA_CODES = {"AB", "BC", "MB", "NB", "NL", "NS", "ON", "PE", "QC", "SK", "NT", "NU", "YT"}
 _US_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
@@ -54,13 +80,7 @@ def validate_record(values: dict[str, str],
     import phonenumbers
     from email_validator import EmailNotValidError, validate_email
 
-    errors: dict[str, str] = {}
-    for name, limit in MAX_LENGTH.items():
-        value = values.get(name, "")
-        if len(value) > limit:
-            errors[name] = f"at most {limit} characters (now {len(value)})"
-        elif name in NO_COLON_TAB_NEWLINE and re.search(r"[:\t\n]", value):
-            errors[name] = "no colon, tab or line break allowed"
+    errors = qbo_rule_errors({name: values.get(name, "") for name in MAX_LENGTH})
     display = values.get("display_name", "").strip()
     if not display:
         errors["display_name"] = "required: every QBO customer needs a display name"
