@@ -31,12 +31,14 @@ _ADDRESS_FIELDS = {"Line1": "street", "City": "city", "CountrySubDivisionCode": 
 
 
 def record_label(key: str, name: str = "") -> str:
-    """How a message names a record: `QBO 93`, `Canopy C12`, or `Canopy "Jane Doe"` for a
+    """How a message names a record: `QBO 93 (Jane Doe)`, or `Canopy "Jane Doe"` for a
     record known only by its fingerprint."""
     source, _, record_id = key.partition(":")
     side = "QBO" if source == "qbo" else "Canopy"
-    if is_own_id(record_id) or not name:
+    if not name:
         return f"{side} {record_id}"
+    if is_own_id(record_id):
+        return f"{side} {record_id} ({name})"
     return f'{side} "{name}"'
 
 

@@ -1,0 +1,182 @@
+"""Sessions survive changes to their inputs (issue 9): record identity that does not depend on
+the line, decisions kept and shown stale when their records change, never a crash."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+from tui.service.config import Config
+from tui.service.inputs import SessionInputs
+from tui.service.plan import build_plan
+from tui.service.session import open_session
+from tui.service.sources.canopy_csv import read_canopy_csv
+from tui.service.sources.qbo_csv import read_qbo_csv
+from tui.service.triage import Triage
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def rows_of(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def without_id(rows: list[list[str]]) -> list[list[str]]:
+    return [row[1:] for row in rows]
+
+
+@pytest.fixture(params=["with ids", "without ids"])
+def inputs(request: pytest.FixtureRequest, tmp_path: Path) -> SessionInputs:
+    canopy, qbo = tmp_path / "canopy.csv", tmp_path / "qbo.csv"
+    rows = rows_of(DATA / "labelled_canopy.csv")
+    write_rows(canopy, rows if request.param == "with ids" else without_id(rows))
+    qbo.write_bytes((DATA / "labelled_qbo.csv").read_bytes())
+    return SessionInputs.of(canopy, qbo)
+
+
+def reopen(inputs: SessionInputs) -> Triage:
+    session = open_session(inputs, Config())
+    return Triage(session.report, session.journal)
+
+
+def name_of(triage: Triage, key: str) -> str:
+    return triage.record(key)["display_name"]
+
+
+def decide_two(triage: Triage) -> tuple[str, str]:
+    """Retire a duplicate inside Canopy and split a pair: two resolving decisions."""
+    group = next(i for i in triage.items if i.kind == "canopy")
+    triage.decide(group.id, "inactive", record=group.members[1], value=True)
+    pair = next(i for i in triage.items if i.kind == "pair")
+    triage.decide(pair.id, "distinct", record=pair.members[0])
+    return group.id, pair.id
+
+
+def test_ids_without_an_id_column_do_not_depend_on_the_line(tmp_path: Path) -> None:
+    rows = without_id(rows_of(DATA / "labelled_canopy.csv"))
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    write_rows(first, rows)
+    write_rows(second, [rows[0], *reversed(rows[1:])])
+    by_name = [set(read_canopy_csv(p).frame.select("display_name", "record_id").iter_rows())
+               for p in (first, second)]
+    assert by_name[0] == by_name[1]
+    assert len({record_id for _, record_id in by_name[0]}) == len(rows) - 1
+
+
+def test_deleting_a_row_above_decided_ones_keeps_them(inputs: SessionInputs) -> None:
+    triage = reopen(inputs)
+    decide_two(triage)
+    assert triage.progress()[0] == 2
+    rows = rows_of(inputs.canopy)
+    write_rows(inputs.canopy, [rows[0], *rows[2:]])  # the first client goes
+    session = open_session(inputs, Config())
+    [change] = session.changes
+    assert (change.added, change.removed, change.edited) == (0, 1, 0)
+    triage = Triage(session.report, session.journal)
+    assert triage.progress()[0] == 2
+    assert all(not triage.stale(i) for i in triage.decided_item_ids())
+
+
+def test_reordering_a_file_changes_nothing(inputs: SessionInputs) -> None:
+    triage = reopen(inputs)
+    decided = decide_two(triage)
+    plan_before = build_plan(triage)
+    rows = rows_of(inputs.canopy)
+    write_rows(inputs.canopy, [rows[0], *reversed(rows[1:])])
+    session = open_session(inputs, Config())
+    assert [(c.added, c.removed, c.edited) for c in session.changes] == [(0, 0, 0)]
+    triage = Triage(session.report, session.journal)
+    assert all(triage.is_decided(i) for i in decided)
+    plan_after = build_plan(triage)
+    assert [w.__dict__ for w in plan_after.worklist] == [w.__dict__ for w in plan_before.worklist]
+
+
+def test_an_edited_decided_record_makes_its_decision_stale(inputs: SessionInputs) -> None:
+    triage = reopen(inputs)
+    group_id, _ = decide_two(triage)
+    retired = triage.state(group_id).inactive.copy().pop()
+    name = name_of(triage, retired)
+    assert [w.action for w in build_plan(triage).worklist].count("archive") == 1
+    rows = rows_of(inputs.canopy)
+    header = rows[0]
+    email = header.index("Email")
+    for row in rows[1:]:
+        if name in row:
+            row[email] = "someone.else@example.com"
+    write_rows(inputs.canopy, rows)
+    triage = reopen(inputs)
+    [message] = triage.stale(group_id)
+    assert "e-mail changed since you decided" in message and "someone.else@example.com" in message
+    assert not triage.is_decided(group_id)
+    plan = build_plan(triage)
+    assert [s.item for s in plan.stale] == [group_id]
+    assert "archive" not in [w.action for w in plan.worklist]  # left out until re-confirmed
+    triage.decide(group_id, "confirm")
+    assert triage.stale(group_id) == [] and triage.is_decided(group_id)
+    assert "archive" in [w.action for w in build_plan(triage).worklist]
+    triage.decide(group_id, "drop")
+    assert not triage.is_decided(group_id) and triage.state(group_id).inactive == set()
+    triage.undo()  # the drop
+    assert triage.is_decided(group_id)
+
+
+def test_a_removed_decided_record_is_kept_as_stale_and_nothing_crashes(
+        inputs: SessionInputs, capsys: pytest.CaptureFixture[str]) -> None:
+    triage = reopen(inputs)
+    _, pair_id = decide_two(triage)
+    gone = triage.item(pair_id).members[0]
+    name = name_of(triage, gone)
+    write_rows(inputs.canopy, [r for r in rows_of(inputs.canopy) if name not in r])
+    triage = reopen(inputs)
+    assert pair_id in triage.index                       # carried, never dropped
+    assert triage.item(pair_id).kind == "changed"
+    [message] = triage.stale(pair_id)
+    assert "no longer in the input" in message and name in message
+    assert pair_id in [s.item for s in build_plan(triage).stale]
+    assert triage.members(triage.item(pair_id)) == [
+        k for k in triage.item(pair_id).members if k != gone]
+    for command in ("plan", "export"):
+        extra = ["--out", str(inputs.canopy.parent / "out")] if command == "export" else []
+        code = main([command, "--canopy", str(inputs.canopy), "--qbo", str(inputs.qbo), *extra])
+        assert code == 0, capsys.readouterr()
+    triage.decide(pair_id, "confirm")  # accept that it is gone: the rest of the decision holds
+    assert triage.stale(pair_id) == []
+
+
+@pytest.mark.parametrize("side", ["canopy", "qbo"])
+def test_duplicate_ids_are_kept_apart_with_a_warning(tmp_path: Path, side: str) -> None:
+    canopy, qbo = tmp_path / "canopy.csv", tmp_path / "qbo.csv"
+    if side == "canopy":
+        canopy.write_text("Client ID,Client Name,Email\nC1,Alice Alpha,a@example.com\n"
+                          "C1,Bob Beta,b@example.com\n", encoding="utf-8")
+        qbo.write_text("Id,Customer,Email\n7,Zoe Zed,z@example.com\n", encoding="utf-8")
+    else:
+        canopy.write_text("Client ID,Client Name,Email\nC9,Zoe Zed,z@example.com\n",
+                          encoding="utf-8")
+        qbo.write_text("Id,Customer,Email\n7,Alice Alpha,a@example.com\n"
+                       "7,Bob Beta,b@example.com\n", encoding="utf-8")
+    reader = read_canopy_csv if side == "canopy" else read_qbo_csv
+    records = reader(canopy if side == "canopy" else qbo)
+    ids = records.frame["record_id"].to_list()
+    assert len(set(ids)) == 2 and all(i.startswith(("C1~", "7~")) for i in ids)
+    [warning] = records.warnings
+    assert "lines 2, 3" in warning
+    triage = reopen(SessionInputs.of(canopy, qbo))
+    alice = f"{side}:{ids[0]}"
+    assert name_of(triage, alice) == "Alice Alpha"
+    if side == "canopy":
+        triage.decide(f"record:{alice}", "create", record=alice)
+        [op] = build_plan(triage).operations
+        assert op.fields["DisplayName"] == "Alice Alpha"
+    else:
+        assert not build_plan(triage).applicable  # never written by an ambiguous Id
