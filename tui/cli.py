@@ -101,6 +101,9 @@ def _run_report(canopy: Path, qbo: Path, json_out: Path | None, config_path: Pat
         progress("writing", 1.0)
         report.write_json(json_out)
     progress.done()
+    for records in (canopy_set, qbo_set):
+        for warning in records.warnings:
+            print(f"cqtriage: warning: {records.path}: {warning}", file=sys.stderr)
     print(format_summary(report))
     if json_out is not None:
         print(f"\nJSON report written to {json_out}", file=sys.stderr)

@@ -21,6 +21,9 @@ def _open(args: argparse.Namespace, fetch: bool) -> Any:
     config = load_config(args.config)
     qbo = _qbo_path(args.qbo, args.config, fetch=fetch)
     session = open_session(SessionInputs.of(args.canopy, qbo), config)
+    for records in (session.report.canopy, session.report.qbo):
+        for warning in records.warnings:
+            print(f"cqtriage: warning: {records.path}: {warning}", file=sys.stderr)
     if session.changes:
         for change in session.changes:
             print(f"note: {change.describe()}", file=sys.stderr)
@@ -37,7 +40,8 @@ def print_plan(plan: Any) -> None:
     summary = plan.summary()
     print(f"Plan: {summary['creates']} to create in QBO, {summary['updates']} to update "
           f"({summary['deactivations']} made inactive), {summary['canopy_worklist']} changes to "
-          f"make in Canopy, {summary['contradictions']} contradictions.")
+          f"make in Canopy, {summary['contradictions']} contradictions, "
+          f"{summary['stale']} stale decisions left out.")
     if not plan.applicable:
         print("The QBO list came from a file without Ids and SyncTokens: apply needs "
               "`--qbo live`; the exports serve the manual route.")
@@ -58,9 +62,15 @@ def print_plan(plan: Any) -> None:
             change = f" {work.field}: {work.before!r} → {work.after!r}" if work.field else ""
             print(f"  [ ] {work.canopy_id} {work.name}: {work.action}{change} ({work.why})")
     if plan.contradictions:
-        print("\nContradictions (left alone until resolved in the queue):")
+        print("\nContradictions and what QBO would refuse (left alone, nothing is sent):")
         for c in plan.contradictions:
             print(f"  ! {c.key}: {c.message}")
+    if plan.stale:
+        print("\nStale decisions (records changed since you decided; left out until you "
+              "re-confirm or drop them in the queue):")
+        for s in plan.stale:
+            for change in s.changes:
+                print(f"  ? {s.item}: {change}")
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -73,7 +83,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         data = {"summary": plan.summary(), "applicable": plan.applicable,
                 "operations": [op.__dict__ for op in plan.operations],
                 "worklist": [w.__dict__ for w in plan.worklist],
-                "contradictions": [c.__dict__ for c in plan.contradictions]}
+                "contradictions": [c.__dict__ for c in plan.contradictions],
+                "stale": [s.__dict__ for s in plan.stale]}
         args.json.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
     session.close()
     return 0

@@ -180,3 +180,21 @@ def test_duplicate_ids_are_kept_apart_with_a_warning(tmp_path: Path, side: str) 
         assert op.fields["DisplayName"] == "Alice Alpha"
     else:
         assert not build_plan(triage).applicable  # never written by an ambiguous Id
+
+
+def test_stale_items_are_confirmed_or_dropped_in_bulk_as_one_step(inputs: SessionInputs) -> None:
+    triage = reopen(inputs)
+    decided = decide_two(triage)
+    rows = rows_of(inputs.canopy)
+    phone = rows[0].index("Phone")
+    for row in rows[1:]:
+        row[phone] = row[phone].replace("555", "556")  # every client's phone changes
+    write_rows(inputs.canopy, rows)
+    triage = reopen(inputs)
+    assert sorted(triage.stale_item_ids()) == sorted(decided)
+    assert len(triage.settle_stale("drop")) == 2
+    assert triage.stale_item_ids() == [] and triage.progress()[0] == 0
+    assert len(triage.undo()) == 2  # one undo brings both back, stale again
+    assert sorted(triage.stale_item_ids()) == sorted(decided)
+    triage.settle_stale("confirm")
+    assert triage.stale_item_ids() == [] and triage.progress()[0] == 2

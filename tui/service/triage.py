@@ -378,6 +378,18 @@ class Triage:
             self._refresh(item_id)
         return decisions
 
+    def stale_item_ids(self) -> list[str]:
+        """Every item whose records changed under its decisions, in queue order."""
+        return [i for i in self.decided_item_ids() if self.stale(i)]
+
+    def settle_stale(self, action: str, item_ids: list[str] | None = None) -> list[Decision]:
+        """`confirm` (keep the decisions on the records as they are now) or `drop` (clear
+        them) every stale item, or those given, as ONE step: one undo takes it back."""
+        if action not in ("confirm", "drop"):
+            raise ValueError(f"settle with confirm or drop, not {action!r}")
+        ids = self.stale_item_ids() if item_ids is None else item_ids
+        return self.decide_many([(item_id, action, {}) for item_id in ids])
+
     def _apply_step(self, decisions: list[Decision], live: bool) -> list[Decision]:
         for decision in decisions:
             kept = [d for d in self._live.get(decision.item, []) if d.seq != decision.seq]
