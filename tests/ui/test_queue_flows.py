@@ -180,3 +180,56 @@ def test_search_and_jump_to_undecided() -> None:
             assert not triage.is_decided(app.screen.item.id)
 
     asyncio.run(scenario())
+
+
+def test_a_stale_item_shows_what_changed_and_is_reconfirmed_with_one_key(
+        tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from helpers import until_report
+
+    async def first() -> tuple[str, str]:
+        app = demo_app(tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await to_queue(pilot)
+            item = app.screen.item
+            await pilot.press("d")  # the first record is not a duplicate
+            assert app.triage.is_decided(item.id)
+            return item.id, item.members[0]
+
+    async def second(item_id: str, key: str) -> None:
+        canopy = next(tmp_path.glob("canopy*.csv"))
+        rows = list(csv.reader(io.StringIO(canopy.read_text(encoding="utf-8-sig"))))
+        email = next(n for n, h in enumerate(rows[0]) if "mail" in h.lower())
+        for row in rows[1:]:
+            if row[0] == key.split(":", 1)[1]:
+                row[email] = "changed@example.org"
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        canopy.write_text(out.getvalue(), encoding="utf-8")
+        app = demo_app(tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            for _ in range(20):  # the "inputs changed" dialog, then the report
+                await pilot.pause()
+                if type(app.screen).__name__ != "ReportScreen":
+                    await pilot.press("enter")
+            await until_report(pilot)
+            await pilot.press("t")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, QueueScreen) and screen.item.id == item_id
+            title = str(screen.query_one("#queue-title").render())
+            reason = str(screen.query_one("#reason").render())
+            assert "stale" in title and "e-mail changed" in reason
+            assert "changed@example.org" in reason
+            assert not app.triage.is_decided(item_id)
+            await pilot.press("y")
+            assert app.triage.is_decided(item_id) and not app.triage.stale(item_id)
+            await pilot.press("u")
+            assert app.triage.stale(item_id)
+            await pilot.press("z")  # drop: the decision is cleared, the item undecided
+            assert not app.triage.stale(item_id) and not app.triage.is_decided(item_id)
+
+    asyncio.run(second(*asyncio.run(first())))

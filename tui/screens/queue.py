@@ -79,7 +79,9 @@ class QueueScreen(Screen[None]):
             return
         item, state, members = current
         self.focus_index = max(0, min(self.focus_index, len(members) - 1))
-        status = "decided" if self.triage.is_decided(item.id) else (
+        changed = self.triage.stale(item.id)
+        status = "[b]stale[/b]: records changed since you decided (y re-confirm · z drop)" \
+            if changed else "decided" if self.triage.is_decided(item.id) else (
             "conflict: the customer changed in QBO since it was read; decide again"
             if self.triage.in_conflict(item.id) else
             "skipped" if state.skipped else "undecided")
@@ -106,7 +108,9 @@ class QueueScreen(Screen[None]):
             values.append(self.triage.shown(key, state))
         grid.show(columns, SHOWN_FIELDS, values, self.triage.differing_fields(members),
                   self.focus_index)
-        reason.update(self._reason_text(members, state))
+        why = self._reason_text(members, state)
+        reason.update("\n".join(["[b]Changed:[/b] " + c for c in changed] + [why]) if changed
+                      else why)
 
     def _anchor(self, members: list[str], state: ItemState) -> str:
         """The record the focused one is compared with: a primary, else the first other."""
@@ -162,7 +166,7 @@ class QueueScreen(Screen[None]):
     # decisions ---------------------------------------------------------------------------------
     def _focused(self) -> str | None:
         current = self._members()
-        return current[2][self.focus_index] if current else None
+        return current[2][self.focus_index] if current and current[2] else None
 
     def _decide(self, action: str, **payload: Any) -> bool:
         item = self.item
@@ -193,7 +197,7 @@ class QueueScreen(Screen[None]):
     def _focus(self) -> tuple[ItemState, list[str], str, str] | None:
         """State, members, the focused record and its side ("canopy" or "qbo")."""
         current = self._members()
-        if current is None:
+        if current is None or not current[2]:
             return None
         _, state, members = current
         focused = members[self.focus_index]
@@ -208,9 +212,17 @@ class QueueScreen(Screen[None]):
         if primary is None:
             self.notify("Pick the primary on this side first (1-9).", severity="warning")
             return
-        for key in members:
-            if key.startswith(side + ":") and key != primary and key not in state.inactive:
-                self._decide("inactive", record=key, value=True)
+        item = self.item
+        rest = [key for key in members
+                if key.startswith(side + ":") and key != primary and key not in state.inactive]
+        if item is None or not rest:
+            return
+        try:  # one step: one undo brings every one of them back
+            self.triage.decide_many([(item.id, "inactive", {"record": key, "value": True})
+                                     for key in rest])
+        except UserError as error:
+            self.notify(error.one_line(), severity="warning")
+        self.show_item()
 
     def action_link(self) -> None:
         focus = self._focus()
@@ -235,6 +247,22 @@ class QueueScreen(Screen[None]):
         focused = self._focused()
         if focused is not None:
             self._decide("distinct", record=focused)
+
+    def action_keep(self) -> None:
+        self._decide("keep")
+
+    def action_settle_stale(self, action: str, every: bool) -> None:
+        item = self.item
+        if every:
+            step = self.triage.settle_stale(action)
+        elif item is not None and self.triage.stale(item.id):
+            step = self.triage.settle_stale(action, [item.id])
+        else:
+            self.notify("This item is not stale: nothing to re-confirm or drop.")
+            return
+        self.show_item()
+        verb = "Re-confirmed" if action == "confirm" else "Dropped the decisions of"
+        self.notify(f"{verb} {len(step):,} stale item(s)." if step else "No stale items.")
 
     def action_skip(self) -> None:
         if self._decide("skip"):
