@@ -41,6 +41,12 @@ def plan_frame(plan: Plan) -> pl.DataFrame:
     for c in plan.contradictions:
         rows.append({"Where": "Contradiction", "Action": "left alone", "Record": c.key,
                      "Field": "", "Before": "", "After": "", "Why": c.message, KEY: c.key})
+    for stale in plan.stale:
+        for change in stale.changes:
+            rows.append({"Where": "Stale", "Action": "left out", "Record": stale.item,
+                         "Field": "", "Before": "", "After": "",
+                         "Why": change + " (re-confirm with y or drop with z in the queue)",
+                         KEY: stale.item})
     columns = ["Where", "Action", "Record", "Field", "Before", "After", "Why", KEY]
     return pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String))
 
@@ -82,8 +88,9 @@ class PlanScreen(Screen[None]):
         s = self.plan.summary()
         text = (f"[b]Dry run[/b]: {s['creates']} to create in QBO, {s['updates']} to update "
                 f"({s['deactivations']} made inactive), {s['canopy_worklist']} to do by hand in "
-                f"Canopy, {s['contradictions']} contradictions. Nothing is sent until you "
-                "press a.")
+                f"Canopy, {s['contradictions']} contradictions"
+                + (f", {s['stale']} stale decisions left out" if s["stale"] else "")
+                + ". Nothing is sent until you press a.")
         if not self.plan.applicable:
             text += ("\nThe QBO list is a file without Ids and SyncTokens: open the session "
                      "with --qbo live to apply, or export (x) for QBO's import screen.")
