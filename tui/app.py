@@ -65,12 +65,21 @@ class TriageApp(App[None]):
         session = message.session
         self.session = session
         self.triage = Triage(session.report, session.journal)
+        for records in (session.report.canopy, session.report.qbo):
+            for warning in records.warnings:
+                name = records.path.name if records.path else records.source
+                self.notify(f"{name}: {warning}", severity="warning", timeout=15)
         if not session.changes:
             self.show_report()
             return
         body = "\n".join(change.describe() for change in session.changes)
-        body += ("\n\nYour decisions are kept. Decisions on records that are gone are ignored; "
-                 "the report is rebuilt from the files as they are now.")
+        stale = len(self.triage.stale_item_ids())
+        body += ("\n\nYour decisions are kept. "
+                 + (f"{stale} decided item(s) now rest on records that changed or are gone: "
+                    "they are shown as stale, first in the queue, and left out of the plan "
+                    "until you re-confirm (y) or drop (z) them."
+                    if stale else "No decided record changed.")
+                 + " The report is rebuilt from the files as they are now.")
 
         def answered(resume: bool | None) -> None:
             if resume:
