@@ -8,8 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui.service.errors import UserError
-
 
 def _open(args: argparse.Namespace, fetch: bool) -> Any:
     from tui.cli import _qbo_path
@@ -64,17 +62,20 @@ def print_plan(plan: Any) -> None:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    from tui.service import paths
     from tui.service.plan import build_plan
 
     _, session, triage = _open(args, fetch=False)
     plan = build_plan(triage)
     print_plan(plan)
     if args.json:
+        paths.refuse_inputs([args.json], [session.inputs.canopy, session.inputs.qbo],
+                            "choose another --json path")
         data = {"summary": plan.summary(), "applicable": plan.applicable,
                 "operations": [op.__dict__ for op in plan.operations],
                 "worklist": [w.__dict__ for w in plan.worklist],
                 "contradictions": [c.__dict__ for c in plan.contradictions]}
-        args.json.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+        paths.write_private(args.json, json.dumps(data, indent=1, ensure_ascii=False))
     session.close()
     return 0
 
@@ -140,18 +141,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     _, session, triage = _open(args, fetch=False)
     plan = build_plan(triage)
-    out: Path = args.out
-    if out.exists() and not out.is_dir():
-        raise UserError("not a folder", "give a folder for --out", out)
-    inputs = {Path(args.canopy).resolve(), Path(str(args.qbo)).resolve()}
-    written = [
-        exports.qbo_import_csv(triage, plan, out / "qbo-customer-import.csv",
-                               all_unmatched=args.all_unmatched),
-        exports.canopy_worklist_csv(plan, out / "canopy-worklist.csv"),
-        exports.audit_log(session.journal, out / "audit-log.json"),
-    ]
-    if inputs & {p.resolve() for p in written}:
-        raise UserError("an export would overwrite an input", "choose another --out", out)
+    inputs = [session.inputs.canopy, session.inputs.qbo]
+    written = exports.write_exports(triage, plan, session.journal, args.out, inputs,
+                                    all_unmatched=args.all_unmatched)
     for path in written:
         print(path)
     session.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import os
 import re
 import threading
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.sandbox import wire
+from tui.service import paths
 
 DELETED = " (deleted)"
 WRITABLE = [
@@ -60,9 +60,7 @@ class CustomerStore:
         with self.lock:
             data = {"realm_id": self.realm_id, "next_id": self.next_id,
                     "customers": self.customers}
-        tmp = Path(path).with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
+        paths.write_private(Path(path), json.dumps(data, indent=1))  # 0600: client data
 
     @classmethod
     def load(cls, path: Path) -> CustomerStore:

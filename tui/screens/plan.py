@@ -148,10 +148,12 @@ class PlanScreen(Screen[None]):
         app: Any = self.app
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         folder = paths.data_dir() / "exports" / stamp
+        inputs = [app.session.inputs.canopy, app.session.inputs.qbo]
         try:
-            exports.qbo_import_csv(app.triage, self.plan, folder / "qbo-customer-import.csv")
-            exports.canopy_worklist_csv(self.plan, folder / "canopy-worklist.csv")
-            exports.audit_log(app.session.journal, folder / "audit-log.json")
+            exports.write_exports(app.triage, self.plan, app.session.journal, folder, inputs)
+        except UserError as error:
+            self.notify(error.one_line(), severity="error")
+            return
         except OSError as exc:
             self.notify(f"Export failed: {exc.strerror}", severity="error")
             return

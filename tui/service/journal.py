@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tui.service import paths
 from tui.service.errors import UserError
 
 SCHEMA_VERSION = 2
@@ -109,7 +110,9 @@ class Journal:
     def __init__(self, path: Path, clock: Callable[[], str] = _utc_now) -> None:
         self.path = Path(path)
         self.clock = clock
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the
+        # journal's own mode, and all three hold client data.
+        paths.private_file(self.path)
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
