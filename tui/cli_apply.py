@@ -93,6 +93,8 @@ def _progress(done: int, total: int) -> None:
 
 
 def _report_run(result: Any) -> int:
+    """Print the run's summary (every operation of the run, resumes included); the exit
+    status is 0 only when every operation is done."""
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(f"{result.kind.title()} run {result.run}: {result.done} of {result.total} done, "
@@ -101,7 +103,7 @@ def _report_run(result: Any) -> int:
         print(f"  conflict: {op.key} changed in QBO since it was read; it is back in the queue")
     for op in result.failed:
         print(f"  failed: {op.key}: {op.error}")
-    return 0 if not result.failed else 1
+    return 0 if result.complete else 1
 
 
 def cmd_apply(args: argparse.Namespace) -> int:

@@ -25,7 +25,7 @@ from quickbooks.exceptions import AuthorizationException, QuickbooksException
 from tui.service.config import QboConfig
 from tui.service.errors import UserError
 from tui.service.qbo import oauth
-from tui.service.qbo.errors import QboError, fault_error
+from tui.service.qbo.errors import QboError, Unreachable, fault_error
 from tui.service.qbo.tokens import Tokens, save_tokens
 
 log = logging.getLogger(__name__)
@@ -152,9 +152,9 @@ class QboClient:
             except _Retryable as retry:
                 attempt += 1
                 if attempt > MAX_RETRIES:
-                    raise QboError(f"QBO kept answering HTTP {retry.status} to {what}",
-                                   "wait a minute and run it again; nothing was lost",
-                                   code=str(retry.status)) from None
+                    raise Unreachable(f"QBO kept answering HTTP {retry.status} to {what}",
+                                      "wait a minute and run it again; nothing was lost",
+                                      code=str(retry.status)) from None
                 self.retries += 1
                 self.sleep(self._wait(attempt, retry))
             except AuthorizationException as exc:
@@ -167,8 +167,8 @@ class QboClient:
             except QuickbooksException as exc:
                 raise fault_error(exc, what) from None
             except OSError as exc:  # requests' connection errors derive from OSError
-                raise QboError(f"cannot reach QBO for {what} ({type(exc).__name__})",
-                               "check the network and run it again") from None
+                raise Unreachable(f"cannot reach QBO for {what} ({type(exc).__name__})",
+                                  "check the network and run it again") from None
 
     def _wait(self, attempt: int, retry: _Retryable) -> float:
         if retry.retry_after and retry.retry_after.isdigit():
