@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -80,11 +82,23 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def _client(config: Any) -> Any:
+@contextmanager
+def _client(config: Any, session: Any) -> Iterator[Any]:
+    """A client for the session's company: the saved login's, or for a demo session the demo
+    company brought up again from its data folder (and stopped afterwards)."""
+    from tui.demo.live import demo_for
     from tui.service.qbo.client import QboClient
     from tui.service.qbo.tokens import load_tokens
 
-    return QboClient(config.qbo, load_tokens())
+    demo = demo_for(session.inputs.qbo)
+    if demo is None:
+        yield QboClient(config.qbo, load_tokens())
+        return
+    try:
+        demo.resume()
+        yield demo.client()
+    finally:
+        demo.stop()
 
 
 def _progress(done: int, total: int) -> None:
@@ -119,7 +133,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
         plan = build_plan(triage)
         print_plan(plan)
         run = apply.start_apply(journal, plan)
-    result = apply.run(journal, _client(config), run, _progress)
+    with _client(config, session) as client:
+        result = apply.run(journal, client, run, _progress)
     session.close()
     return _report_run(result)
 
@@ -132,7 +147,8 @@ def cmd_undo(args: argparse.Namespace) -> int:
     run = journal.open_run()
     if run is None:
         run = apply.start_undo(journal)
-    result = apply.run(journal, _client(config), run, _progress)
+    with _client(config, session) as client:
+        result = apply.run(journal, client, run, _progress)
     session.close()
     return _report_run(result)
 

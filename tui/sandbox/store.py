@@ -58,8 +58,11 @@ class CustomerStore:
     # persistence --------------------------------------------------------------------------------
     def save(self, path: Path) -> None:
         with self.lock:
+            # Request ids too: a durable company answers a resent request from memory.
             data = {"realm_id": self.realm_id, "next_id": self.next_id,
-                    "customers": self.customers}
+                    "customers": self.customers,
+                    "request_ids": {k: [status, body.decode("utf-8")]
+                                    for k, (status, body) in self.request_ids.items()}}
         paths.write_private(Path(path), json.dumps(data, indent=1))  # 0600: client data
 
     @classmethod
@@ -68,6 +71,8 @@ class CustomerStore:
         store = cls(data["realm_id"])
         store.customers = data["customers"]
         store.next_id = data["next_id"]
+        store.request_ids = {k: (status, body.encode("utf-8"))
+                             for k, (status, body) in data.get("request_ids", {}).items()}
         store.names = {clash_key(c["DisplayName"]): i for i, c in store.customers.items()}
         return store
 

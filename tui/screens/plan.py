@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 
 from tui.commands import bindings
+from tui.screens.dialogs import MessageDialog
 from tui.service.errors import UserError
 from tui.service.plan import Plan, build_plan
 from tui.service.views import KEY
@@ -43,6 +44,39 @@ def plan_frame(plan: Plan) -> pl.DataFrame:
                      "Field": "", "Before": "", "After": "", "Why": c.message, KEY: c.key})
     columns = ["Where", "Action", "Record", "Field", "Before", "After", "Why", KEY]
     return pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String))
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def confirmation(journal: Any, plan: Plan, kind: str) -> tuple[str, str]:
+    """The title and text asking to confirm a run, with its counts; nothing is written.
+
+    Raises UserError when there is nothing to run (its text says why)."""
+    from tui.service import apply
+
+    run = journal.open_run()
+    if run is not None:
+        left = sum(op.state in ("pending", "sent") for op in journal.operations(run))
+        return ("Finish the run that did not finish?",
+                f"Run {run} stopped with {_plural(left, 'operation', 'operations')} not "
+                "answered yet. They are sent again under the same request ids, so QBO applies "
+                "each once.")
+    if kind == "apply":
+        c = apply.counts(apply.preview_apply(journal, plan))
+        return ("Apply to QuickBooks Online?",
+                f"{_plural(c['creates'], 'customer', 'customers')} to create, "
+                f"{_plural(c['updates'], 'customer', 'customers')} to update "
+                f"({c['deactivations']:,} made inactive).\n\nEach write is journaled first; "
+                "U undoes the whole run afterwards.")
+    target, rows = apply.preview_undo(journal)
+    created = sum(r["body"].get("Active") is False and r["key"].startswith("canopy:")
+                  for r in rows)
+    return ("Undo the last apply?",
+            f"Run {target}: {_plural(len(rows) - created, 'customer', 'customers')} put back "
+            f"as before, {_plural(created, 'customer', 'customers')} it created made "
+            "inactive (QBO cannot delete them).")
 
 
 class PlanScreen(Screen[None]):
@@ -103,10 +137,28 @@ class PlanScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_apply(self) -> None:
-        self._run("apply")
+        self._confirm("apply")
 
     def action_undo_run(self) -> None:
-        self._run("undo")
+        self._confirm("undo")
+
+    def _confirm(self, kind: str) -> None:
+        """Say what the run will write, with its counts, and start it only on Enter."""
+        if any(w.group == "apply" and w.is_running for w in self.workers):
+            return
+        app: Any = self.app
+        try:
+            title, body = confirmation(app.session.journal, self.plan, kind)
+        except UserError as error:
+            self.notify(error.one_line(), severity="error")
+            return
+
+        def answered(go: bool | None) -> None:
+            if go:
+                self._run(kind)
+
+        self.app.push_screen(MessageDialog(title, body, "Enter: go ahead   Escape: cancel"),
+                             answered)
 
     @work(thread=True, exclusive=True, group="apply")
     def _run(self, kind: str) -> None:
