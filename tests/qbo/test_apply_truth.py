@@ -151,3 +151,27 @@ def test_the_summary_counts_conflicts_and_a_conflict_is_a_non_zero_exit(
     assert "0 of 1 done, 1 conflicts, 0 failed" in out
     assert code == 1
     assert server.store.get("2")["GivenName"] == "Janet"  # not overwritten
+
+
+def test_a_timeout_leaves_the_operation_sent_and_the_resume_applies_it_once(
+        server: SandboxServer, client: QboClient, qbo_config: QboConfig,
+        tokens: Tokens) -> None:
+    seeded(server)
+    session, triage = open_live(client)
+    pair = item_with(triage, "canopy:C2", "qbo:2")
+    triage.decide(pair.id, "link", canopy="canopy:C2", qbo="qbo:2")
+    journal = session.journal
+    run = apply.start_apply(journal, build_plan(triage))
+    impatient = QboClient(qbo_config, tokens, save=lambda t: None, sleep=lambda s: None,
+                          timeout=0.2)
+    server.config.latency = 0.6  # QBO answers, but after the client stopped waiting
+    with pytest.raises(UserError, match="apply again") as caught:
+        apply.run(journal, impatient, run)
+    assert "Timeout" in caught.value.what
+    assert [op.state for op in journal.operations(run)] == ["sent"]
+    server.config.latency = 0.0
+    result = apply.run(journal, client, run)
+    assert (result.done, result.conflicts, result.failed) == (1, [], [])
+    assert server.store.get("2")["DisplayName"] == "Jane Doe"
+    assert server.store.get("2")["SyncToken"] == "1"  # one write, not two
+    session.close()

@@ -181,6 +181,10 @@ class PlanScreen(Screen[None]):
         text = (f"{result.kind.title()}: {result.done} of {result.total} done, "
                 f"{len(result.conflicts)} conflicts (back in the queue), "
                 f"{len(result.failed)} failed.")
+        # Each refusal with QBO's reason, here and not only in the audit log.
+        text += "".join(f"\n{op.key}: {op.error}" for op in result.failed[:3])
+        if len(result.failed) > 3:
+            text += f"\n… and {len(result.failed) - 3} more (cqtriage export: audit-log.json)"
         self.post_message(self.RunFinished(text, "warning" if result.failed or
                                            result.conflicts else "information"))
 
