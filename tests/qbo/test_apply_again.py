@@ -4,10 +4,12 @@ brought back instead of clashing with its own name, and progress stays where it 
 
 from __future__ import annotations
 
+import pytest
 from test_apply import item_with, names, open_live, seeded
 
 from tui.sandbox.server import SandboxServer
 from tui.service import apply
+from tui.service.errors import UserError
 from tui.service.plan import build_plan
 from tui.service.qbo.client import QboClient
 from tui.service.triage import Triage
@@ -51,6 +53,8 @@ def test_apply_undo_apply_undo_has_no_false_conflicts(server: SandboxServer,
         assert [now[i] for i in created] == [("Green, Tom", True)]  # one, brought back
         again = Triage(session.report, journal)
         assert again.progress() == progress
+        with pytest.raises(UserError, match="nothing to apply"):  # a create brought back too
+            apply.start_apply(journal, build_plan(again))
         assert journal.conflict_items() == {} and journal.failed_items() == {}
 
         undone = apply.run(journal, client, apply.start_undo(journal))

@@ -100,3 +100,19 @@ def test_demo_apply_undo_apply_undo_from_the_command_line(
         assert Triage(session.report, session.journal).progress() == progress
         session.close()
     assert len(the_company()) == len(start) + 2  # each create made once, then brought back
+
+
+def test_the_demo_company_remembers_the_requests_it_answered(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """So a run resumed after the demo (and its in-process QBO) was killed is answered from
+    memory, as Intuit would, instead of being applied twice."""
+    snapshot, retired, _ = start_demo_and_decide(retire=1)
+    canopy, _ = cli.demo_paths()
+    assert cli.main(["apply", "--canopy", str(canopy), "--qbo", str(snapshot)]) == 0
+    capsys.readouterr()
+    session = open_session(SessionInputs.of(canopy, snapshot), Config())
+    [op] = session.journal.operations(session.journal.runs()[-1][0])
+    session.close()
+    data = json.loads((demo_folder() / "qbo-company.json").read_text(encoding="utf-8"))
+    status, body = data["request_ids"][op.request_id]
+    assert status == 200 and json.loads(body)["Customer"]["Id"] == retired[0]

@@ -66,12 +66,14 @@ def private_dir(path: Path) -> Path:
 
 def private_file(path: Path) -> Path:
     """Make sure `path` exists with mode 0600 (created empty if missing), for files another
-    library opens itself (SQLite). An existing file is narrowed to 0600."""
+    library opens itself (SQLite). An existing file of ours is narrowed to 0600."""
     path = Path(path)
     private_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)
+    fd = os.open(path, os.O_RDONLY | os.O_CREAT, PRIVATE_FILE)
     try:
         os.fchmod(fd, PRIVATE_FILE)
+    except PermissionError:
+        pass  # someone else's file: its owner decides its mode
     finally:
         os.close(fd)
     return path
