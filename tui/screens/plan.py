@@ -71,11 +71,10 @@ def confirmation(journal: Any, plan: Plan, kind: str) -> tuple[str, str]:
                 f"({c['deactivations']:,} made inactive).\n\nEach write is journaled first; "
                 "U undoes the whole run afterwards.")
     target, rows = apply.preview_undo(journal)
-    created = sum(r["body"].get("Active") is False and r["key"].startswith("canopy:")
-                  for r in rows)
+    c = apply.counts(rows)
     return ("Undo the last apply?",
-            f"Run {target}: {_plural(len(rows) - created, 'customer', 'customers')} put back "
-            f"as before, {_plural(created, 'customer', 'customers')} it created made "
+            f"Run {target}: {_plural(c['updates'], 'customer', 'customers')} put back as "
+            f"before, {_plural(c['creates'], 'customer', 'customers')} it created made "
             "inactive (QBO cannot delete them).")
 
 

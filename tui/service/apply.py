@@ -190,8 +190,9 @@ def preview_apply(journal: Journal, plan: Plan) -> list[dict[str, Any]]:
 
 
 def counts(rows: list[dict[str, Any]]) -> dict[str, int]:
-    """creates (a customer brought back counts as one), updates and, among them,
-    deactivations: what a confirmation shows before the first write."""
+    """What a confirmation shows before the first write: `creates` (a customer brought back
+    counts as one; in an undo, the customers it makes inactive because the run created them),
+    `updates` (the rest) with `deactivations` among all rows, and `total`."""
     creates = sum(r["kind"] == "create" or _is_canopy(r["key"]) for r in rows)
     deactivations = sum(r["body"].get("Active") is False for r in rows)
     return {"creates": creates, "updates": len(rows) - creates,
