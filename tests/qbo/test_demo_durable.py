@@ -121,3 +121,19 @@ def test_the_demo_company_remembers_the_requests_it_answered(
     data = json.loads((demo_folder() / "qbo-company.json").read_text(encoding="utf-8"))
     status, body = data["request_ids"][op.request_id]
     assert status == 200 and json.loads(body)["Customer"]["Id"] == retired[0]
+
+
+def test_an_expired_demo_login_is_refreshed_and_kept() -> None:
+    start_demo_and_decide(retire=0)
+    path = demo_folder() / "qbo-tokens.json"
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**saved, "access_expires_at": 0.0}), encoding="utf-8")
+    demo = DemoQbo(cli.demo_paths()[1])
+    try:
+        demo.resume()
+        assert demo.client().count() > 0  # the refresh token the company issued still works
+    finally:
+        demo.stop()
+    renewed = json.loads(path.read_text(encoding="utf-8"))
+    assert renewed["access_token"] != saved["access_token"]
+    assert renewed["access_expires_at"] > 0
