@@ -8,12 +8,17 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui import __version__
 from tui.service.errors import UserError
+
+if TYPE_CHECKING:
+    from tui.app import TriageApp
+    from tui.service.config import Config
 
 EXIT_USER_ERROR = 2
 
@@ -114,14 +119,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return _run_report(args.canopy, args.qbo, args.json, args.config)
 
 
-def _run_app(canopy: Path, qbo: Path, config_path: Path | None) -> int:
-    import signal
-
+def session_app(canopy: Path, qbo: Path, config: Config) -> tuple[TriageApp,
+                                                                   Callable[[], None]]:
+    """The app on a pair of inputs, and what to call once it has exited. A QBO list that is the
+    demo's snapshot brings the demo company up again, so a reopened demo applies and undoes."""
     from tui.app import TriageApp
-    from tui.service.config import load_config
+    from tui.demo.live import demo_for
     from tui.service.inputs import SessionInputs
 
-    config = load_config(config_path)
     prepare = None
     if str(qbo) == LIVE:
         # Fetched in the app's loader, with its progress bar, into the company's snapshot.
@@ -131,15 +136,31 @@ def _run_app(canopy: Path, qbo: Path, config_path: Path | None) -> int:
         tokens = load_tokens()
         qbo = snapshot_path(tokens.realm_id)
         prepare = snapshot_loader(config.qbo, tokens)
-    for path in (canopy,) if prepare else (canopy, qbo):
+    demo = demo_for(qbo) if prepare is None else None
+    for path in (canopy,) if prepare or demo else (canopy, qbo):
         if not Path(path).is_file():
             raise UserError("file not found", "check the path and the file name", path)
+    if demo is not None:
+        app = TriageApp(SessionInputs.of(canopy, qbo), config, prepare=demo.resume,
+                        client_factory=demo.client)
+        return app, demo.stop
+    return TriageApp(SessionInputs.of(canopy, qbo), config, prepare=prepare), lambda: None
+
+
+def _run_app(canopy: Path, qbo: Path, config_path: Path | None) -> int:
+    import signal
+
+    from tui.service.config import load_config
+
+    app, stop = session_app(canopy, qbo, load_config(config_path))
     # A dropped SSH link sends SIGHUP, for which Textual installs no handler. Decisions are
     # already in the journal; this only lets the terminal be restored on the way out.
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, lambda *_: sys.exit(0))
-    app = TriageApp(SessionInputs.of(canopy, qbo), config, prepare=prepare)
-    app.run()
+    try:
+        app.run()
+    finally:
+        stop()
     return app.return_code or 0
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-from tui.service.errors import UserError
 
 
 def _open(args: argparse.Namespace, fetch: bool) -> Any:
@@ -74,27 +74,42 @@ def print_plan(plan: Any) -> None:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    from tui.service import paths
     from tui.service.plan import build_plan
 
     _, session, triage = _open(args, fetch=False)
     plan = build_plan(triage)
     print_plan(plan)
     if args.json:
+        paths.refuse_inputs([args.json], [session.inputs.canopy, session.inputs.qbo],
+                            "choose another --json path")
         data = {"summary": plan.summary(), "applicable": plan.applicable,
                 "operations": [op.__dict__ for op in plan.operations],
                 "worklist": [w.__dict__ for w in plan.worklist],
                 "contradictions": [c.__dict__ for c in plan.contradictions],
                 "stale": [s.__dict__ for s in plan.stale]}
-        args.json.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+        paths.write_private(args.json, json.dumps(data, indent=1, ensure_ascii=False))
     session.close()
     return 0
 
 
-def _client(config: Any) -> Any:
+@contextmanager
+def _client(config: Any, session: Any) -> Iterator[Any]:
+    """A client for the session's company: the saved login's, or for a demo session the demo
+    company brought up again from its data folder (and stopped afterwards)."""
+    from tui.demo.live import demo_for
     from tui.service.qbo.client import QboClient
     from tui.service.qbo.tokens import load_tokens
 
-    return QboClient(config.qbo, load_tokens())
+    demo = demo_for(session.inputs.qbo)
+    if demo is None:
+        yield QboClient(config.qbo, load_tokens())
+        return
+    try:
+        demo.resume()
+        yield demo.client()
+    finally:
+        demo.stop()
 
 
 def _progress(done: int, total: int) -> None:
@@ -103,6 +118,8 @@ def _progress(done: int, total: int) -> None:
 
 
 def _report_run(result: Any) -> int:
+    """Print the run's summary (every operation of the run, resumes included); the exit
+    status is 0 only when every operation is done."""
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(f"{result.kind.title()} run {result.run}: {result.done} of {result.total} done, "
@@ -111,7 +128,7 @@ def _report_run(result: Any) -> int:
         print(f"  conflict: {op.key} changed in QBO since it was read; it is back in the queue")
     for op in result.failed:
         print(f"  failed: {op.key}: {op.error}")
-    return 0 if not result.failed else 1
+    return 0 if result.complete else 1
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
@@ -127,7 +144,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
         plan = build_plan(triage)
         print_plan(plan)
         run = apply.start_apply(journal, plan)
-    result = apply.run(journal, _client(config), run, _progress)
+    with _client(config, session) as client:
+        result = apply.run(journal, client, run, _progress)
     session.close()
     return _report_run(result)
 
@@ -140,7 +158,8 @@ def cmd_undo(args: argparse.Namespace) -> int:
     run = journal.open_run()
     if run is None:
         run = apply.start_undo(journal)
-    result = apply.run(journal, _client(config), run, _progress)
+    with _client(config, session) as client:
+        result = apply.run(journal, client, run, _progress)
     session.close()
     return _report_run(result)
 
@@ -151,18 +170,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     _, session, triage = _open(args, fetch=False)
     plan = build_plan(triage)
-    out: Path = args.out
-    if out.exists() and not out.is_dir():
-        raise UserError("not a folder", "give a folder for --out", out)
-    inputs = {Path(args.canopy).resolve(), Path(str(args.qbo)).resolve()}
-    written = [
-        exports.qbo_import_csv(triage, plan, out / "qbo-customer-import.csv",
-                               all_unmatched=args.all_unmatched),
-        exports.canopy_worklist_csv(plan, out / "canopy-worklist.csv"),
-        exports.audit_log(session.journal, out / "audit-log.json"),
-    ]
-    if inputs & {p.resolve() for p in written}:
-        raise UserError("an export would overwrite an input", "choose another --out", out)
+    inputs = [session.inputs.canopy, session.inputs.qbo]
+    written = exports.write_exports(triage, plan, session.journal, args.out, inputs,
+                                    all_unmatched=args.all_unmatched)
     for path in written:
         print(path)
     session.close()

@@ -63,3 +63,57 @@ def test_plan_and_exports_from_the_cli(tmp_path: Path) -> None:
     audit = json.loads((out / "audit-log.json").read_text(encoding="utf-8"))
     assert audit["schema"] == "cqtriage-audit" and audit["runs"] == []
     assert (out / "canopy-worklist.csv").exists()
+
+
+def _inputs(tmp_path: Path) -> tuple[Path, Path, Path]:
+    out = tmp_path / "out"
+    out.mkdir()
+    return DATA / "labelled_canopy.csv", DATA / "labelled_qbo.csv", out
+
+
+def _refused(canopy: Path, qbo: Path, out: Path, *victims: Path) -> None:
+    before = {path: path.read_bytes() for path in victims}
+    listing = sorted(p.name for p in out.iterdir())
+    done = cli("export", "--canopy", str(canopy), "--qbo", str(qbo), "--out", str(out))
+    assert done.returncode == 2, done.stderr
+    assert "would overwrite an input" in done.stderr
+    assert "Traceback" not in done.stderr
+    for path, content in before.items():
+        assert path.read_bytes() == content, path  # byte for byte
+    assert sorted(p.name for p in out.iterdir()) == listing  # nothing written, no temporary
+
+
+def test_export_onto_an_input_named_like_the_target_is_refused_first(tmp_path: Path) -> None:
+    canopy, qbo, out = _inputs(tmp_path)
+    copy = out / "canopy-worklist.csv"
+    copy.write_bytes(canopy.read_bytes())
+    _refused(copy, qbo, out, copy)
+
+
+def test_export_onto_a_hard_link_of_an_input_is_refused(tmp_path: Path) -> None:
+    canopy, _, out = _inputs(tmp_path)
+    qbo = tmp_path / "customers.csv"
+    qbo.write_bytes((DATA / "labelled_qbo.csv").read_bytes())
+    os.link(qbo, out / "qbo-customer-import.csv")
+    _refused(canopy, qbo, out, qbo, out / "qbo-customer-import.csv")
+
+
+def test_export_onto_a_symlink_to_an_input_is_refused(tmp_path: Path) -> None:
+    _, qbo, out = _inputs(tmp_path)
+    canopy = tmp_path / "clients.csv"
+    canopy.write_bytes((DATA / "labelled_canopy.csv").read_bytes())
+    (out / "audit-log.json").symlink_to(canopy)
+    _refused(canopy, qbo, out, canopy)
+    assert (out / "audit-log.json").is_symlink()
+
+
+def test_plan_json_onto_an_input_is_refused(tmp_path: Path) -> None:
+    canopy = tmp_path / "clients.csv"
+    canopy.write_bytes((DATA / "labelled_canopy.csv").read_bytes())
+    link = tmp_path / "plan.json"
+    os.link(canopy, link)
+    before = canopy.read_bytes()
+    done = cli("plan", "--canopy", str(canopy), "--qbo", str(DATA / "labelled_qbo.csv"),
+               "--json", str(link))
+    assert done.returncode == 2 and "would overwrite an input" in done.stderr
+    assert canopy.read_bytes() == before

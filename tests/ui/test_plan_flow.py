@@ -9,6 +9,7 @@ from helpers import settle, until_report
 from tui.app import TriageApp
 from tui.cli import demo_paths
 from tui.demo.live import DemoQbo, demo_snapshot_path
+from tui.screens.dialogs import MessageDialog
 from tui.screens.plan import PlanScreen
 from tui.service.config import Config
 from tui.service.inputs import SessionInputs
@@ -42,11 +43,27 @@ def test_apply_and_undo_from_the_plan_screen() -> None:
                 assert demo.server.store.get(qbo_id)["Active"] is True
                 await pilot.press("a")
                 await settle(pilot)
+                # Nothing is written before the user confirms the counts.
+                dialog = app.screen
+                assert isinstance(dialog, MessageDialog)
+                assert "0 customers to create, 1 customer to update (1 made inactive)" \
+                    in dialog.body
+                await pilot.press("escape")
+                await settle(pilot)
+                assert app.session.journal.runs() == []
+                assert demo.server.store.get(qbo_id)["Active"] is True
+                await pilot.press("a")
+                await settle(pilot)
+                await pilot.press("enter")
+                await settle(pilot)
                 await app.workers.wait_for_complete()
                 await settle(pilot)
                 assert demo.server.store.get(qbo_id)["Active"] is False
                 assert app.session.journal.runs()[-1][1] == "apply"
                 await pilot.press("U")
+                await settle(pilot)
+                assert isinstance(app.screen, MessageDialog)
+                await pilot.press("enter")
                 await app.workers.wait_for_complete()
                 await settle(pilot)
                 assert demo.server.store.get(qbo_id)["Active"] is True

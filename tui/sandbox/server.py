@@ -106,6 +106,12 @@ class SandboxServer(ThreadingHTTPServer):
                 "refresh_token": refresh, "x_refresh_token_expires_in": 8640000,
                 "access_token": access}
 
+    def accept_tokens(self, access: str, access_expires_at: float, refresh: str) -> None:
+        """Honour tokens this company issued before a restart (the demo keeps its login)."""
+        with self.lock:
+            self.tokens.access[access] = access_expires_at
+            self.tokens.refresh.add(refresh)
+
     def expire_access_tokens(self) -> None:
         """Make every access token stale, as an hour passing would."""
         with self.lock:
@@ -259,6 +265,7 @@ class _Handler(OAuthEndpoints, BaseHTTPRequestHandler):
                     status, data = fault.status, fault.body()
                 encoded = json.dumps(data).encode()
                 store.remember(request_id, status, encoded)
+                self._persist()  # with its request id: a restarted company still knows it
                 seen = (status, encoded)
         self._send(seen[0], seen[1])
 

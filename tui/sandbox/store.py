@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-import os
 import re
 import threading
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.sandbox import wire
+from tui.service import paths
 
 DELETED = " (deleted)"
 WRITABLE = [
@@ -58,11 +58,12 @@ class CustomerStore:
     # persistence --------------------------------------------------------------------------------
     def save(self, path: Path) -> None:
         with self.lock:
+            # Request ids too: a durable company answers a resent request from memory.
             data = {"realm_id": self.realm_id, "next_id": self.next_id,
-                    "customers": self.customers}
-        tmp = Path(path).with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
+                    "customers": self.customers,
+                    "request_ids": {k: [status, body.decode("utf-8")]
+                                    for k, (status, body) in self.request_ids.items()}}
+        paths.write_private(Path(path), json.dumps(data, indent=1))  # 0600: client data
 
     @classmethod
     def load(cls, path: Path) -> CustomerStore:
@@ -70,6 +71,8 @@ class CustomerStore:
         store = cls(data["realm_id"])
         store.customers = data["customers"]
         store.next_id = data["next_id"]
+        store.request_ids = {k: (status, body.encode("utf-8"))
+                             for k, (status, body) in data.get("request_ids", {}).items()}
         store.names = {clash_key(c["DisplayName"]): i for i, c in store.customers.items()}
         return store
 

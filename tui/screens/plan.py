@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 
 from tui.commands import bindings
+from tui.screens.dialogs import MessageDialog
 from tui.service.errors import UserError
 from tui.service.plan import Plan, build_plan
 from tui.service.views import KEY
@@ -49,6 +50,38 @@ def plan_frame(plan: Plan) -> pl.DataFrame:
                          KEY: stale.item})
     columns = ["Where", "Action", "Record", "Field", "Before", "After", "Why", KEY]
     return pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String))
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def confirmation(journal: Any, plan: Plan, kind: str) -> tuple[str, str]:
+    """The title and text asking to confirm a run, with its counts; nothing is written.
+
+    Raises UserError when there is nothing to run (its text says why)."""
+    from tui.service import apply
+
+    run = journal.open_run()
+    if run is not None:
+        left = sum(op.state in ("pending", "sent") for op in journal.operations(run))
+        return ("Finish the run that did not finish?",
+                f"Run {run} stopped with {_plural(left, 'operation', 'operations')} not "
+                "answered yet. They are sent again under the same request ids, so QBO applies "
+                "each once.")
+    if kind == "apply":
+        c = apply.counts(apply.preview_apply(journal, plan))
+        return ("Apply to QuickBooks Online?",
+                f"{_plural(c['creates'], 'customer', 'customers')} to create, "
+                f"{_plural(c['updates'], 'customer', 'customers')} to update "
+                f"({c['deactivations']:,} made inactive).\n\nEach write is journaled first; "
+                "U undoes the whole run afterwards.")
+    target, rows = apply.preview_undo(journal)
+    c = apply.counts(rows)
+    return ("Undo the last apply?",
+            f"Run {target}: {_plural(c['updates'], 'customer', 'customers')} put back as "
+            f"before, {_plural(c['creates'], 'customer', 'customers')} it created made "
+            "inactive (QBO cannot delete them).")
 
 
 class PlanScreen(Screen[None]):
@@ -110,10 +143,28 @@ class PlanScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_apply(self) -> None:
-        self._run("apply")
+        self._confirm("apply")
 
     def action_undo_run(self) -> None:
-        self._run("undo")
+        self._confirm("undo")
+
+    def _confirm(self, kind: str) -> None:
+        """Say what the run will write, with its counts, and start it only on Enter."""
+        if any(w.group == "apply" and w.is_running for w in self.workers):
+            return
+        app: Any = self.app
+        try:
+            title, body = confirmation(app.session.journal, self.plan, kind)
+        except UserError as error:
+            self.notify(error.one_line(), severity="error")
+            return
+
+        def answered(go: bool | None) -> None:
+            if go:
+                self._run(kind)
+
+        self.app.push_screen(MessageDialog(title, body, "Enter: go ahead   Escape: cancel"),
+                             answered)
 
     @work(thread=True, exclusive=True, group="apply")
     def _run(self, kind: str) -> None:
@@ -136,6 +187,10 @@ class PlanScreen(Screen[None]):
         text = (f"{result.kind.title()}: {result.done} of {result.total} done, "
                 f"{len(result.conflicts)} conflicts (back in the queue), "
                 f"{len(result.failed)} failed.")
+        # Each refusal with QBO's reason, here and not only in the audit log.
+        text += "".join(f"\n{op.key}: {op.error}" for op in result.failed[:3])
+        if len(result.failed) > 3:
+            text += f"\n… and {len(result.failed) - 3} more (cqtriage export: audit-log.json)"
         self.post_message(self.RunFinished(text, "warning" if result.failed or
                                            result.conflicts else "information"))
 
@@ -155,10 +210,12 @@ class PlanScreen(Screen[None]):
         app: Any = self.app
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         folder = paths.data_dir() / "exports" / stamp
+        inputs = [app.session.inputs.canopy, app.session.inputs.qbo]
         try:
-            exports.qbo_import_csv(app.triage, self.plan, folder / "qbo-customer-import.csv")
-            exports.canopy_worklist_csv(self.plan, folder / "canopy-worklist.csv")
-            exports.audit_log(app.session.journal, folder / "audit-log.json")
+            exports.write_exports(app.triage, self.plan, app.session.journal, folder, inputs)
+        except UserError as error:
+            self.notify(error.one_line(), severity="error")
+            return
         except OSError as exc:
             self.notify(f"Export failed: {exc.strerror}", severity="error")
             return

@@ -1,11 +1,19 @@
 """Applying a plan to QBO, crash-safe: every operation is in the journal (with its request id)
 before anything is sent, marked sent before its request leaves, and done after. Running apply
 again after a crash re-sends only what was not done, with the same request ids, so QBO applies
-each operation exactly once. A stale SyncToken re-reads the customer and leaves a conflict for
-the user; nothing is overwritten blindly. Undo replays the before-images of the last run."""
+each operation exactly once; a lost answer (no connection, a timeout) leaves its operations
+sent for that resume, never failed. A stale SyncToken re-reads the customer and leaves a
+conflict for the user; nothing is overwritten blindly. Undo replays the before-images of the
+last run.
+
+The plan is built on a QBO snapshot that may be older than our own writes (apply, undo, apply
+again): the journal's done operations hold what QBO answered, so a SyncToken our own write
+moved on is taken from there, and a customer we created and undo made inactive is brought back
+rather than created twice. Someone else's change still meets a stale SyncToken: a conflict."""
 
 from __future__ import annotations
 
+import copy
 import json
 import uuid
 from collections.abc import Callable
@@ -17,15 +25,18 @@ from tui.service.errors import UserError
 from tui.service.journal import Journal, StoredOperation
 from tui.service.plan import Plan
 from tui.service.qbo.client import BatchItem, QboClient
-from tui.service.qbo.errors import QboError, StaleObject
+from tui.service.qbo.errors import AuthFailed, QboError, StaleObject, Unreachable
 
 BATCH_SIZE = 30
+DELETED = " (deleted)"
+"""QBO's suffix on an inactive customer's DisplayName."""
 Progress = Callable[[int, int], None]
+_ENVELOPE = ("Id", "SyncToken", "sparse")
 
 
 @dataclass
 class RunResult:
-    """What one apply (or undo) run did."""
+    """What one apply (or undo) run did, over every operation of the run, resumes included."""
 
     run: int
     kind: str
@@ -33,6 +44,45 @@ class RunResult:
     conflicts: list[StoredOperation] = field(default_factory=list)
     failed: list[StoredOperation] = field(default_factory=list)
     total: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """Every operation done: no conflict, no failure."""
+        return self.done == self.total
+
+
+@dataclass
+class OwnWrites:
+    """What our own done operations (apply and undo) left on QBO, oldest first."""
+
+    latest: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Customer Id → the customer as QBO answered our last write to it."""
+    tokens: dict[str, set[str]] = field(default_factory=dict)
+    """Customer Id → every SyncToken our writes sent or were answered with."""
+    created: dict[str, str] = field(default_factory=dict)
+    """Canopy record key → Id of the QBO customer an apply created for it."""
+
+
+def own_writes(journal: Journal) -> OwnWrites:
+    """Gather the journal's done operations, in the order they were sent."""
+    own = OwnWrites()
+    for run_id, kind, *_ in journal.runs():
+        for op in journal.operations(run_id):
+            if op.state != "done" or not op.result:
+                continue
+            customer = str(op.result["Id"])
+            chain = own.tokens.setdefault(customer, set())
+            if "SyncToken" in op.body:
+                chain.add(str(op.body["SyncToken"]))
+            chain.add(str(op.result["SyncToken"]))
+            own.latest[customer] = op.result
+            if kind == "apply" and _is_canopy(op.key):
+                own.created[op.key] = customer
+    return own
+
+
+def _is_canopy(key: str) -> bool:
+    return key.startswith("canopy:")
 
 
 def _rows(operations: list[dict[str, Any]], batch_size: int) -> list[dict[str, Any]]:
@@ -56,7 +106,11 @@ def plan_rows(plan: Plan) -> list[dict[str, Any]]:
 
 
 def _signature(kind: str, key: str, body: dict[str, Any]) -> str:
-    fields = {k: v for k, v in body.items() if k not in ("Id", "SyncToken", "sparse")}
+    fields = {k: v for k, v in body.items() if k not in _ENVELOPE}
+    if kind == "update" and _is_canopy(key):
+        # A create brought back (`_against_own_writes`): the same decision as the create.
+        kind = "create"
+        fields.pop("Active", None)
     return json.dumps([kind, key, fields], sort_keys=True)
 
 
@@ -70,11 +124,54 @@ def applied_signatures(journal: Journal) -> set[str]:
     return done
 
 
-def start_apply(journal: Journal, plan: Plan, batch_size: int = BATCH_SIZE) -> int:
-    """Journal every operation of the plan not applied yet (nothing is sent) and return the
-    run."""
+def _before(customer: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """The `fields` as `customer` (QBO's answer) holds them: the before-image for undo."""
+    before: dict[str, Any] = {}
+    for name in fields:
+        if name == "Active":
+            before[name] = customer.get("Active", True)
+        elif name == "DisplayName" and not customer.get("Active", True):
+            before[name] = str(customer.get(name, "")).removesuffix(DELETED)
+        else:
+            before[name] = copy.deepcopy(customer.get(name))
+    return before
+
+
+def _against_own_writes(row: dict[str, Any], own: OwnWrites) -> dict[str, Any]:
+    """The row as QBO stands after our own writes: their SyncToken and before-image, and a
+    create we made before (then undid) as an update bringing that customer back."""
+    if row["kind"] == "create":
+        customer_id = own.created.get(row["key"])
+        if customer_id is None:
+            return row
+        latest = own.latest[customer_id]
+        fields = {"Active": True, **row["body"]}
+        return {**row, "kind": "update", "qbo_id": customer_id,
+                "body": {"Id": customer_id, "SyncToken": latest["SyncToken"], "sparse": True,
+                         **fields},
+                "before": _before(latest, fields)}
+    customer_id = str(row["qbo_id"])
+    token = str(row["body"].get("SyncToken"))
+    if token not in own.tokens.get(customer_id, set()):
+        return row  # the snapshot is newer than any write of ours, or we never wrote it
+    latest = own.latest[customer_id]
+    fields = {k: v for k, v in row["body"].items() if k not in _ENVELOPE}
+    return {**row, "body": {**row["body"], "SyncToken": latest["SyncToken"]},
+            "before": _before(latest, fields)}
+
+
+def _check_no_open_run(journal: Journal) -> None:
     if journal.open_run() is not None:
         raise UserError("an earlier run did not finish", "run apply again to finish it first")
+
+
+def preview_apply(journal: Journal, plan: Plan) -> list[dict[str, Any]]:
+    """The rows an apply of `plan` would journal now (nothing is written or sent): the plan's
+    operations not applied yet, as QBO stands after our own writes.
+
+    Raises UserError when a run is unfinished, the plan cannot be applied, or nothing is left.
+    """
+    _check_no_open_run(journal)
     if not plan.applicable:
         raise UserError("the QBO list has no customer Ids and SyncTokens (a file export)",
                         "open the session with `--qbo live`, or use the exports for QBO's "
@@ -84,31 +181,60 @@ def start_apply(journal: Journal, plan: Plan, batch_size: int = BATCH_SIZE) -> i
                         "decide a change on a QBO customer first; Canopy's worklist is done by "
                         "hand (export it)" if plan.worklist else "decide something first")
     done = applied_signatures(journal)
-    rows = [r for r in plan_rows(plan) if _signature(r["kind"], r["key"], r["body"]) not in done]
+    own = own_writes(journal)
+    rows = [_against_own_writes(r, own) for r in plan_rows(plan)
+            if _signature(r["kind"], r["key"], r["body"]) not in done]
     if not rows:
         raise UserError("nothing to apply", "every decided change is applied already")
-    return journal.start_run("apply", _rows(rows, batch_size))
+    return rows
 
 
-def start_undo(journal: Journal, batch_size: int = BATCH_SIZE) -> int:
-    """Journal the operations that revert the last applied run that is not undone yet."""
-    if journal.open_run() is not None:
-        raise UserError("an earlier run did not finish", "run apply again to finish it first")
+def counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """What a confirmation shows before the first write: `creates` (a customer brought back
+    counts as one; in an undo, the customers it makes inactive because the run created them),
+    `updates` (the rest) with `deactivations` among all rows, and `total`."""
+    creates = sum(r["kind"] == "create" or _is_canopy(r["key"]) for r in rows)
+    deactivations = sum(r["body"].get("Active") is False for r in rows)
+    return {"creates": creates, "updates": len(rows) - creates,
+            "deactivations": deactivations, "total": len(rows)}
+
+
+def start_apply(journal: Journal, plan: Plan, batch_size: int = BATCH_SIZE) -> int:
+    """Journal every operation of the plan not applied yet (nothing is sent) and return the
+    run."""
+    return journal.start_run("apply", _rows(preview_apply(journal, plan), batch_size))
+
+
+def preview_undo(journal: Journal) -> tuple[int, list[dict[str, Any]]]:
+    """The apply run an undo would revert now and the rows reverting it (nothing is written).
+
+    Raises UserError when a run is unfinished or no applied run is left to undo."""
+    _check_no_open_run(journal)
     applied = [r for r in journal.runs() if r[1] == "apply" and r[4] is None and r[3]]
     if not applied:
         raise UserError("no applied run to undo", "")
     target = applied[-1][0]
+    own = own_writes(journal)
     rows = []
     for op in journal.operations(target):
         if op.state != "done" or op.result is None:
             continue
+        customer_id = str(op.result["Id"])
         revert: dict[str, Any] = {"Active": False} if op.kind == "create" else op.before
-        rows.append({"kind": "update", "key": op.key, "qbo_id": op.result["Id"],
-                     "body": {"Id": op.result["Id"], "SyncToken": op.result["SyncToken"],
-                              "sparse": True, **revert},
+        # Any later run of ours on this customer was undone already: start from its answer.
+        token = own.latest[customer_id]["SyncToken"]
+        rows.append({"kind": "update", "key": op.key, "qbo_id": customer_id,
+                     "body": {"Id": customer_id, "SyncToken": token, "sparse": True,
+                              **revert},
                      "before": {}, "items": op.items})
     if not rows:
         raise UserError("the last run changed nothing that can be reverted", "")
+    return target, rows
+
+
+def start_undo(journal: Journal, batch_size: int = BATCH_SIZE) -> int:
+    """Journal the operations that revert the last applied run that is not undone yet."""
+    target, rows = preview_undo(journal)
     run = journal.start_run("undo", _rows(rows, batch_size))
     journal.set("undo_target", str(run) + ":" + str(target))
     return run
@@ -117,34 +243,48 @@ def start_undo(journal: Journal, batch_size: int = BATCH_SIZE) -> int:
 def _send_one(client: QboClient, op: StoredOperation) -> dict[str, Any]:
     if op.kind == "create":
         return client.create(op.body, op.request_id)
-    fields = {k: v for k, v in op.body.items() if k not in ("Id", "SyncToken", "sparse")}
+    fields = {k: v for k, v in op.body.items() if k not in _ENVELOPE}
     return client.sparse_update(op.body["Id"], op.body["SyncToken"], fields, op.request_id)
 
 
 def _record(journal: Journal, client: QboClient, op: StoredOperation,
-            outcome: dict[str, Any] | QboError, result: RunResult) -> None:
+            outcome: dict[str, Any] | QboError) -> None:
     if isinstance(outcome, dict):
         journal.finish_operation(op.op, "done", outcome)
-        result.done += 1
     elif isinstance(outcome, StaleObject):
         current = client.read(op.body["Id"])  # what QBO holds now, for the user to judge
         journal.finish_operation(op.op, "conflict", current, outcome.one_line())
-        op.state, op.result = "conflict", current
-        result.conflicts.append(op)
     else:
         journal.finish_operation(op.op, "failed", None, outcome.one_line())
-        op.state, op.error = "failed", outcome.one_line()
-        result.failed.append(op)
+
+
+def _interrupted(kind: str, error: QboError, left: int) -> UserError:
+    return UserError(
+        f"{error.what}; {left} operation(s) left sent or pending, none failed",
+        f"{error.todo + ', then ' if error.todo else ''}run {kind} again to finish: what was "
+        "sent goes again under the same request id, which QBO applies once")
+
+
+def result_of(journal: Journal, run_id: int) -> RunResult:
+    """A run's outcome from the journal: every operation, whichever invocation sent it."""
+    kind = next(r[1] for r in journal.runs() if r[0] == run_id)
+    operations = journal.operations(run_id)
+    return RunResult(run_id, kind, done=sum(op.state == "done" for op in operations),
+                     conflicts=[op for op in operations if op.state == "conflict"],
+                     failed=[op for op in operations if op.state == "failed"],
+                     total=len(operations))
 
 
 def run(journal: Journal, client: QboClient, run_id: int,
         progress: Progress = lambda done, total: None) -> RunResult:
-    """Send every operation of `run_id` not yet done, batch by batch, and finish the run."""
+    """Send every operation of `run_id` not yet done, batch by batch, and finish the run.
+
+    The result counts every operation of the run, those settled before a crash included.
+    Raises UserError, the run left open, when QBO cannot be reached or refuses the login
+    (operations stay sent: running again resends them under their request ids)."""
     kind = next(r[1] for r in journal.runs() if r[0] == run_id)
     operations = journal.operations(run_id)
-    result = RunResult(run_id, kind, total=len(operations))
     settled = sum(op.state in ("done", "conflict", "failed") for op in operations)
-    result.done = sum(op.state == "done" for op in operations)
     progress(settled, len(operations))
     firsts: dict[int, StoredOperation] = {}
     sizes: dict[int, int] = {}
@@ -157,19 +297,25 @@ def run(journal: Journal, client: QboClient, run_id: int,
         journal.mark_sent([op.op for op in batch])
         # Send as the batch was first journaled: a batch half-finished before a crash is
         # re-sent under its batch request id, whose answer QBO remembers.
-        if sizes[number] == 1:
-            try:
-                outcomes: list[dict[str, Any] | QboError] = [_send_one(client, batch[0])]
-            except QboError as error:
-                outcomes = [error]
-        else:
-            items = [BatchItem(op.bid, op.kind, op.body) for op in batch]
-            # The batch's request id comes from the first operation it was journaled with, so a
-            # re-send of what is left of it is answered from QBO's memory, never run again.
-            first = firsts[number]
-            outcomes = client.batch(items, f"b{number}-{first.request_id[:30]}")
-        for op, outcome in zip(batch, outcomes, strict=True):
-            _record(journal, client, op, outcome, result)
+        try:
+            if sizes[number] == 1:
+                try:
+                    outcomes: list[dict[str, Any] | QboError] = [_send_one(client, batch[0])]
+                except (Unreachable, AuthFailed):
+                    raise  # no answer about this operation: it stays sent
+                except QboError as error:
+                    outcomes = [error]  # QBO's answer: this operation is refused
+            else:
+                items = [BatchItem(op.bid, op.kind, op.body) for op in batch]
+                # The batch's request id comes from the first operation it was journaled
+                # with, so a re-send of what is left of it is answered from QBO's memory.
+                first = firsts[number]
+                outcomes = client.batch(items, f"b{number}-{first.request_id[:30]}")
+            for op, outcome in zip(batch, outcomes, strict=True):
+                _record(journal, client, op, outcome)
+        except QboError as error:
+            left = len(operations) - settled
+            raise _interrupted(kind, error, left) from None
         settled += len(batch)
         progress(settled, len(operations))
     journal.finish_run(run_id)
@@ -178,4 +324,4 @@ def run(journal: Journal, client: QboClient, run_id: int,
         undo_run, _, target = marker.partition(":")
         if undo_run == str(run_id) and target:
             journal.mark_undone(int(target), run_id)
-    return result
+    return result_of(journal, run_id)

@@ -170,9 +170,4 @@ def check_thresholds(match: MatchConfig, path: Path | str | None = None) -> None
 
 def save_config(config: Config, path: Path | None = None) -> Path:
     """Write the whole config with tomli-w, creating its folder."""
-    path = path or paths.config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(asdict(config)), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return paths.write_private(path or paths.config_file(), tomli_w.dumps(asdict(config)))

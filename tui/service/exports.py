@@ -1,16 +1,18 @@
 """Files for the manual route and the record: QBO's customer-import CSV, the Canopy worklist,
-and a JSON audit log of what was applied. Every CSV cell is safe against formula injection."""
+and a JSON audit log of what was applied. Every CSV cell is safe against formula injection;
+every file is private (0600), written whole and renamed into place, and never over an input."""
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from tui.service import paths
+from tui.service.errors import UserError
 from tui.service.journal import Journal
 from tui.service.plan import Plan
 from tui.service.triage import Triage
@@ -31,13 +33,11 @@ def safe_cell(value: object) -> str:
 
 
 def _write_csv(path: Path, headers: list[str], rows: list[list[object]]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel reads UTF-8
+    # BOM: Excel reads the file as UTF-8 only with it.
+    with paths.private_writer(path, encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(headers)
         writer.writerows([[safe_cell(cell) for cell in row] for row in rows])
-    os.replace(tmp, path)
     return path
 
 
@@ -81,9 +81,26 @@ def audit_log(journal: Journal, path: Path) -> Path:
                             "error": op.error, "items": op.items}
                            for op in journal.operations(run)],
         })
-    tmp = path.with_name(f".{path.name}.tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp.write_text(json.dumps({"schema": "cqtriage-audit", "version": 1, "runs": runs},
-                              indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return paths.write_private(path, json.dumps(
+        {"schema": "cqtriage-audit", "version": 1, "runs": runs}, indent=1, ensure_ascii=False))
+
+
+EXPORT_FILES = ("qbo-customer-import.csv", "canopy-worklist.csv", "audit-log.json")
+"""What `write_exports` writes into its folder."""
+
+
+def write_exports(triage: Triage, plan: Plan, journal: Journal, folder: Path,
+                  inputs: list[Path], all_unmatched: bool = False) -> list[Path]:
+    """Write the three exports into `folder` (created 0700 if missing) and return their paths.
+
+    Raises UserError before anything is written when a target is one of `inputs` (the same
+    file, whatever its name: the path itself, a hard link or a symlink).
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UserError("not a folder", "give a folder for the exports", folder)
+    targets = [folder / name for name in EXPORT_FILES]
+    paths.refuse_inputs(targets, inputs, "choose another folder for the exports")
+    return [qbo_import_csv(triage, plan, targets[0], all_unmatched=all_unmatched),
+            canopy_worklist_csv(plan, targets[1]),
+            audit_log(journal, targets[2])]

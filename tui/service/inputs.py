@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,12 +32,8 @@ class SessionInputs:
 
 def remember_last(inputs: SessionInputs) -> None:
     """Note these inputs as the most recent session (`cqtriage` alone reopens it)."""
-    folder = paths.data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{LAST_SESSION_FILE}.tmp"
-    tmp.write_text(json.dumps({"canopy": str(inputs.canopy), "qbo": str(inputs.qbo)}),
-                   encoding="utf-8")
-    os.replace(tmp, folder / LAST_SESSION_FILE)
+    paths.write_private(paths.data_dir() / LAST_SESSION_FILE,
+                        json.dumps({"canopy": str(inputs.canopy), "qbo": str(inputs.qbo)}))
 
 
 def last_inputs() -> SessionInputs | None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.service import paths
 from tui.service.errors import UserError
 
 SCHEMA_VERSION = 3
@@ -103,6 +104,21 @@ class StoredOperation:
 
 
 @dataclass(frozen=True)
+class OperationIssue:
+    """Why an item's latest operation did not go through."""
+
+    state: str
+    """`failed` (QBO refused it) or `conflict` (the customer changed in QBO)."""
+    reason: str
+    """QBO's refusal as one line for the user."""
+    key: str
+    """The record the operation wrote (`qbo:93`, or the Canopy client of a create)."""
+    run: int
+    seq: int
+    """The newest decision when that run started: a later decision on the item answers it."""
+
+
+@dataclass(frozen=True)
 class InputRecord:
     """What the journal remembers of one input file."""
 
@@ -123,7 +139,9 @@ class Journal:
     def __init__(self, path: Path, clock: Callable[[], str] = _utc_now) -> None:
         self.path = Path(path)
         self.clock = clock
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the
+        # journal's own mode, and all three hold client data.
+        paths.private_file(self.path)
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -312,13 +330,34 @@ class Journal:
     def mark_undone(self, run: int, by: int) -> None:
         self.db.execute("UPDATE runs SET undone_by = ? WHERE run = ?", (by, run))
 
+    def operation_issues(self) -> dict[str, OperationIssue]:
+        """Queue items whose latest attempt in an apply run did not go through → why.
+
+        Only the newest apply operation naming an item counts: a later run that applied it
+        settles an earlier failure or conflict. Undo runs are left out (their outcome is the
+        run's summary, not the item's)."""
+        latest: dict[str, OperationIssue | None] = {}
+        for run, kind, *_ in self.runs():
+            if kind != "apply":
+                continue
+            seq = int(self.get(f"run_seq:{run}", "0") or 0)
+            for op in self.operations(run):
+                if op.state not in ("done", "conflict", "failed"):
+                    continue  # still pending or sent: the run will finish it
+                issue = (OperationIssue(op.state, op.error or "", op.key, run, seq)
+                         if op.state != "done" else None)
+                for item in op.items:
+                    latest[item] = issue
+        return {item: issue for item, issue in latest.items() if issue is not None}
+
     def conflict_items(self) -> dict[str, int]:
-        """Items whose last applied run met a customer changed in QBO → the newest decision seq
+        """Items whose latest apply met a customer changed in QBO → the newest decision seq
         when that run started: a later decision on the item settles the conflict."""
-        row = self.db.execute("SELECT max(run) FROM runs WHERE kind = 'apply' AND "
-                              "finished_at IS NOT NULL").fetchone()
-        if row is None or row[0] is None:
-            return {}
-        seq = int(self.get(f"run_seq:{row[0]}", "0") or 0)
-        return {item: seq for op in self.operations(row[0]) if op.state == "conflict"
-                for item in op.items}
+        return {item: issue.seq for item, issue in self.operation_issues().items()
+                if issue.state == "conflict"}
+
+    def failed_items(self) -> dict[str, str]:
+        """Items whose latest apply QBO refused → its reason, in the user's words (e.g. "creating
+        'Mary Jones': QBO already has a customer, vendor or employee with that name — …")."""
+        return {item: issue.reason for item, issue in self.operation_issues().items()
+                if issue.state == "failed"}

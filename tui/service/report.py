@@ -7,13 +7,13 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from tui.service import paths
 from tui.service.config import Config, check_thresholds
 from tui.service.errors import UserError
 from tui.service.match.classify import CANOPY_VERDICTS, GROUP_KINDS, QBO_VERDICTS
@@ -238,14 +238,10 @@ class Report:
     def write_json(self, out: Path) -> Path:
         """Write the JSON report next to nothing it read: refuses to overwrite an input."""
         out = Path(out)
-        inputs = [r.path.resolve() for r in (self.canopy, self.qbo) if r.path]
-        if out.resolve() in inputs:
-            raise UserError("the JSON output would overwrite an input file",
-                            "choose another --json path", out)
-        tmp = out.with_name(f".{out.name}.tmp")
+        paths.refuse_inputs([out], [r.path for r in (self.canopy, self.qbo) if r.path],
+                            "choose another --json path")
         try:
-            tmp.write_text(self.to_json(), encoding="utf-8")
-            os.replace(tmp, out)
+            paths.write_private(out, self.to_json())
         except OSError as exc:
             raise UserError(f"cannot write the report: {exc.strerror}",
                             "check the folder exists and is writable", out) from None

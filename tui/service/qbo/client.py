@@ -25,7 +25,7 @@ from quickbooks.exceptions import AuthorizationException, QuickbooksException
 from tui.service.config import QboConfig
 from tui.service.errors import UserError
 from tui.service.qbo import oauth
-from tui.service.qbo.errors import QboError, fault_error
+from tui.service.qbo.errors import QboError, Unreachable, fault_error
 from tui.service.qbo.tokens import Tokens, save_tokens
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,9 @@ REQUESTS_PER_MINUTE = 500
 CONCURRENT_REQUESTS = 10
 MAX_RETRIES = 6
 MAX_WAIT_SECONDS = 60.0
+REQUEST_TIMEOUT = (10.0, 120.0)
+"""Seconds to connect and to wait for an answer; past them the request may still have been
+applied, so its operations stay sent for a resume under the same request id."""
 FETCH_ALL = "select * from Customer where Active in (true, false)"
 
 
@@ -49,11 +52,18 @@ class _Retryable(Exception):
 
 class _QuickBooks(QuickBooks):
     """python-quickbooks, seeing the HTTP status before it parses the body: a 429 may come as
-    XML and a gateway error without a Fault, which it would report only as code 10000."""
+    XML and a gateway error without a Fault, which it would report only as code 10000. Its
+    requests carry a timeout (python-quickbooks sends none, so a silent network would hang)."""
+
+    timeout: float | tuple[float, float] = REQUEST_TIMEOUT
 
     def process_request(self, request_type, url, headers="", params="", data=""):  # type: ignore[no-untyped-def]
-        response = super().process_request(request_type, url, headers=headers, params=params,
-                                           data=data)
+        # python-quickbooks' own process_request, with the timeout added.
+        if self.session is None:
+            raise QuickbooksException("No session manager")
+        headers.update({"Authorization": "Bearer " + self.session.access_token})
+        response = self.session.request(request_type, url, headers=headers, params=params,
+                                        data=data, timeout=self.timeout)
         if response.status_code == 429 or response.status_code >= 500:
             raise _Retryable(response.status_code, response.headers.get("Retry-After"))
         return response
@@ -105,8 +115,10 @@ class QboClient:
     def __init__(self, config: QboConfig, tokens: Tokens,
                  save: Callable[[Tokens], object] = save_tokens,
                  sleep: Callable[[float], None] = time.sleep,
-                 limiter: RateLimiter | None = None) -> None:
+                 limiter: RateLimiter | None = None,
+                 timeout: float | tuple[float, float] = REQUEST_TIMEOUT) -> None:
         self.config = config
+        self.timeout = timeout
         self.tokens = tokens
         self.save = save
         self.sleep = sleep
@@ -136,6 +148,7 @@ class QboClient:
                          company_id=self.tokens.realm_id, minorversion=self.config.minor_version)
         if base:
             qb.api_url_v3 = base  # every URL is built from it: /v3/company/{realm}/…
+        qb.timeout = self.timeout
         return qb
 
     def _refresh(self) -> None:
@@ -152,9 +165,9 @@ class QboClient:
             except _Retryable as retry:
                 attempt += 1
                 if attempt > MAX_RETRIES:
-                    raise QboError(f"QBO kept answering HTTP {retry.status} to {what}",
-                                   "wait a minute and run it again; nothing was lost",
-                                   code=str(retry.status)) from None
+                    raise Unreachable(f"QBO kept answering HTTP {retry.status} to {what}",
+                                      "wait a minute and run it again; nothing was lost",
+                                      code=str(retry.status)) from None
                 self.retries += 1
                 self.sleep(self._wait(attempt, retry))
             except AuthorizationException as exc:
@@ -167,8 +180,8 @@ class QboClient:
             except QuickbooksException as exc:
                 raise fault_error(exc, what) from None
             except OSError as exc:  # requests' connection errors derive from OSError
-                raise QboError(f"cannot reach QBO for {what} ({type(exc).__name__})",
-                               "check the network and run it again") from None
+                raise Unreachable(f"cannot reach QBO for {what} ({type(exc).__name__})",
+                                  "check the network and run it again") from None
 
     def _wait(self, attempt: int, retry: _Retryable) -> float:
         if retry.retry_after and retry.retry_after.isdigit():

@@ -30,6 +30,11 @@ class StaleObject(QboError):
     """5010: the customer changed in QBO since it was read. Re-read it; never overwrite."""
 
 
+class Unreachable(QboError):
+    """No answer: the connection failed or timed out, or QBO kept answering 429 / 5xx. The
+    request may have been applied; resend it under the same request id, never call it failed."""
+
+
 class NotFound(QboError):
     """610: no such customer (or it was merged away)."""
 

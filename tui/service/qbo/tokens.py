@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -40,19 +39,7 @@ def token_path() -> Path:
 
 def save_tokens(tokens: Tokens, path: Path | None = None) -> Path:
     """Write the tokens atomically to a file created with mode 0600."""
-    path = path or token_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)  # the umask cannot widen it; an older file cannot either
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(asdict(tokens), handle)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, path)
-    return path
+    return paths.write_private(path or token_path(), json.dumps(asdict(tokens)))
 
 
 def load_tokens(path: Path | None = None) -> Tokens:

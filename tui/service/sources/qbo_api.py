@@ -8,7 +8,6 @@ reported record by record, as for a changed file.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -51,14 +50,11 @@ def _row(customer: dict[str, Any]) -> dict[str, str]:
 
 def write_snapshot(customers: list[dict[str, Any]], path: Path) -> Path:
     """Write the customers as a QBO CSV the reader understands, atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as handle:
+    with paths.private_writer(path, newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=SNAPSHOT_HEADERS)
         writer.writeheader()
         for customer in sorted(customers, key=lambda c: int(c.get("Id", 0) or 0)):
             writer.writerow(_row(customer))
-    os.replace(tmp, path)
     return path
 
 

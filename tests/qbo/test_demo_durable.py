@@ -1,0 +1,139 @@
+"""The demo is a real, durable company: its QBO state and its login live in the demo's data
+folder, so a demo session reopened later — by bare `cqtriage`, or by `cqtriage apply` — can
+plan, apply and undo, as often as the user likes."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from tui import cli
+from tui.demo.live import DEMO_REALM, DemoQbo, demo_folder
+from tui.service import paths
+from tui.service.config import Config
+from tui.service.inputs import SessionInputs
+from tui.service.qbo.tokens import token_path
+from tui.service.session import open_session
+from tui.service.triage import Triage
+
+
+def _active(triage: Triage, key: str) -> bool:
+    return bool(triage.record(key)["active"])
+
+
+def start_demo_and_decide(retire: int = 1, creates: int = 0) -> tuple[Path, list[str],
+                                                                         list[str]]:
+    """`cqtriage demo`, headless: the demo company starts, the session opens and decisions are
+    made; then the user quits. Returns the snapshot, the QBO ids retired and the Canopy keys
+    created."""
+    canopy, qbo = cli.demo_paths()
+    demo = DemoQbo(qbo)
+    try:
+        snapshot = demo.start()
+        session = open_session(SessionInputs.of(canopy, snapshot), Config())
+        triage = Triage(session.report, session.journal)
+        retired = []
+        for item in triage.items:
+            if len(retired) == retire:
+                break
+            active = [k for k in item.members if k.startswith("qbo:") and _active(triage, k)]
+            if item.kind == "qbo" and len(active) >= 2:
+                triage.decide(item.id, "primary", record=active[0])
+                triage.decide(item.id, "inactive", record=active[1], value=True)
+                retired.append(active[1].split(":", 1)[1])
+        records = session.report.records
+        lone = records.filter((pl.col("source") == "canopy") & (pl.col("verdict") == "Unmatched")
+                              & pl.col("twin_idx").is_null())["record_id"].to_list()[:creates]
+        for record_id in lone:
+            triage.decide(f"record:canopy:{record_id}", "create", record=f"canopy:{record_id}")
+        session.close()
+    finally:
+        demo.stop()
+    return snapshot, retired, [f"canopy:{r}" for r in lone]
+
+
+def the_company() -> dict[str, dict]:
+    data = json.loads((demo_folder() / "qbo-company.json").read_text(encoding="utf-8"))
+    return data["customers"]
+
+
+def test_the_demo_keeps_its_company_and_login_in_its_own_folder() -> None:
+    old = os.umask(0)  # the widest: the modes below must not depend on it
+    try:
+        start_demo_and_decide(retire=0)
+    finally:
+        os.umask(old)
+    folder = demo_folder()
+    assert folder == paths.data_dir() / "demo"
+    tokens = folder / "qbo-tokens.json"
+    assert stat.S_IMODE(tokens.stat().st_mode) == 0o600
+    assert stat.S_IMODE((folder / "qbo-company.json").stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert not token_path().exists()  # a real login's token file is never touched
+    saved = json.loads(tokens.read_text(encoding="utf-8"))
+    assert saved["realm_id"] == DEMO_REALM
+
+
+def test_demo_apply_undo_apply_undo_from_the_command_line(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The issue's reproduction: on the demo, apply → undo → apply used to meet conflicts made
+    by its own undo and fail its own creates (their names taken by the customers it retired)."""
+    snapshot, retired, created = start_demo_and_decide(retire=5, creates=2)
+    assert len(retired) == 5 and len(created) == 2
+    canopy, _ = cli.demo_paths()
+    args = ["--canopy", str(canopy), "--qbo", str(snapshot)]
+    start = {i: c["Active"] for i, c in the_company().items()}
+    session = open_session(SessionInputs.of(canopy, snapshot), Config())
+    progress = Triage(session.report, session.journal).progress()
+    session.close()
+    for _ in range(2):
+        assert cli.main(["apply", *args]) == 0, capsys.readouterr()
+        out = capsys.readouterr().out
+        assert "7 of 7 done, 0 conflicts, 0 failed" in out
+        now = the_company()
+        assert all(now[i]["Active"] is False for i in retired)
+        assert sum(c["Active"] for c in now.values()) == sum(start.values()) - 5 + 2
+        assert cli.main(["undo", *args]) == 0
+        assert "7 of 7 done, 0 conflicts, 0 failed" in capsys.readouterr().out
+        assert {i: c["Active"] for i, c in the_company().items() if i in start} == start
+        session = open_session(SessionInputs.of(canopy, snapshot), Config())
+        assert Triage(session.report, session.journal).progress() == progress
+        session.close()
+    assert len(the_company()) == len(start) + 2  # each create made once, then brought back
+
+
+def test_the_demo_company_remembers_the_requests_it_answered(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """So a run resumed after the demo (and its in-process QBO) was killed is answered from
+    memory, as Intuit would, instead of being applied twice."""
+    snapshot, retired, _ = start_demo_and_decide(retire=1)
+    canopy, _ = cli.demo_paths()
+    assert cli.main(["apply", "--canopy", str(canopy), "--qbo", str(snapshot)]) == 0
+    capsys.readouterr()
+    session = open_session(SessionInputs.of(canopy, snapshot), Config())
+    [op] = session.journal.operations(session.journal.runs()[-1][0])
+    session.close()
+    data = json.loads((demo_folder() / "qbo-company.json").read_text(encoding="utf-8"))
+    status, body = data["request_ids"][op.request_id]
+    assert status == 200 and json.loads(body)["Customer"]["Id"] == retired[0]
+
+
+def test_an_expired_demo_login_is_refreshed_and_kept() -> None:
+    start_demo_and_decide(retire=0)
+    path = demo_folder() / "qbo-tokens.json"
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**saved, "access_expires_at": 0.0}), encoding="utf-8")
+    demo = DemoQbo(cli.demo_paths()[1])
+    try:
+        demo.resume()
+        assert demo.client().count() > 0  # the refresh token the company issued still works
+    finally:
+        demo.stop()
+    renewed = json.loads(path.read_text(encoding="utf-8"))
+    assert renewed["access_token"] != saved["access_token"]
+    assert renewed["access_expires_at"] > 0
