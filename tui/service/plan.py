@@ -206,10 +206,9 @@ def _left_without_customer(facts: _Facts, triage: Triage) -> list[Contradiction]
         canopy = [k for k in members if k.startswith("canopy:") and k not in facts.inactive]
         served = all(k in facts.creates or any(active_after(q) for q in facts.links.get(k, ()))
                      for k in canopy)
-        if canopy and served:
-            continue
-        who = (f"Canopy client {canopy[0].split(':', 1)[1]}" if canopy
-               else "these duplicates")
+        if not canopy or served:
+            continue  # no Canopy client depends on these customers (or each has its own)
+        who = f"Canopy client {canopy[0].split(':', 1)[1]}"
         for key in retired:
             found.append(Contradiction(
                 key, f"retires the last active QBO customer of its group: {who} would be left "
