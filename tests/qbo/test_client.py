@@ -94,6 +94,7 @@ def test_gives_up_after_a_429_storm(server: SandboxServer, client: QboClient) ->
 
 def test_request_rate_limit_answers_429_and_the_client_waits(
         server: SandboxServer, client: QboClient) -> None:
+    server.config.limits = True
     server.config.requests_per_minute = 3
     for _ in range(3):
         client.count()

@@ -16,7 +16,7 @@ from tui.sandbox.store import CustomerStore
 from tui.service import paths
 from tui.service.config import QboConfig
 from tui.service.qbo import oauth
-from tui.service.qbo.client import QboClient
+from tui.service.qbo.client import QboClient, RateLimiter
 from tui.service.qbo.tokens import Tokens
 from tui.service.sources.qbo_api import fetch_snapshot, snapshot_path
 
@@ -47,7 +47,9 @@ class DemoQbo:
             store = CustomerStore(DEMO_REALM)
             seed_from_records(store, customers_from_csv(self.demo_qbo_csv))
             store.save(state)
-        self.server = SandboxServer(store, SandboxConfig(state_file=state))
+        # The demo runs without Intuit's rate limits, on the server and in its client alike,
+        # so it stays quick; `cqtriage sandbox` keeps them on.
+        self.server = SandboxServer(store, SandboxConfig(state_file=state, limits=False))
         self.server.serve_in_thread()
         self.config = QboConfig(environment="local", local_url=self.server.url,
                                 client_id=self.server.config.client_id,
@@ -64,7 +66,8 @@ class DemoQbo:
     def client(self) -> QboClient:
         assert self.tokens is not None, "start() first"
         # The demo's tokens stay in memory: a real login's token file is never touched.
-        return QboClient(self.config, self.tokens, save=lambda tokens: None)
+        return QboClient(self.config, self.tokens, save=lambda tokens: None,
+                         limiter=RateLimiter.unlimited(), batch_limiter=RateLimiter.unlimited())
 
     def stop(self) -> None:
         if self.server is not None:

@@ -6,6 +6,9 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from tui.sandbox import wire
+from tui.sandbox.store import CustomerStore
+
 
 def customers_from_csv(path: Path) -> list[dict[str, Any]]:
     """API-shaped customers from a QBO CSV with Id, Customer, … and Status columns, in Id order
@@ -34,3 +37,24 @@ def customers_from_csv(path: Path) -> list[dict[str, Any]]:
                                     "Country": row.get("Country", "")}
         customers.append(customer)
     return customers
+
+
+def seed_from_records(store: CustomerStore, customers: list[dict[str, Any]]) -> None:
+    """Load customers (API shape, with Active) into the store, keeping their order; a name
+    already taken gets " (2)", " (3)"… as a QBO user would give it."""
+    for customer in customers:
+        active = customer.get("Active", True)
+        body = {k: v for k, v in customer.items() if k != "Active"}
+        name, number = body.get("DisplayName"), 1
+        while True:
+            try:
+                created = store.create(body)
+                break
+            except wire.Fault as fault:
+                if fault.code != "6240" or not name:
+                    raise
+                number += 1
+                body["DisplayName"] = f"{name} ({number})"
+        if not active:
+            store.update({"Id": created["Id"], "SyncToken": created["SyncToken"],
+                          "sparse": True, "Active": False})

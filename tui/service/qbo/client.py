@@ -34,6 +34,7 @@ T = TypeVar("T")
 
 PAGE_SIZE = 1000
 REQUESTS_PER_MINUTE = 500
+REQUESTS_PER_SECOND = 10
 CONCURRENT_REQUESTS = 10
 MAX_RETRIES = 6
 MAX_WAIT_SECONDS = 60.0
@@ -60,30 +61,49 @@ class _QuickBooks(QuickBooks):
 
 
 class RateLimiter:
-    """At most `per_minute` calls in any minute and `concurrent` at once (Intuit: 500, 10)."""
+    """At most `per_minute` calls in any minute, `per_second` in any second and `concurrent`
+    at once (Intuit: 500, 10 and 10 per company; reference qbo-and-canopy.md, "Limits").
+    `None` lifts a rate."""
 
-    def __init__(self, per_minute: int = REQUESTS_PER_MINUTE,
+    def __init__(self, per_minute: int | None = REQUESTS_PER_MINUTE,
                  concurrent: int = CONCURRENT_REQUESTS,
                  clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 per_second: int | None = REQUESTS_PER_SECOND) -> None:
         self.per_minute = per_minute
+        self.per_second = per_second
         self.slots = threading.BoundedSemaphore(concurrent)
         self.clock = clock
         self.sleep = sleep
         self.sent: deque[float] = deque()
         self.lock = threading.Lock()
 
+    @classmethod
+    def unlimited(cls) -> RateLimiter:
+        """No pacing: for a local sandbox started with its limits off."""
+        return cls(per_minute=None, per_second=None, concurrent=CONCURRENT_REQUESTS)
+
+    def _wait(self, now: float) -> float:
+        """Seconds until one more call fits both windows (0: now)."""
+        while self.sent and self.sent[0] <= now - 60:
+            self.sent.popleft()
+        waits = [0.0]
+        if self.per_minute is not None and len(self.sent) >= self.per_minute:
+            waits.append(self.sent[-self.per_minute] + 60 - now)
+        if self.per_second is not None and len(self.sent) >= self.per_second:
+            waits.append(self.sent[-self.per_second] + 1 - now)
+        return max(waits)
+
     def __enter__(self) -> RateLimiter:
         self.slots.acquire()
         while True:
             with self.lock:
                 now = self.clock()
-                while self.sent and self.sent[0] <= now - 60:
-                    self.sent.popleft()
-                if len(self.sent) < self.per_minute:
-                    self.sent.append(now)
+                wait = self._wait(now)
+                if wait <= 0:
+                    if self.per_minute is not None or self.per_second is not None:
+                        self.sent.append(now)
                     return self
-                wait = self.sent[0] + 60 - now
             self.sleep(wait)
 
     def __exit__(self, *exc: object) -> None:
@@ -105,14 +125,18 @@ class QboClient:
     def __init__(self, config: QboConfig, tokens: Tokens,
                  save: Callable[[Tokens], object] = save_tokens,
                  sleep: Callable[[float], None] = time.sleep,
-                 limiter: RateLimiter | None = None) -> None:
+                 limiter: RateLimiter | None = None,
+                 batch_limiter: RateLimiter | None = None) -> None:
         self.config = config
         self.tokens = tokens
         self.save = save
         self.sleep = sleep
-        self.limiter = limiter or RateLimiter(sleep=sleep)
-        self.batch_limiter = RateLimiter(per_minute=config.batches_per_minute,
-                                         concurrent=CONCURRENT_REQUESTS, sleep=sleep)
+        # The limiters wait in real time whatever `sleep` is (tests pass a no-op `sleep` to
+        # skip retry waits; pacing must still hold).
+        self.limiter = limiter or RateLimiter()
+        self.batch_limiter = batch_limiter or RateLimiter(
+            per_minute=config.batches_per_minute, per_second=None,
+            concurrent=CONCURRENT_REQUESTS)
         self.retries = 0
         """How many retries this client made (429s and 5xx), for progress and tests."""
         if tokens.access_expired():
