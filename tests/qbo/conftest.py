@@ -3,7 +3,7 @@ python-quickbooks over real HTTP."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -59,3 +59,22 @@ def saved(tmp_path: Path) -> list[Tokens]:
 def client(qbo_config: QboConfig, tokens: Tokens, saved: list[Tokens]) -> QboClient:
     return QboClient(qbo_config, tokens, save=saved.append, sleep=lambda s: None,
                      limiter=RateLimiter.unlimited(), batch_limiter=RateLimiter.unlimited())
+
+
+@pytest.fixture
+def tokens_for() -> Iterator[Callable[..., tuple[SandboxServer, str]]]:
+    """Start a sandbox with a given config (and store), give it with an access token of its
+    own; every server started is stopped at the end."""
+    started: list[SandboxServer] = []
+
+    def start(config: SandboxConfig, store: CustomerStore | None = None
+              ) -> tuple[SandboxServer, str]:
+        sandbox = SandboxServer(store or CustomerStore(), config)
+        sandbox.serve_in_thread()
+        started.append(sandbox)
+        return sandbox, sandbox.issue_tokens()["access_token"]
+
+    yield start
+    for sandbox in started:
+        sandbox.shutdown()
+        sandbox.server_close()

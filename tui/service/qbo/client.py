@@ -222,6 +222,31 @@ class QboClient:
                 return customers
             start += PAGE_SIZE
 
+    def other_names(self) -> dict[str, str]:
+        """Every vendor's and employee's DisplayName (active and inactive, " (deleted)"
+        removed) → who holds it, e.g. `{"Acme Supplies": "Vendor 12"}`.
+
+        QBO keeps DisplayNames unique across customers, vendors and employees (6240 otherwise),
+        so a customer cannot be created or renamed onto any of these names.
+        """
+        held: dict[str, str] = {}
+        for entity in ("Vendor", "Employee"):
+            start = 1
+            while True:
+                statement = (f"select * from {entity} where Active in (true, false) "
+                             f"STARTPOSITION {start} MAXRESULTS {PAGE_SIZE}")
+                page = self._call(f"reading {entity.lower()}s",
+                                  lambda qb, s=statement: qb.query(s))
+                rows = page["QueryResponse"].get(entity, [])
+                for row in rows:
+                    name = str(row.get("DisplayName") or "").removesuffix(" (deleted)")
+                    if name:
+                        held.setdefault(name, f"{entity} {row.get('Id', '?')}")
+                if len(rows) < PAGE_SIZE:
+                    break
+                start += PAGE_SIZE
+        return held
+
     def read(self, customer_id: str) -> dict[str, Any]:
         result = self._call(f"reading customer {customer_id}",
                             lambda qb: qb.get_single_object("Customer", customer_id))
