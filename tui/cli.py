@@ -271,6 +271,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a write refused: a read-only folder, a file in the way, disk full
+        print(f"cqtriage: error: {_os_error(exc)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+def _os_error(exc: OSError) -> str:
+    """One line for an OSError that escaped the service layer, naming the folder to fix."""
+    if not exc.filename:
+        return f"{exc.strerror or exc} — check the disk and the folders cqtriage writes to"
+    target = Path(str(exc.filename))
+    folder = target if target.is_dir() else target.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return (f"{target}: cannot write ({exc.strerror or type(exc).__name__}) — check that "
+            f"{folder} is a folder you can write to (see --out, --json or CQTRIAGE_HOME)")
 
 
 if __name__ == "__main__":

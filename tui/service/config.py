@@ -69,6 +69,19 @@ class QboConfig:
     2025-10-31)."""
 
 
+QBO_CLIENT_SELECTIONS = ("active", "inactive", "all")
+
+
+@dataclass
+class CanopyConfig:
+    """How the firm set up Canopy's QBO integration."""
+
+    qbo_clients: str = "active"
+    """Which QBO customers Canopy brings in, as picked at connect: `active` (Active clients
+    only, Canopy's default), `inactive` or `all`. Canopy's name rule links and creates only
+    from these, so the report predicts from them."""
+
+
 @dataclass
 class Config:
     """Everything the user can set in `config.toml`."""
@@ -83,6 +96,8 @@ class Config:
     """Command id → key(s), e.g. `"queue.skip" = "space"` (ids in docs/keys.md)."""
     qbo: QboConfig = field(default_factory=QboConfig)
     """The QuickBooks Online connection."""
+    canopy: CanopyConfig = field(default_factory=CanopyConfig)
+    """Canopy's integration settings."""
 
 
 def _check_type(value: Any, expected: Any, where: str, path: Path) -> Any:
@@ -129,7 +144,8 @@ def _build(cls: type, data: dict[str, Any], prefix: str, path: Path) -> Any:
             continue
         value = data[name]
         sections = {"MatchConfig": MatchConfig, "ColumnsConfig": ColumnsConfig,
-                    "UiConfig": UiConfig, "QboConfig": QboConfig}
+                    "UiConfig": UiConfig, "QboConfig": QboConfig,
+                    "CanopyConfig": CanopyConfig}
         if isinstance(f.type, str) and f.type in sections:
             sub = sections[f.type]
             if not isinstance(value, dict):
@@ -153,7 +169,37 @@ def load_config(path: Path | None = None) -> Config:
         raise UserError(f"cannot read the config: {exc}", "check the file", path) from None
     config = _build(Config, data, "", path)
     check_thresholds(config.match, path)
+    check_qbo(config.qbo, path)
+    check_canopy(config.canopy, path)
     return config
+
+
+MIN_MINOR_VERSION = 75
+"""Intuit serves minor versions 75 and later only (since 2025-08-01; python-quickbooks 0.9.12
+warns below 75 and defaults to 75)."""
+
+
+def check_qbo(qbo: QboConfig, path: Path | str | None = None) -> None:
+    """Values that pass the type check but would break a connection or an apply."""
+    if qbo.environment not in ("production", "sandbox", "local"):
+        raise UserError(f"qbo.environment = {qbo.environment!r} is not known",
+                        'use "production", "sandbox" or "local"', path)
+    if qbo.minor_version < MIN_MINOR_VERSION:
+        raise UserError(f"qbo.minor_version = {qbo.minor_version} is below "
+                        f"{MIN_MINOR_VERSION}, the oldest Intuit still serves",
+                        f"set it to {MIN_MINOR_VERSION} or more, or remove it", path)
+    if not 0 <= qbo.retry_base_seconds <= 60:
+        raise UserError(f"qbo.retry_base_seconds = {qbo.retry_base_seconds:g} is out of range",
+                        "use a number of seconds from 0 to 60 (default 2)", path)
+    if not 1 <= qbo.batches_per_minute <= 120:
+        raise UserError(f"qbo.batches_per_minute = {qbo.batches_per_minute} is out of range",
+                        "use 1 to 120 (Intuit: 40 per app and company)", path)
+
+
+def check_canopy(canopy: CanopyConfig, path: Path | str | None = None) -> None:
+    if canopy.qbo_clients not in QBO_CLIENT_SELECTIONS:
+        raise UserError(f"canopy.qbo_clients = {canopy.qbo_clients!r} is not known",
+                        'use "active", "inactive" or "all" (as picked in Canopy)', path)
 
 
 def check_thresholds(match: MatchConfig, path: Path | str | None = None) -> None:
