@@ -25,6 +25,9 @@ class MatchConfig:
     """Blocks (records sharing a blocking key) larger than this are skipped for that key."""
     exact_case_sensitive: bool = False
     """Whether Canopy's name rule is taken to tell "ACME LLC" from "Acme LLC"."""
+    qbo_clients: str = field(default="active", metadata={"from": "canopy.qbo_clients"})
+    """Which QBO customers Canopy's rule links and creates from: a copy of
+    `[canopy] qbo_clients`, made at load (not set under [match])."""
 
 
 @dataclass
@@ -129,7 +132,7 @@ def _check_type(value: Any, expected: Any, where: str, path: Path) -> Any:
 
 
 def _build(cls: type, data: dict[str, Any], prefix: str, path: Path) -> Any:
-    known = {f.name: f for f in fields(cls)}
+    known = {f.name: f for f in fields(cls) if "from" not in f.metadata}
     for key in data:
         if key not in known:
             where = f"{prefix}{key}"
@@ -171,6 +174,7 @@ def load_config(path: Path | None = None) -> Config:
     check_thresholds(config.match, path)
     check_qbo(config.qbo, path)
     check_canopy(config.canopy, path)
+    config.match.qbo_clients = config.canopy.qbo_clients  # matching reads it from there
     return config
 
 
@@ -219,6 +223,8 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     path = path or paths.config_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(asdict(config)), encoding="utf-8")
+    data = asdict(config)
+    data["match"].pop("qbo_clients", None)  # a copy of [canopy] qbo_clients, not a setting
+    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
     tmp.replace(path)
     return path
