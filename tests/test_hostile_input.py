@@ -84,6 +84,18 @@ def test_a_fifo_is_refused_without_blocking(tmp_path: Path,
     assert f"{fifo}: this is a named pipe, not a regular file" in line
 
 
+@pytest.mark.parametrize("command", ["open", "plan", "export"])
+def test_other_commands_refuse_a_fifo_and_a_device(tmp_path: Path, command: str,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    fifo = tmp_path / "qbo.csv"
+    os.mkfifo(fifo)
+    extra = ["--out", str(tmp_path / "out")] if command == "export" else []
+    line = one_line_error(capsys, [command, "--canopy", CANOPY, "--qbo", str(fifo), *extra])
+    assert f"{fifo}: this is a named pipe, not a regular file" in line
+    line = one_line_error(capsys, [command, "--canopy", "/dev/zero", "--qbo", QBO, *extra])
+    assert "/dev/zero: this is a device, not a regular file" in line
+
+
 def test_dev_zero_is_refused_before_reading() -> None:
     # A subprocess with a timeout: reading /dev/zero would run until MemoryError.
     done = subprocess.run([sys.executable, "-m", "tui.cli", "report", "--canopy", "/dev/zero",
@@ -165,6 +177,17 @@ def test_unwritable_home_names_the_folder(tmp_path: Path, capsys: pytest.Capture
     in_the_way.write_text("", encoding="utf-8")
     monkeypatch.setenv("CQTRIAGE_HOME", str(in_the_way))
     line = one_line_error(capsys, ["plan", "--canopy", CANOPY, "--qbo", QBO])
+    assert f"check that {in_the_way} is a folder you can write to" in line
+
+
+@pytest.mark.parametrize("command", [["open", "--canopy", CANOPY, "--qbo", QBO], ["demo"]])
+def test_the_app_does_not_start_on_an_unwritable_home(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        command: list[str]) -> None:
+    in_the_way = tmp_path / "home-file"
+    in_the_way.write_text("", encoding="utf-8")
+    monkeypatch.setenv("CQTRIAGE_HOME", str(in_the_way))
+    line = one_line_error(capsys, command)
     assert f"check that {in_the_way} is a folder you can write to" in line
 
 

@@ -128,9 +128,12 @@ def _run_app(canopy: Path, qbo: Path, config_path: Path | None) -> int:
         tokens = load_tokens()
         qbo = snapshot_path(tokens.realm_id)
         prepare = snapshot_loader(config.qbo, tokens)
+    from tui.service import paths
+    from tui.service.sources.textfile import check_input_file
+
     for path in (canopy,) if prepare else (canopy, qbo):
-        if not Path(path).is_file():
-            raise UserError("file not found", "check the path and the file name", path)
+        check_input_file(Path(path))  # a FIFO or a device would hang the loader
+    paths.data_dir().mkdir(parents=True, exist_ok=True)  # unwritable: one line, before the UI
     # A dropped SSH link sends SIGHUP, for which Textual installs no handler. Decisions are
     # already in the journal; this only lets the terminal be restored on the way out.
     if hasattr(signal, "SIGHUP"):
@@ -148,9 +151,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     from tui.app import TriageApp
     from tui.demo.live import DemoQbo, demo_snapshot_path
+    from tui.service import paths
     from tui.service.config import load_config
     from tui.service.inputs import SessionInputs
 
+    paths.data_dir().mkdir(parents=True, exist_ok=True)  # unwritable: one line, before the UI
     # The demo's QBO is the sandbox, in-process: started and read in the loader's worker.
     demo = DemoQbo(qbo)
     config = load_config(args.config)

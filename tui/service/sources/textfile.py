@@ -140,13 +140,13 @@ def _file_kind(mode: int) -> str:
         return "a device"
     if stat.S_ISSOCK(mode):
         return "a socket"
-    return "not a regular file"
+    return "a special file"
 
 
-def read_input_bytes(path: Path) -> bytes:
-    """The bytes of an input file, which must be a regular, readable file of at most
-    `MAX_INPUT_BYTES`; anything else (a folder, a FIFO that would block, a device such as
-    /dev/zero that never ends, a file too large) is a `UserError` before a byte is read."""
+def check_input_file(path: Path) -> None:
+    """Raise `UserError` unless `path` is a regular file of at most `MAX_INPUT_BYTES`: a
+    folder, a FIFO that would block, a device such as /dev/zero that never ends, or a file
+    too large is refused before a byte is read."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -163,6 +163,11 @@ def read_input_bytes(path: Path) -> bytes:
         raise UserError(f"the file is {info.st_size / 2**30:.1f} GiB, over the "
                         f"{MAX_INPUT_BYTES // 2**30} GiB an input may hold",
                         "split the export, or check you picked the right file", path)
+
+
+def read_input_bytes(path: Path) -> bytes:
+    """The bytes of an input file that passes `check_input_file`; else a `UserError`."""
+    check_input_file(path)
     try:
         with open(path, "rb") as handle:
             # One byte past the limit: a file that grew since the check is still refused.
