@@ -275,8 +275,8 @@ class _Handler(OAuthEndpoints, BaseHTTPRequestHandler):
         with store.lock:  # one write per request id, even when a retry races the original
             seen = store.remembered(request_id)
             if seen is None:
-                try:
-                    status, data = self._dispatch("POST", rest, body, params)
+                try:  # saved below, once, with the request id's answer
+                    status, data = self._dispatch("POST", rest, body, params, persist=False)
                 except wire.Fault as fault:
                     status, data = fault.status, fault.body()
                 encoded = json.dumps(data).encode()
@@ -285,8 +285,8 @@ class _Handler(OAuthEndpoints, BaseHTTPRequestHandler):
                 seen = (status, encoded)
         self._send(seen[0], seen[1])
 
-    def _dispatch(self, method: str, rest: str, body: bytes,
-                  params: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    def _dispatch(self, method: str, rest: str, body: bytes, params: dict[str, str],
+                  persist: bool = True) -> tuple[int, dict[str, Any]]:
         store = self.server.store
         if rest == "query":
             text = params.get("query") if method == "GET" else body.decode("utf-8")
@@ -300,11 +300,13 @@ class _Handler(OAuthEndpoints, BaseHTTPRequestHandler):
         if rest in ("customer", "vendor", "employee") and method == "POST":
             entity = rest.capitalize()
             result = self._write(entity, self._parse(body), params)
-            self._persist()
+            if persist:
+                self._persist()
             return 200, {entity: result, "time": wire.now_text()}
         if rest == "batch" and method == "POST":
             response = self._batch(self._parse(body))
-            self._persist()
+            if persist:
+                self._persist()
             return 200, response
         raise wire.Fault(400, "4000", "Unsupported operation",
                          f"{method} {rest} is not served by this sandbox")
