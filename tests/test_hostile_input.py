@@ -96,6 +96,21 @@ def test_other_commands_refuse_a_fifo_and_a_device(tmp_path: Path, command: str,
     assert "/dev/zero: this is a device, not a regular file" in line
 
 
+def test_a_fifo_config_or_token_file_is_refused(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.service.qbo.tokens import token_path
+
+    fifo = tmp_path / "config.toml"
+    os.mkfifo(fifo)
+    line = one_line_error(capsys, ["report", "--canopy", CANOPY, "--qbo", QBO,
+                                   "--config", str(fifo)])
+    assert f"{fifo}: the config is not a regular file" in line
+    token_path().parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(token_path())
+    line = one_line_error(capsys, ["qbo", "status"])
+    assert "the saved QBO login is unreadable" in line
+
+
 def test_dev_zero_is_refused_before_reading() -> None:
     # A subprocess with a timeout: reading /dev/zero would run until MemoryError.
     done = subprocess.run([sys.executable, "-m", "tui.cli", "report", "--canopy", "/dev/zero",

@@ -316,3 +316,16 @@ def test_the_demo_company_keeps_the_csv_ids_and_its_job() -> None:
     jobs = [c for c in store.all() if c["Job"]]
     assert [j["FullyQualifiedName"] for j in jobs] == [n for n in listed.values() if ":" in n]
     assert all(j["Level"] == 1 and j["ParentRef"]["value"] in served for j in jobs)
+
+
+@pytest.mark.parametrize("content", ['{"realm_id": "1", "next_id": 1, "customers": {}, '
+                                     '"request_ids": []}', "[]", '{"realm_id": "1"}'])
+def test_a_broken_state_file_is_one_line(tmp_path: Path, content: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.cli import main
+
+    state = tmp_path / "company.json"
+    state.write_text(content, encoding="utf-8")
+    assert main(["sandbox", "--state", str(state), "--port", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{state}: not a sandbox state file" in err

@@ -81,7 +81,16 @@ class CustomerStore:
 
     @classmethod
     def load(cls, path: Path) -> CustomerStore:
+        """A company saved by `save`; ValueError for a file of another shape (OSError when
+        it cannot be read)."""
         data = json.loads(Path(path).read_text(encoding="utf-8"))
+        try:
+            return cls._from_data(data)
+        except (AttributeError, KeyError, TypeError) as exc:
+            raise ValueError(f"not a sandbox state file ({type(exc).__name__})") from None
+
+    @classmethod
+    def _from_data(cls, data: dict[str, Any]) -> CustomerStore:
         store = cls(data["realm_id"])
         store.customers = data["customers"]
         store.vendors = data.get("vendors", {})

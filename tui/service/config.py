@@ -164,6 +164,8 @@ def load_config(path: Path | None = None) -> Config:
     path = path or paths.config_file()
     if not path.exists():
         return Config()
+    if not path.is_file():  # a folder, or a FIFO or device that would block or never end
+        raise UserError("the config is not a regular file", "give a TOML file", path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

@@ -59,6 +59,8 @@ def load_tokens(path: Path | None = None) -> Tokens:
     """The saved tokens, or a UserError saying how to log in."""
     path = path or token_path()
     try:
+        if path.exists() and not path.is_file():  # a FIFO would block the read
+            raise ValueError("not a regular file")
         data = json.loads(path.read_text(encoding="utf-8"))
         tokens = Tokens(**data)
         _check_types(tokens)
