@@ -136,10 +136,13 @@ def session_app(canopy: Path, qbo: Path, config: Config) -> tuple[TriageApp,
         tokens = load_tokens()
         qbo = snapshot_path(tokens.realm_id)
         prepare = snapshot_loader(config.qbo, tokens)
+    from tui.service import paths
+    from tui.service.sources.textfile import check_input_file
+
     demo = demo_for(qbo) if prepare is None else None
     for path in (canopy,) if prepare or demo else (canopy, qbo):
-        if not Path(path).is_file():
-            raise UserError("file not found", "check the path and the file name", path)
+        check_input_file(Path(path))  # a FIFO or a device would hang the loader
+    paths.data_dir().mkdir(parents=True, exist_ok=True)  # unwritable: one line, before the UI
     if demo is not None:
         app = TriageApp(SessionInputs.of(canopy, qbo), config, prepare=demo.resume,
                         client_factory=demo.client)
@@ -172,9 +175,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     from tui.app import TriageApp
     from tui.demo.live import DemoQbo, demo_snapshot_path
+    from tui.service import paths
     from tui.service.config import load_config
     from tui.service.inputs import SessionInputs
 
+    paths.data_dir().mkdir(parents=True, exist_ok=True)  # unwritable: one line, before the UI
     # The demo's QBO is the sandbox, in-process: started and read in the loader's worker.
     demo = DemoQbo(qbo)
     config = load_config(args.config)
@@ -295,6 +300,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a write refused: a read-only folder, a file in the way, disk full
+        print(f"cqtriage: error: {_os_error(exc)}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+def _os_error(exc: OSError) -> str:
+    """One line for an OSError that escaped the service layer, naming the folder to fix."""
+    if not exc.filename:
+        return f"{exc.strerror or exc} — check the disk and the folders cqtriage writes to"
+    target = Path(str(exc.filename))
+    # A file standing where a folder must go is the thing to fix, not its parent.
+    in_the_way = isinstance(exc, FileExistsError | NotADirectoryError) and target.is_file()
+    folder = target if target.is_dir() or in_the_way else target.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return (f"{target}: cannot write ({exc.strerror or type(exc).__name__}) — check that "
+            f"{folder} is a folder you can write to (see --out, --json or CQTRIAGE_HOME)")
 
 
 if __name__ == "__main__":

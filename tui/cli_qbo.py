@@ -94,7 +94,9 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
             from tui.sandbox.seed import customers_from_csv
 
             seed_from_records(store, customers_from_csv(demo_paths()[1]))
-    config = SandboxConfig(state_file=state, requests_per_minute=args.rate_limit)
+    config = SandboxConfig(state_file=state, limits=not args.no_limits)
+    if args.rate_limit is not None:
+        config.requests_per_minute = args.rate_limit
     try:
         server = SandboxServer(store, config, port=args.port)
     except OSError as exc:
@@ -138,14 +140,30 @@ def add_commands(sub: Any) -> None:
     logout.add_argument("--config", type=Path, metavar="FILE", help="config TOML")
     logout.set_defaults(func=cmd_qbo_logout)
 
-    sandbox = sub.add_parser("sandbox", help="run the local QBO-compatible server",
-                             description="Serve a QBO-compatible API on 127.0.0.1 to try the "
-                             "connection and the write path without an Intuit account.")
+    sandbox = sub.add_parser(
+        "sandbox", help="run the local QBO-compatible server",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Serve a QBO-compatible API on 127.0.0.1 to try the connection and the\n"
+        "write path without an Intuit account.",
+        epilog="It answers as Intuit does (docs/qbo.md lists what it does not model):\n"
+        "  - Customer, Vendor and Employee: read, create, full and sparse update, query,\n"
+        "    batch (30 items); DisplayName unique across the three lists (6240)\n"
+        "  - every key of Intuit's Customer samples (Balance, BalanceWithJobs,\n"
+        "    BillWithParent, PreferredDeliveryMethod, PrintOnCheckName, Taxable), address Ids\n"
+        "  - sub-customers: Job, ParentRef, Level, FullyQualifiedName \"Parent:Child\";\n"
+        "    6150 for a job without a parent\n"
+        "  - lengths (2050): phone 30, e-mail 100, address line 500, postal code 30, ...\n"
+        "  - requestid idempotency, remembered in --state across restarts\n"
+        "  - Intuit's limits, on by default: 500 requests a minute and 10 a second per\n"
+        "    company, 10 at once, 40 batches a minute; past them HTTP 429 in XML")
     sandbox.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     sandbox.add_argument("--seed-demo", action="store_true",
                          help="start with the demo QBO customers")
     sandbox.add_argument("--state", type=Path, metavar="FILE",
-                         help="load the company from this JSON file and save it after writes")
+                         help="load the company from this JSON file and save it (and the "
+                         "request ids answered) after writes")
     sandbox.add_argument("--rate-limit", type=int, metavar="N",
-                         help="answer 429 past N requests a minute (Intuit: 500)")
+                         help="answer 429 past N requests a minute (default: Intuit's 500)")
+    sandbox.add_argument("--no-limits", action="store_true",
+                         help="never answer 429 (Intuit's rate limits off)")
     sandbox.set_defaults(func=cmd_sandbox)

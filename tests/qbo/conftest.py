@@ -3,7 +3,7 @@ python-quickbooks over real HTTP."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,13 +13,15 @@ from tui.sandbox.server import SandboxConfig, SandboxServer
 from tui.sandbox.store import CustomerStore
 from tui.service.config import QboConfig
 from tui.service.qbo import oauth
-from tui.service.qbo.client import QboClient
+from tui.service.qbo.client import QboClient, RateLimiter
 from tui.service.qbo.tokens import Tokens
 
 
 @pytest.fixture
 def server() -> Iterator[SandboxServer]:
-    sandbox = SandboxServer(CustomerStore(), SandboxConfig())
+    # Intuit's rate limits are on by default; these tests need speed, so they switch them off
+    # (tests/qbo/test_fidelity.py checks the limits themselves).
+    sandbox = SandboxServer(CustomerStore(), SandboxConfig(limits=False))
     sandbox.serve_in_thread()
     try:
         yield sandbox
@@ -55,4 +57,24 @@ def saved(tmp_path: Path) -> list[Tokens]:
 
 @pytest.fixture
 def client(qbo_config: QboConfig, tokens: Tokens, saved: list[Tokens]) -> QboClient:
-    return QboClient(qbo_config, tokens, save=saved.append, sleep=lambda s: None)
+    return QboClient(qbo_config, tokens, save=saved.append, sleep=lambda s: None,
+                     limiter=RateLimiter.unlimited(), batch_limiter=RateLimiter.unlimited())
+
+
+@pytest.fixture
+def tokens_for() -> Iterator[Callable[..., tuple[SandboxServer, str]]]:
+    """Start a sandbox with a given config (and store), give it with an access token of its
+    own; every server started is stopped at the end."""
+    started: list[SandboxServer] = []
+
+    def start(config: SandboxConfig, store: CustomerStore | None = None
+              ) -> tuple[SandboxServer, str]:
+        sandbox = SandboxServer(store or CustomerStore(), config)
+        sandbox.serve_in_thread()
+        started.append(sandbox)
+        return sandbox, sandbox.issue_tokens()["access_token"]
+
+    yield start
+    for sandbox in started:
+        sandbox.shutdown()
+        sandbox.server_close()

@@ -11,7 +11,7 @@ import requests
 from tui.sandbox.server import SandboxServer
 from tui.service.config import QboConfig
 from tui.service.errors import UserError
-from tui.service.qbo.client import BatchItem, QboClient, RateLimiter
+from tui.service.qbo.client import WINDOW_MARGIN, BatchItem, QboClient, RateLimiter
 from tui.service.qbo.errors import AuthFailed, DuplicateName, NotFound, QboError, StaleObject
 from tui.service.qbo.tokens import Tokens
 
@@ -94,6 +94,7 @@ def test_gives_up_after_a_429_storm(server: SandboxServer, client: QboClient) ->
 
 def test_request_rate_limit_answers_429_and_the_client_waits(
         server: SandboxServer, client: QboClient) -> None:
+    server.config.limits = True
     server.config.requests_per_minute = 3
     for _ in range(3):
         client.count()
@@ -206,4 +207,20 @@ def test_rate_limiter_spaces_calls() -> None:
     for _ in range(3):
         with limiter:
             pass
-    assert waits == [60.0]
+    assert waits == [60.0 + WINDOW_MARGIN]
+
+
+def test_rate_limiter_keeps_ten_a_second() -> None:
+    # Intuit: 10 requests a second per company (reference qbo-and-canopy.md, "Limits").
+    clock = [0.0]
+    sent: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    limiter = RateLimiter(clock=lambda: clock[0], sleep=sleep)
+    for _ in range(25):
+        with limiter:
+            sent.append(clock[0])
+    assert all(sum(1 for t in sent if start <= t < start + 1) <= 10 for start in sent)
+    assert sent[10] == pytest.approx(1 + WINDOW_MARGIN)

@@ -23,7 +23,7 @@ from tui.service import paths
 from tui.service.config import QboConfig
 from tui.service.errors import UserError
 from tui.service.qbo import oauth
-from tui.service.qbo.client import QboClient
+from tui.service.qbo.client import QboClient, RateLimiter
 from tui.service.qbo.tokens import Tokens, load_tokens, save_tokens
 from tui.service.sources.qbo_api import fetch_snapshot, snapshot_path
 
@@ -89,7 +89,9 @@ class DemoQbo:
             store = CustomerStore(DEMO_REALM)
             seed_from_records(store, customers_from_csv(self.demo_qbo_csv))
             store.save(state)
-        self.server = SandboxServer(store, SandboxConfig(state_file=state))
+        # The demo runs without Intuit's rate limits, on the server and in its client alike,
+        # so it stays quick; `cqtriage sandbox` keeps them on.
+        self.server = SandboxServer(store, SandboxConfig(state_file=state, limits=False))
         self.server.serve_in_thread()
         self.config = QboConfig(environment="local", local_url=self.server.url,
                                 client_id=self.server.config.client_id,
@@ -125,7 +127,9 @@ class DemoQbo:
 
     def client(self) -> QboClient:
         assert self.tokens is not None, "start() or resume() first"
-        return QboClient(self.config, self.tokens, save=self._save_tokens)
+        # The demo company has no rate limits: its client need not pace itself.
+        return QboClient(self.config, self.tokens, save=self._save_tokens,
+                         limiter=RateLimiter.unlimited(), batch_limiter=RateLimiter.unlimited())
 
     def stop(self) -> None:
         if self.server is not None:

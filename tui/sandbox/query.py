@@ -1,8 +1,11 @@
-"""The subset of Intuit's query language python-quickbooks sends for customers.
+"""The subset of Intuit's query language python-quickbooks sends for name lists.
 
-    select * | count(*) from Customer [where COND [and COND]...] [orderby FIELD [asc|desc]]
-        [startposition N] [maxresults N]
+    select * | count(*) from Customer|Vendor|Employee [where COND [and COND]...]
+        [orderby FIELD [asc|desc]] [startposition N] [maxresults N]
     COND: FIELD (= | != | < | > | <= | >=) VALUE  |  FIELD in (VALUE, ...)  |  FIELD like 'a%'
+
+In a quoted value a backslash escapes the next character (`\\'` is a quote, `\\\\` one
+backslash), as python-quickbooks' callers escape them; `''` is also read as one quote.
 """
 
 from __future__ import annotations
@@ -55,7 +58,9 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 def _value(kind: str, raw: str) -> Any:
     if kind == "str":
-        return raw[1:-1].replace("''", "'").replace("\\'", "'")
+        # One pass, left to right: in 'a\\' the backslash is escaped and the quote ends
+        # the string.
+        return re.sub(r"\\(.)|''", lambda m: m.group(1) or "'", raw[1:-1], flags=re.DOTALL)
     if kind == "num":
         return float(raw) if "." in raw else int(raw)
     if kind == "word" and raw.lower() in ("true", "false"):
@@ -202,11 +207,22 @@ def parse(text: str) -> Query:
     return query
 
 
+ENTITIES = {"customer": "Customer", "vendor": "Vendor", "employee": "Employee"}
+
+
+def entity_of(query: Query) -> str:
+    """The entity's canonical name; a Fault for one the sandbox does not serve."""
+    entity = ENTITIES.get(query.entity.lower())
+    if entity is None:
+        raise Fault(400, "4000", "Error parsing query", "QueryParserError: this server serves "
+                    f"Customer, Vendor and Employee, not {query.entity}")
+    return entity
+
+
 def run(query: Query, records: list[dict[str, Any]]) -> dict[str, Any]:
-    """The QueryResponse for a parsed query over stored customers (internal form)."""
-    if query.entity.lower() != "customer":
-        raise Fault(400, "4000", "Error parsing query",
-                    f"QueryParserError: this server serves Customer, not {query.entity}")
+    """The QueryResponse for a parsed query over stored records of its entity (internal
+    form), rows under the entity's name."""
+    entity = entity_of(query)
     # Without a filter on Active, QBO answers with active customers only.
     rows = [r for r in records if (query.filters_active or r.get("Active", True))
             and all(condition(r) for condition in query.conditions)]
@@ -223,4 +239,4 @@ def run(query: Query, records: list[dict[str, Any]]) -> dict[str, Any]:
     page = rows[query.start - 1: query.start - 1 + query.max_results]
     if not page:
         return {}
-    return {"Customer": page, "startPosition": query.start, "maxResults": len(page)}
+    return {entity: page, "startPosition": query.start, "maxResults": len(page)}

@@ -1,9 +1,11 @@
-"""The sandbox HTTP server: QBO's v3 Customer endpoints (query, read, create, update, batch)
-and Intuit's OAuth endpoints (discovery, consent, token, revoke), on a loopback address.
+"""The sandbox HTTP server: QBO's v3 Customer, Vendor and Employee endpoints (query, read,
+create, update, batch) and Intuit's OAuth endpoints (discovery, consent, token, revoke), on a
+loopback address.
 
 Faithful where the project depends on it: bearer-token checks (401 in the gateway's
-lower-case shape), Fault bodies with Intuit's codes, `requestid` idempotency, batch limits,
-and HTTP 429 (as XML, the way Intuit has sent it) past a configurable request rate.
+lower-case shape), Fault bodies with Intuit's codes, `requestid` idempotency (remembered
+across restarts with --state), batch limits, and HTTP 429 (as XML, the way Intuit has sent it)
+past Intuit's rates, on by default. What it does not model is listed in docs/qbo.md.
 """
 
 from __future__ import annotations
@@ -22,8 +24,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from tui.sandbox import query as qlang
 from tui.sandbox import wire
+from tui.sandbox.entities import ENTITIES
 from tui.sandbox.oauth_endpoints import OAuthEndpoints
+from tui.sandbox.seed import seed_from_records
 from tui.sandbox.store import CustomerStore
+
+__all__ = ["SandboxConfig", "SandboxServer", "seed_from_records"]
 
 MAX_BATCH = 30
 MAX_BID = 10
@@ -32,20 +38,32 @@ MAX_REQUEST_ID = 50
 
 @dataclass
 class SandboxConfig:
-    """How strict and how fast the sandbox is."""
+    """How strict and how fast the sandbox is.
+
+    Intuit's limits are on by default, at its documented rates (reference qbo-and-canopy.md,
+    "Limits"; Intuit blogs 2016-08-08 "QuickBooks Online API throttling changes" and
+    2023-07-19 "Batch without a Scratch"): 500 requests a minute and 10 a second per company,
+    10 at once, 40 batch requests a minute. Past any of them the answer is HTTP 429 with
+    Intuit's XML body. `limits=False` turns them all off (for tests that need speed).
+    """
 
     client_id: str = "sandbox-client"
     client_secret: str = "sandbox-secret"
     access_lifetime: int = 3600
     """Seconds an access token is valid."""
-    requests_per_minute: int | None = None
-    """Answer 429 past this many requests a minute (None: no limit)."""
-    max_concurrent: int | None = None
-    """Answer 429 past this many requests at once (Intuit: 10)."""
-    batches_per_minute: int | None = None
-    """Answer 429 past this many batch requests a minute (Intuit: 40 per app)."""
+    limits: bool = True
+    """Answer 429 past the rates below; False: never throttle."""
+    requests_per_minute: int | None = 500
+    """Requests a minute per company (None: no limit)."""
+    requests_per_second: int | None = 10
+    """Requests a second per company (None: no limit)."""
+    max_concurrent: int | None = 10
+    """Requests at once (None: no limit)."""
+    batches_per_minute: int | None = 40
+    """Batch requests a minute (Intuit: 40 per app and company)."""
     state_file: Path | None = None
-    """Save the company to this JSON file after every write."""
+    """Save the company (and the request ids it answered) to this JSON file after every
+    write."""
     latency: float = 0.0
     """Seconds each API request takes (to make a test's crash land mid-run)."""
 
@@ -211,13 +229,17 @@ class _Handler(OAuthEndpoints, BaseHTTPRequestHandler):
             for window in (server.recent, server.recent_batches):
                 while window and window[0] < now - 60:
                     window.popleft()
-            over_rate = (config.requests_per_minute is not None
-                         and len(server.recent) >= config.requests_per_minute) or (
-                batch and config.batches_per_minute is not None
-                and len(server.recent_batches) >= config.batches_per_minute)
-            over_concurrency = (config.max_concurrent is not None
-                                and server.in_flight >= config.max_concurrent)
-            if not (over_rate or over_concurrency):
+            last_second = sum(1 for t in server.recent if t >= now - 1)
+
+            def over(limit: int | None, seen: int) -> bool:
+                return config.limits and limit is not None and seen >= limit
+
+            refused = (over(config.requests_per_minute, len(server.recent))
+                       or over(config.requests_per_second, last_second)
+                       or (batch and over(config.batches_per_minute,
+                                          len(server.recent_batches)))
+                       or over(config.max_concurrent, server.in_flight))
+            if not refused:
                 server.recent.append(now)
                 if batch:
                     server.recent_batches.append(now)
@@ -259,8 +281,8 @@ class _Handler(OAuthEndpoints, BaseHTTPRequestHandler):
         with store.lock:  # one write per request id, even when a retry races the original
             seen = store.remembered(request_id)
             if seen is None:
-                try:
-                    status, data = self._dispatch("POST", rest, body, params)
+                try:  # saved below, once, with the request id's answer
+                    status, data = self._dispatch("POST", rest, body, params, persist=False)
                 except wire.Fault as fault:
                     status, data = fault.status, fault.body()
                 encoded = json.dumps(data).encode()
@@ -269,36 +291,42 @@ class _Handler(OAuthEndpoints, BaseHTTPRequestHandler):
                 seen = (status, encoded)
         self._send(seen[0], seen[1])
 
-    def _dispatch(self, method: str, rest: str, body: bytes,
-                  params: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    def _dispatch(self, method: str, rest: str, body: bytes, params: dict[str, str],
+                  persist: bool = True) -> tuple[int, dict[str, Any]]:
         store = self.server.store
         if rest == "query":
             text = params.get("query") if method == "GET" else body.decode("utf-8")
             if not text:
                 raise wire.required("query")
             return 200, {"QueryResponse": self._query(text), "time": wire.now_text()}
-        read = re.fullmatch(r"customer/(\d+)", rest)
+        read = re.fullmatch(r"(customer|vendor|employee)/(\d+)", rest)
         if read and method == "GET":
-            return 200, {"Customer": store.get(read.group(1)), "time": wire.now_text()}
-        if rest == "customer" and method == "POST":
-            data = self._parse(body)
-            result = self._write(data, params)
-            self._persist()
-            return 200, {"Customer": result, "time": wire.now_text()}
+            entity = read.group(1).capitalize()
+            return 200, {entity: store.get(read.group(2), entity), "time": wire.now_text()}
+        if rest in ("customer", "vendor", "employee") and method == "POST":
+            entity = rest.capitalize()
+            result = self._write(entity, self._parse(body), params)
+            if persist:
+                self._persist()
+            return 200, {entity: result, "time": wire.now_text()}
         if rest == "batch" and method == "POST":
             response = self._batch(self._parse(body))
-            self._persist()
+            if persist:
+                self._persist()
             return 200, response
         raise wire.Fault(400, "4000", "Unsupported operation",
                          f"{method} {rest} is not served by this sandbox")
 
     def _query(self, text: str) -> dict[str, Any]:
-        """Filter stored customers (names without " (deleted)"), answer them as the API shows
+        """Filter stored records (names without " (deleted)"), answer them as the API shows
         them."""
         store = self.server.store
-        response = qlang.run(qlang.parse(text), store.stored())
-        if "Customer" in response:
-            response["Customer"] = [store.out(c) for c in response["Customer"]]
+        parsed = qlang.parse(text)
+        entity = qlang.entity_of(parsed)
+        response = qlang.run(parsed, store.stored(entity))
+        if entity in response:
+            by_id = {r["Id"]: r for r in store.table(entity).values()}
+            response[entity] = [store.out(by_id[r["Id"]], entity) for r in response[entity]]
         return response
 
     @staticmethod
@@ -313,14 +341,15 @@ class _Handler(OAuthEndpoints, BaseHTTPRequestHandler):
                              "The body must be a JSON object")
         return data
 
-    def _write(self, data: dict[str, Any], params: dict[str, str]) -> dict[str, Any]:
+    def _write(self, entity: str, data: dict[str, Any],
+               params: dict[str, str]) -> dict[str, Any]:
         store = self.server.store
         if params.get("operation") == "delete":
             raise wire.Fault(400, "6000", "A business validation error has occurred",
-                             "Customers cannot be deleted: make them inactive")
+                             f"{entity} records cannot be deleted: make them inactive")
         if data.get("Id") is not None:
-            return store.update(data)
-        return store.create(data)
+            return store.update(data, entity)
+        return store.create(data, entity)
 
     def _batch(self, data: dict[str, Any]) -> dict[str, Any]:
         items = data.get("BatchItemRequest")
@@ -341,18 +370,18 @@ class _Handler(OAuthEndpoints, BaseHTTPRequestHandler):
                     result = {"QueryResponse": self._query(item["Query"])}
                 else:
                     operation = item.get("operation")
-                    customer = item.get("Customer")
-                    if not isinstance(customer, dict):
-                        raise wire.Fault(400, "4000", "Unsupported operation",
-                                         "this sandbox batches Customer items only")
+                    entity = next((e for e in ENTITIES if isinstance(item.get(e), dict)), None)
+                    if entity is None:
+                        raise wire.Fault(400, "4000", "Unsupported operation", "this sandbox "
+                                         "batches Customer, Vendor and Employee items only")
                     if operation == "create":
-                        result = {"Customer": self.server.store.create(customer)}
+                        result = {entity: self.server.store.create(item[entity], entity)}
                     elif operation == "update":
-                        result = {"Customer": self.server.store.update(customer)}
+                        result = {entity: self.server.store.update(item[entity], entity)}
                     else:
                         raise wire.Fault(400, "6000", "A business validation error has "
-                                         "occurred", f"Customer operation {operation!r} is "
-                                         "not allowed (customers cannot be deleted)")
+                                         "occurred", f"{entity} operation {operation!r} is "
+                                         "not allowed (name-list records cannot be deleted)")
                 out.append({"bId": bid, **result})
             except wire.Fault as fault:
                 out.append({"bId": bid, "Fault": fault.body()["Fault"]})
@@ -362,24 +391,3 @@ class _Handler(OAuthEndpoints, BaseHTTPRequestHandler):
         path = self.server.config.state_file
         if path is not None:
             self.server.store.save(path)
-
-
-def seed_from_records(store: CustomerStore, customers: list[dict[str, Any]]) -> None:
-    """Load customers (API shape, with Active) into the store, keeping their order; a name
-    already taken gets " (2)", " (3)"… as a QBO user would give it."""
-    for customer in customers:
-        active = customer.get("Active", True)
-        body = {k: v for k, v in customer.items() if k != "Active"}
-        name, number = body.get("DisplayName"), 1
-        while True:
-            try:
-                created = store.create(body)
-                break
-            except wire.Fault as fault:
-                if fault.code != "6240" or not name:
-                    raise
-                number += 1
-                body["DisplayName"] = f"{name} ({number})"
-        if not active:
-            store.update({"Id": created["Id"], "SyncToken": created["SyncToken"],
-                          "sparse": True, "Active": False})

@@ -69,7 +69,8 @@ def invalid_characters(element: str) -> Fault:
 
 
 def query_error(detail: str, code: str = "4000") -> Fault:
-    message = "Error parsing query" if code == "4000" else "QueryValidationError"
+    # 4001's Message is "Invalid query" (qbo-samples/fault_4001_query_validation.xml).
+    message = "Error parsing query" if code == "4000" else "Invalid query"
     return Fault(400, code, message, detail)
 
 

@@ -25,6 +25,9 @@ class MatchConfig:
     """Blocks (records sharing a blocking key) larger than this are skipped for that key."""
     exact_case_sensitive: bool = False
     """Whether Canopy's name rule is taken to tell "ACME LLC" from "Acme LLC"."""
+    qbo_clients: str = field(default="active", metadata={"from": "canopy.qbo_clients"})
+    """Which QBO customers Canopy's rule links and creates from: a copy of
+    `[canopy] qbo_clients`, made at load (not set under [match])."""
 
 
 @dataclass
@@ -69,6 +72,19 @@ class QboConfig:
     2025-10-31)."""
 
 
+QBO_CLIENT_SELECTIONS = ("active", "inactive", "all")
+
+
+@dataclass
+class CanopyConfig:
+    """How the firm set up Canopy's QBO integration."""
+
+    qbo_clients: str = "active"
+    """Which QBO customers Canopy brings in, as picked at connect: `active` (Active clients
+    only, Canopy's default), `inactive` or `all`. Canopy's name rule links and creates only
+    from these, so the report predicts from them."""
+
+
 @dataclass
 class Config:
     """Everything the user can set in `config.toml`."""
@@ -83,6 +99,8 @@ class Config:
     """Command id → key(s), e.g. `"queue.skip" = "space"` (ids in docs/keys.md)."""
     qbo: QboConfig = field(default_factory=QboConfig)
     """The QuickBooks Online connection."""
+    canopy: CanopyConfig = field(default_factory=CanopyConfig)
+    """Canopy's integration settings."""
 
 
 def _check_type(value: Any, expected: Any, where: str, path: Path) -> Any:
@@ -114,7 +132,7 @@ def _check_type(value: Any, expected: Any, where: str, path: Path) -> Any:
 
 
 def _build(cls: type, data: dict[str, Any], prefix: str, path: Path) -> Any:
-    known = {f.name: f for f in fields(cls)}
+    known = {f.name: f for f in fields(cls) if "from" not in f.metadata}
     for key in data:
         if key not in known:
             where = f"{prefix}{key}"
@@ -129,7 +147,8 @@ def _build(cls: type, data: dict[str, Any], prefix: str, path: Path) -> Any:
             continue
         value = data[name]
         sections = {"MatchConfig": MatchConfig, "ColumnsConfig": ColumnsConfig,
-                    "UiConfig": UiConfig, "QboConfig": QboConfig}
+                    "UiConfig": UiConfig, "QboConfig": QboConfig,
+                    "CanopyConfig": CanopyConfig}
         if isinstance(f.type, str) and f.type in sections:
             sub = sections[f.type]
             if not isinstance(value, dict):
@@ -145,6 +164,8 @@ def load_config(path: Path | None = None) -> Config:
     path = path or paths.config_file()
     if not path.exists():
         return Config()
+    if not path.is_file():  # a folder, or a FIFO or device that would block or never end
+        raise UserError("the config is not a regular file", "give a TOML file", path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -153,7 +174,38 @@ def load_config(path: Path | None = None) -> Config:
         raise UserError(f"cannot read the config: {exc}", "check the file", path) from None
     config = _build(Config, data, "", path)
     check_thresholds(config.match, path)
+    check_qbo(config.qbo, path)
+    check_canopy(config.canopy, path)
+    config.match.qbo_clients = config.canopy.qbo_clients  # matching reads it from there
     return config
+
+
+MIN_MINOR_VERSION = 75
+"""Intuit serves minor versions 75 and later only (since 2025-08-01; python-quickbooks 0.9.12
+warns below 75 and defaults to 75)."""
+
+
+def check_qbo(qbo: QboConfig, path: Path | str | None = None) -> None:
+    """Values that pass the type check but would break a connection or an apply."""
+    if qbo.environment not in ("production", "sandbox", "local"):
+        raise UserError(f"qbo.environment = {qbo.environment!r} is not known",
+                        'use "production", "sandbox" or "local"', path)
+    if qbo.minor_version < MIN_MINOR_VERSION:
+        raise UserError(f"qbo.minor_version = {qbo.minor_version} is below "
+                        f"{MIN_MINOR_VERSION}, the oldest Intuit still serves",
+                        f"set it to {MIN_MINOR_VERSION} or more, or remove it", path)
+    if not 0 <= qbo.retry_base_seconds <= 60:
+        raise UserError(f"qbo.retry_base_seconds = {qbo.retry_base_seconds:g} is out of range",
+                        "use a number of seconds from 0 to 60 (default 2)", path)
+    if not 1 <= qbo.batches_per_minute <= 120:
+        raise UserError(f"qbo.batches_per_minute = {qbo.batches_per_minute} is out of range",
+                        "use 1 to 120 (Intuit: 40 per app and company)", path)
+
+
+def check_canopy(canopy: CanopyConfig, path: Path | str | None = None) -> None:
+    if canopy.qbo_clients not in QBO_CLIENT_SELECTIONS:
+        raise UserError(f"canopy.qbo_clients = {canopy.qbo_clients!r} is not known",
+                        'use "active", "inactive" or "all" (as picked in Canopy)', path)
 
 
 def check_thresholds(match: MatchConfig, path: Path | str | None = None) -> None:
@@ -170,4 +222,6 @@ def check_thresholds(match: MatchConfig, path: Path | str | None = None) -> None
 
 def save_config(config: Config, path: Path | None = None) -> Path:
     """Write the whole config with tomli-w, creating its folder."""
-    return paths.write_private(path or paths.config_file(), tomli_w.dumps(asdict(config)))
+    data = asdict(config)
+    data["match"].pop("qbo_clients", None)  # a copy of [canopy] qbo_clients, not a setting
+    return paths.write_private(path or paths.config_file(), tomli_w.dumps(data))

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +25,81 @@ QBO_IMPORT_HEADERS = ["Name", "Company", "Email", "Phone", "Mobile", "Fax", "Web
 """The field names of Intuit's help page, which QBO's import screen maps by itself."""
 
 WORKLIST_HEADERS = ["Client ID", "Client Name", "Action", "Field", "From", "To", "Why"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""What makes a spreadsheet read a cell as a formula: = + - @ and their fullwidth forms
+(＝ ＋ － ＠), which East Asian input methods type and some spreadsheets fold to ASCII."""
+_PART_SEPARATORS = re.compile(r"([;\t])")
+"""Where a reader that splits on semicolons (Excel in many European locales) or tabs would
+start a new cell."""
+
+
+def _invisible(ch: str) -> bool:
+    # Whitespace (tab, CR, no-break space…) and format characters (zero-width space, BOM,
+    # word joiner, bidi marks: Unicode category Cf) show nothing, and spreadsheets skip
+    # some of them before looking for a formula.
+    return ch.isspace() or unicodedata.category(ch) == "Cf"
+
+
+def _safe_part(text: str, keep_spaces: bool = False) -> str:
+    visible = 0
+    while visible < len(text) and _invisible(text[visible]):
+        visible += 1
+    if visible < len(text) and text[visible] in _FORMULA_START:
+        # The invisible lead only hid the formula: dropped, except (inside a cell) the
+        # spaces a reader may show.
+        lead = "".join(ch for ch in text[:visible] if ch == " ") if keep_spaces else ""
+        return lead + "'" + text[visible:]
+    if not keep_spaces and text.startswith(("\t", "\r")):
+        return "'" + text  # OWASP lists a leading tab or CR among the prefixes too
+    return text
 
 
 def safe_cell(value: object) -> str:
-    """Text a spreadsheet will show as text: a leading =, +, -, @, tab or CR gets a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """Text a spreadsheet will show as text, read with `,`, `;` or tab as the delimiter.
+
+    A cell whose first visible character (after whitespace, zero-width spaces, BOMs and other
+    invisible format characters) starts a formula (= + - @ or fullwidth ＝ ＋ － ＠) gets a
+    leading `'` in place of the invisible characters (a cell starting with a tab or CR gets
+    one in any case); so does every `;`- or tab-separated part
+    of it, since a reader splitting there sees each part as a cell (`Name;=1+1` →
+    `Name;'=1+1`). OWASP "CSV Injection" lists the prefixes; the `'` is what spreadsheets
+    take as "text".
+    """
+    text = _safe_part("" if value is None else str(value))
+    first, *rest = _PART_SEPARATORS.split(text)
+    return first + "".join(part if part in (";", "\t") else _safe_part(part, keep_spaces=True)
+                           for part in rest)
+
+
+_NANP = re.compile(r"^\+?1?[\s.\-()]*(\d{3})[\s.\-)]*(\d{3})[\s.\-]*(\d{4})"
+                   r"(?:\s*(?:x|ext\.?|extension|#)\s*(\d{1,6}))?$", re.IGNORECASE)
+QBO_IMPORT_PHONE_MAX = 21
+"""QBO's import takes at most 21 characters per phone (Intuit help article 1583081)."""
+
+
+def qbo_import_phone(value: object) -> str:
+    """A phone written so QBO's import reads it as a phone, with nothing to escape.
+
+    A leading `+` would need the formula escape `'`, which QBO's importer keeps as part of
+    the number; so a North American number (10 digits, or 11 with the country code 1, as in
+    `+1 555 010 2222`) is written in the national form QBO itself shows — `(555) 010-2222`,
+    the form of every phone in Intuit's Customer samples — with an extension as
+    ` x123`; any other number keeps its digits and spacing without the `+` (`+44 20 7946 0958`
+    → `44 20 7946 0958`). Blank stays blank; at most 21 characters (the import's limit).
+    """
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return ""
+    nanp = _NANP.match(text)
+    if nanp:
+        area, exchange, line, extension = nanp.groups()
+        phone = f"({area}) {exchange}-{line}"
+        if extension and len(phone) + 2 + len(extension) <= QBO_IMPORT_PHONE_MAX:
+            phone += f" x{extension}"
+        return phone
+    kept = "".join(ch for ch in text if not _invisible(ch) or ch == " ")
+    kept = kept.lstrip("".join(_FORMULA_START) + " ")
+    return re.sub(r"\s+", " ", kept)[:QBO_IMPORT_PHONE_MAX].strip()
 
 
 def _write_csv(path: Path, headers: list[str], rows: list[list[object]]) -> Path:
@@ -55,7 +125,8 @@ def qbo_import_csv(triage: Triage, plan: Plan, path: Path, all_unmatched: bool =
         row = triage.record(key)
         name = row["display_name"] or ""
         rows.append([name[:100], (row["company_name"] or "")[:50], row["email"] or "",
-                     row["phone"] or "", "", "", "", row["street"] or "", row["city"] or "",
+                     qbo_import_phone(row["phone"]), "", "", "", row["street"] or "",
+                     row["city"] or "",
                      row["region"] or "", row["postal_code"] or "", row["country"] or "", "",
                      "", ""])
     return _write_csv(path, QBO_IMPORT_HEADERS, rows)

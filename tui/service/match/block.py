@@ -79,12 +79,18 @@ def candidate_pairs(records: pl.DataFrame, max_block: int) -> pl.DataFrame:
     )
 
 
-def exact_pairs(records: pl.DataFrame) -> pl.DataFrame:
-    """Canopy ↔ active QBO pairs that Canopy's name rule links: equal `exact_key`."""
+def selected(qbo_clients: str = "active") -> pl.Expr:
+    """The QBO customers Canopy brings in, as the firm picked at connect (`[canopy]
+    qbo_clients`): active ones, inactive ones, or all. Jobs never."""
+    chosen = {"active": pl.col("active"), "inactive": ~pl.col("active")}.get(
+        qbo_clients, pl.lit(True))
+    return (pl.col("source") == "qbo") & chosen & ~pl.col("is_job")
+
+
+def exact_pairs(records: pl.DataFrame, qbo_clients: str = "active") -> pl.DataFrame:
+    """Canopy ↔ selected QBO pairs that Canopy's name rule links: equal `exact_key`."""
     canopy = records.lazy().filter(pl.col("source") == "canopy").select("idx", "exact_key")
-    qbo = records.lazy().filter(
-        (pl.col("source") == "qbo") & pl.col("active") & ~pl.col("is_job")
-    ).select("idx", "exact_key")
+    qbo = records.lazy().filter(selected(qbo_clients)).select("idx", "exact_key")
     return (
         canopy.join(qbo, on="exact_key", suffix="_b")
         .select(pl.col("idx").alias("a"), pl.col("idx_b").alias("b"))

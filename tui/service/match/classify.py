@@ -6,10 +6,11 @@ from __future__ import annotations
 import polars as pl
 
 from tui.service.config import MatchConfig
+from tui.service.match.block import selected
 from tui.service.match.groups import components
 
 CANOPY_VERDICTS = ("Matches", "Unmatched", "Duplicates")
-QBO_VERDICTS = ("Matches", "New", "Duplicates", "Inactive", "Sub-customer")
+QBO_VERDICTS = ("Matches", "New", "Duplicates", "Inactive", "Sub-customer", "Not selected")
 GROUP_KINDS = ("canopy", "qbo", "competing", "mixed")
 
 
@@ -118,7 +119,8 @@ def classify(records: pl.DataFrame, scored: pl.DataFrame, exact: pl.DataFrame,
     linked_one = (pl.col("n_exact") == 1) & (pl.col("partner_max") == 1)
     verdict = (
         pl.when(pl.col("is_job")).then(pl.lit("Sub-customer"))
-        .when((pl.col("source") == "qbo") & ~pl.col("active")).then(pl.lit("Inactive"))
+        .when((pl.col("source") == "qbo") & ~selected(match.qbo_clients)).then(
+            pl.when(pl.col("active")).then(pl.lit("Not selected")).otherwise(pl.lit("Inactive")))
         .when(linked_one).then(pl.lit("Matches"))
         .when(pl.col("n_exact") >= 1).then(pl.lit("Duplicates"))
         .when(pl.col("source") == "canopy").then(pl.lit("Unmatched"))

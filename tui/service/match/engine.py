@@ -71,7 +71,7 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     lap("normalise", 0.2)
     matchable = records.filter(~pl.col("is_job"))
     candidates = candidate_pairs(matchable, match.max_block)
-    exact = exact_pairs(records)
+    exact = exact_pairs(records, match.qbo_clients)
     to_score = pl.concat([candidates.select("a", "b"), exact]).unique(maintain_order=False)
     lap("block", 0.4)
     scored = score_pairs(records, to_score.sort("a", "b"))

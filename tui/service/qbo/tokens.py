@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from tui.service import paths
@@ -46,14 +46,33 @@ def load_tokens(path: Path | None = None) -> Tokens:
     """The saved tokens, or a UserError saying how to log in."""
     path = path or token_path()
     try:
+        if path.exists() and not path.is_file():  # a FIFO would block the read
+            raise ValueError("not a regular file")
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Tokens(**data)
+        tokens = Tokens(**data)
+        _check_types(tokens)
+        return tokens
     except FileNotFoundError:
         raise UserError("not connected to QuickBooks Online",
                         "run `cqtriage qbo login` first") from None
     except (OSError, ValueError, TypeError) as exc:
-        raise UserError(f"the saved QBO login is unreadable ({type(exc).__name__})",
+        # A TypeError names a field, never a value: no token reaches the message.
+        why = str(exc) if isinstance(exc, TypeError) else type(exc).__name__
+        raise UserError(f"the saved QBO login is unreadable ({why})",
                         "run `cqtriage qbo login` again", path) from None
+
+
+def _check_types(tokens: Tokens) -> None:
+    """A hand-edited file may hold a number where text belongs, or the reverse: TypeError
+    here, rather than at the first comparison deep in a refresh."""
+    for item in fields(Tokens):
+        value = getattr(tokens, item.name)
+        if item.type in ("str", str):
+            ok = isinstance(value, str)
+        else:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if not ok:
+            raise TypeError(f"{item.name} has the wrong type")
 
 
 def forget_tokens(path: Path | None = None) -> bool:

@@ -105,3 +105,28 @@ def has_name(mapping: dict[str, int]) -> bool:
         {"display_name", "company_name", "full_name"} & mapping.keys()
         or {"given_name", "family_name"} <= mapping.keys()
     )
+
+
+def check_repeats(headers: list[str], mapping: dict[str, int], path: Path, line: int) -> None:
+    """A column the reader uses must be the only one with its header: with two, which one
+    holds the data is a guess (and the other's values would be dropped silently).
+
+    Raises `UserError` naming both columns (1-based) and the header; repeated headers of
+    columns the reader does not use are allowed.
+    """
+    keys = [header_key(h) for h in headers]
+    for index in sorted(mapping.values()):
+        if not keys[index]:
+            continue
+        repeats = [i for i, key in enumerate(keys) if key == keys[index] and i != index]
+        if repeats:
+            other = repeats[0]
+            first, second = sorted((index, other))
+            raise UserError(
+                f"columns {first + 1} and {second + 1} are both headed "
+                f"{headers[first].strip()!r}",
+                "rename or remove one of them, so the right one is read",
+                path,
+                line,
+                second + 1,
+            )

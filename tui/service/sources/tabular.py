@@ -85,6 +85,7 @@ def load_mapped(
             first.line,
         )
     header = table.rows[header_at].cells
+    columns.check_repeats(header, mapping, path, table.rows[header_at].line)
     width = len(header)
     body = table.rows[header_at + 1 :]
     if skip_footer:

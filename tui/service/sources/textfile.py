@@ -8,7 +8,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +26,9 @@ _MAGIC = {
     b"%PDF": "a PDF document",
 }
 _DELIMITERS = (",", ";", "\t")
+MAX_INPUT_BYTES = 2 * 2**30
+"""2 GiB: far above the largest real export (1M clients of ~300 bytes is 0.3 GiB), and below
+what would exhaust a laptop's memory while it is parsed."""
 
 
 @dataclass
@@ -103,6 +109,12 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     )
 
 
+def _visible(text: str) -> bool:
+    """Whether text holds a character that shows: not only whitespace (no-break spaces
+    included), a BOM or other invisible format characters (Unicode category Cf)."""
+    return any(not (ch.isspace() or unicodedata.category(ch) == "Cf") for ch in text)
+
+
 def _count_outside_quotes(line: str, char: str) -> int:
     # Quoted cells may hold the other delimiter; only count the ones that separate fields.
     return sum(part.count(char) for part in line.split('"')[::2])
@@ -119,19 +131,66 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def read_text_table(path: Path) -> TextTable:
-    """Read and parse a delimited file; blank rows are dropped, every row keeps its line."""
-    path = Path(path)
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def check_input_file(path: Path) -> None:
+    """Raise `UserError` unless `path` is a regular file of at most `MAX_INPUT_BYTES`: a
+    folder, a FIFO that would block, a device such as /dev/zero that never ends, or a file
+    too large is refused before a byte is read."""
     try:
-        data = path.read_bytes()
+        info = os.stat(path)
     except FileNotFoundError:
         raise UserError("file not found", "check the path and the file name", path) from None
-    except IsADirectoryError:
-        raise UserError("this is a folder, not a file", "name the CSV file in it", path) from None
+    except OSError as exc:
+        raise UserError(f"cannot read the file: {exc.strerror}", "check the path and its "
+                        "permissions", path) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UserError("this is a folder, not a file", "name the CSV file in it", path)
+    if not stat.S_ISREG(info.st_mode):
+        raise UserError(f"this is {_file_kind(info.st_mode)}, not a regular file",
+                        "save the export to a file and give its path", path)
+    if info.st_size > MAX_INPUT_BYTES:
+        raise UserError(f"the file is {info.st_size / 2**30:.1f} GiB, over the "
+                        f"{MAX_INPUT_BYTES // 2**30} GiB an input may hold",
+                        "split the export, or check you picked the right file", path)
+
+
+def read_input_bytes(path: Path) -> bytes:
+    """The bytes of an input file that passes `check_input_file`; else a `UserError`."""
+    check_input_file(path)
+    try:
+        with open(path, "rb") as handle:
+            # One byte past the limit: a file that grew since the check is still refused.
+            data = handle.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         raise UserError(
             f"cannot read the file: {exc.strerror}", "check its permissions", path
         ) from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise UserError(f"the file grew past the {MAX_INPUT_BYTES // 2**30} GiB an input may "
+                        "hold while it was read", "give a finished export", path)
+    return data
+
+
+def read_text_table(path: Path) -> TextTable:
+    """Read and parse a delimited file; blank rows are dropped, every row keeps its line.
+
+    Raises `UserError` for a file that is not a regular readable file under the size limit,
+    that is empty or holds no cell with text (only a BOM, blank lines, delimiters or
+    invisible spaces), or that cannot be decoded or parsed.
+    """
+    path = Path(path)
+    data = read_input_bytes(path)
     if not data.strip():
         raise UserError("the file is empty", "export the list again; the export held no rows", path)
     text, encoding = decode(data, path)
@@ -143,7 +202,7 @@ def read_text_table(path: Path) -> TextTable:
         for cells in reader:
             start = previous_end + 1
             previous_end = reader.line_num
-            if "".join(cells).strip():
+            if _visible("".join(cells)):
                 rows.append(Row(start, cells))
     except csv.Error as exc:
         raise UserError(
@@ -152,6 +211,9 @@ def read_text_table(path: Path) -> TextTable:
             path,
             previous_end + 1,
         ) from None
+    if not rows:
+        raise UserError("the file holds no text: only blank lines, delimiters or invisible "
+                        "characters", "export the list again; the export held no rows", path)
     return TextTable(path, rows, encoding, delimiter)
 
 
