@@ -329,3 +329,26 @@ def test_a_broken_state_file_is_one_line(tmp_path: Path, content: str,
     assert main(["sandbox", "--state", str(state), "--port", "0"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"{state}: not a sandbox state file" in err
+
+
+def test_other_names_pages_past_a_thousand(server: SandboxServer, client: QboClient) -> None:
+    for n in range(1001):
+        server.store.create({"DisplayName": f"Supplier {n:04d}"}, "Vendor")
+    server.store.create({"GivenName": "Ann", "FamilyName": "Lee"}, "Employee")
+    held = client.other_names()
+    assert len(held) == 1002
+    assert held["Supplier 1000"].startswith("Vendor ") and held["Ann Lee"].startswith("Employee ")
+
+
+def test_batches_carry_vendors_and_check_names_across_lists(server: SandboxServer,
+                                                            client: QboClient) -> None:
+    body = {"BatchItemRequest": [
+        {"bId": "1", "operation": "create", "Vendor": {"DisplayName": "Paper Co"}},
+        {"bId": "2", "operation": "create", "Customer": {"DisplayName": "paper co"}},
+        {"bId": "3", "Query": "select * from Vendor"},
+    ]}
+    answer = raw(server, client, "POST", "batch", body).json()["BatchItemResponse"]
+    by_bid = {item["bId"]: item for item in answer}
+    assert by_bid["1"]["Vendor"]["DisplayName"] == "Paper Co"
+    assert by_bid["2"]["Fault"]["Error"][0]["code"] == "6240"
+    assert [v["DisplayName"] for v in by_bid["3"]["QueryResponse"]["Vendor"]] == ["Paper Co"]

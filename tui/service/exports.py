@@ -60,10 +60,9 @@ def safe_cell(value: object) -> str:
     A cell whose first visible character (after whitespace, zero-width spaces, BOMs and other
     invisible format characters) starts a formula (= + - @ or fullwidth ＝ ＋ － ＠) gets a
     leading `'` in place of the invisible characters (a cell starting with a tab or CR gets
-    one in any case); so does every `;`- or tab-separated part
-    of it, since a reader splitting there sees each part as a cell (`Name;=1+1` →
-    `Name;'=1+1`). OWASP "CSV Injection" lists the prefixes; the `'` is what spreadsheets
-    take as "text".
+    one in any case); so does every `;`- or tab-separated part of it, since a reader
+    splitting there sees each part as a cell (`Name;=1+1` → `Name;'=1+1`). OWASP "CSV
+    Injection" lists the prefixes; the `'` is what spreadsheets take as "text".
     """
     text = _safe_part("" if value is None else str(value))
     first, *rest = _PART_SEPARATORS.split(text)
@@ -71,7 +70,8 @@ def safe_cell(value: object) -> str:
                            for part in rest)
 
 
-_NANP = re.compile(r"^\+?1?[\s.\-()]*(\d{3})[\s.\-)]*(\d{3})[\s.\-]*(\d{4})"
+# North American numbers: area codes start with 2-9, so `01 23 45 67 89` is not one.
+_NANP = re.compile(r"^\+?1?[\s.\-()]*([2-9]\d{2})[\s.\-)]*(\d{3})[\s.\-]*(\d{4})"
                    r"(?:\s*(?:x|ext\.?|extension|#)\s*(\d{1,6}))?$", re.IGNORECASE)
 QBO_IMPORT_PHONE_MAX = 21
 """QBO's import takes at most 21 characters per phone (Intuit help article 1583081)."""
