@@ -79,7 +79,7 @@ def test_a_rename_onto_an_inactive_customers_name_is_refused(triage: Triage) -> 
 def test_vendor_and_employee_names_clash_when_known(triage: Triage) -> None:
     triage.decide("record:canopy:K5", "create", record="canopy:K5")
     assert [op.key for op in build_plan(triage).operations] == ["canopy:K5"]
-    plan = build_plan(triage, other_names={"nora quint": "Vendor 7"})
+    plan = build_plan(triage, other_names={"Nora  Quint": "Vendor 7"})
     assert plan.operations == [] and "Vendor 7" in refused(plan)["canopy:K5"]
 
 

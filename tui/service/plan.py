@@ -13,6 +13,7 @@ from typing import Any
 
 from tui.service.plan_checks import check_operations
 from tui.service.sources.identity import is_own_id
+from tui.service.sources.qbo_api import load_other_names
 from tui.service.triage import Triage
 from tui.service.validate import name_clash_key
 
@@ -221,9 +222,12 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
 
     Stale items (records changed since decided) are left out and listed. Every operation is
     checked as QBO will check it (`plan_checks`): what cannot apply is a contradiction, never
-    sent. `other_names` maps the clash key of every Vendor and Employee DisplayName to who holds
-    it ("Vendor 12"): QBO names are unique across the three lists.
+    sent. `other_names` maps every Vendor and Employee DisplayName to who holds it ("Vendor 12"):
+    QBO names are unique across the three lists. By default they are the ones read with a live
+    snapshot (`qbo_api.load_other_names`).
     """
+    if other_names is None and triage.report.qbo.path is not None:
+        other_names = load_other_names(triage.report.qbo.path)
     facts = _gather(triage)
     contradictions = _contradictions(facts, triage)
     blocked = {c.key for c in contradictions}
@@ -326,7 +330,8 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
                          why=["not in QBO: created so the sync links it"])
                for key, items in facts.creates.items() if key not in blocked]
     operations = creates + [updates[k] for k in sorted(updates)]
-    refusals = check_operations(operations, taken, other_names or {})
+    others = {name_clash_key(name): who for name, who in (other_names or {}).items()}
+    refusals = check_operations(operations, taken, others)
     contradictions += [Contradiction(op.key, f"cannot apply: {refusals[n]}", op.items)
                        for n, op in enumerate(operations) if n in refusals]
     operations = [op for n, op in enumerate(operations) if n not in refusals]

@@ -8,6 +8,7 @@ reported record by record, as for a changed file.
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -58,11 +59,31 @@ def write_snapshot(customers: list[dict[str, Any]], path: Path) -> Path:
     return path
 
 
+def other_names_path(snapshot: Path) -> Path:
+    """Beside a snapshot: the Vendor and Employee DisplayNames read with it."""
+    return snapshot.with_name(snapshot.stem + "-other-names.json")
+
+
+def load_other_names(qbo_list: Path) -> dict[str, str]:
+    """The Vendor and Employee names read with a live snapshot (name → "Vendor 12"); empty for
+    a file export, whose company we cannot ask."""
+    try:
+        data = json.loads(other_names_path(Path(qbo_list)).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
 def fetch_snapshot(client: Any, progress: Callable[[int, int], None] = lambda d, t: None
                    ) -> Path:
-    """Fetch every customer through `client` (a QboClient) into the company's snapshot."""
+    """Fetch every customer through `client` (a QboClient) into the company's snapshot, and
+    the vendors' and employees' names beside it: QBO names are unique across the three lists,
+    so the plan checks its creates and renames against them too."""
     customers = client.fetch_all(progress)
-    return write_snapshot(customers, snapshot_path(client.tokens.realm_id))
+    path = snapshot_path(client.tokens.realm_id)
+    paths.write_private(other_names_path(path), json.dumps(client.other_names(),
+                                                            ensure_ascii=False))
+    return write_snapshot(customers, path)
 
 
 def snapshot_loader(config: Any, tokens: Any) -> Callable[[Callable[[str, float], None]], Path]:
