@@ -1,0 +1,55 @@
+"""Issue 9's first reproduction: on the demo, link a probable pair, apply, quit, start the demo
+again (QBO re-read: the customer is renamed now, so the pair has left the queue), plan. It used
+to crash for good with `KeyError: 'pair:canopy:…'`; now the decision is carried, not stale (the
+change is our own write), and there is nothing left to send."""
+
+from __future__ import annotations
+
+from tui import cli
+from tui.demo.live import DemoQbo
+from tui.service import apply
+from tui.service.config import Config
+from tui.service.inputs import SessionInputs
+from tui.service.plan import build_plan
+from tui.service.session import open_session
+from tui.service.triage import Triage
+
+
+def test_plan_after_apply_and_a_reread_of_qbo() -> None:
+    canopy, qbo = cli.demo_paths()
+    demo = DemoQbo(qbo)
+    try:
+        snapshot = demo.start()
+        session = open_session(SessionInputs.of(canopy, snapshot), Config())
+        triage = Triage(session.report, session.journal)
+        pair = next(i for i in triage.items if i.kind == "pair"
+                    and triage.record(i.members[0])["display_name"]
+                    != triage.record(i.members[1])["display_name"])
+        canopy_key, qbo_key = pair.members
+        triage.decide(pair.id, "link", canopy=canopy_key, qbo=qbo_key)
+        progress = triage.progress()[0]
+        plan = build_plan(triage)
+        assert [op.fields.get("DisplayName") for op in plan.operations] == [
+            triage.record(canopy_key)["display_name"]]
+        result = apply.run(session.journal, demo.client(),
+                           apply.start_apply(session.journal, plan))
+        assert (result.done, result.failed) == (1, [])
+        session.close()
+    finally:
+        demo.stop()
+
+    demo = DemoQbo(qbo)
+    try:
+        snapshot = demo.start()  # `cqtriage demo` again: QBO is read anew
+        session = open_session(SessionInputs.of(canopy, snapshot), Config())
+        assert [(c.source, c.edited) for c in session.changes] == [("qbo", 1)]
+        session.accept_changes()
+        triage = Triage(session.report, session.journal)
+        assert pair.id in triage.index and triage.item(pair.id).kind == "changed"
+        assert triage.stale(pair.id) == []  # our own rename is not someone else's change
+        assert triage.is_decided(pair.id) and triage.progress()[0] == progress
+        plan = build_plan(triage)
+        assert plan.operations == [] and plan.contradictions == [] and plan.stale == []
+        session.close()
+    finally:
+        demo.stop()
