@@ -33,7 +33,7 @@ class LoadingScreen(Screen[None]):
                         id="loading-title")
             yield ProgressBar(total=1.0, show_eta=False, id="loading-bar")
             yield Label("reading", id="loading-step")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.load()

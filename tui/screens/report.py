@@ -8,7 +8,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Input, TabbedContent, TabPane, Tabs
 
 from tui.commands import bindings
 from tui.service.errors import UserError
@@ -41,6 +41,15 @@ class ReportScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._filter_timer: Timer | None = None
+        self._wanted: tuple[float, float] | None = None
+        """Thresholds asked for and not yet shown: each key press moves from here, so quick
+        presses add up instead of each starting from the report on screen."""
+
+    def on_mount(self) -> None:
+        # The tab strip never takes focus (n and p change tabs): a filter closing or a table
+        # being rebuilt must not leave the keys with it.
+        tabs = self.query_one(TabbedContent).query_one(Tabs)
+        tabs.can_focus = False
 
     @property
     def report(self) -> Report:
@@ -58,9 +67,10 @@ class ReportScreen(Screen[None]):
                 with TabPane(view.title, id=view.id):
                     # Only the first tab's table is built now; the others when first shown.
                     if n == 0:
-                        yield RecordTable(view.build(self.report), id=f"table-{view.id}")
+                        yield RecordTable(view.build(self.report), detail=view.detail,
+                                          id=f"table-{view.id}")
         yield Input(placeholder="Filter rows (Enter keeps it, Escape clears it)", id="filter")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def _show_summary(self) -> None:
         report = self.report
@@ -79,7 +89,8 @@ class ReportScreen(Screen[None]):
         pane = event.pane
         if pane.id is not None and not pane.query(RecordTable):
             view = next(v for v in VIEWS if v.id == pane.id)
-            await pane.mount(RecordTable(view.build(self.report), id=f"table-{view.id}"))
+            await pane.mount(RecordTable(view.build(self.report), detail=view.detail,
+                                         id=f"table-{view.id}"))
         self.current_table().focus_table()
 
     # opening -----------------------------------------------------------------------------------
@@ -147,16 +158,18 @@ class ReportScreen(Screen[None]):
     # thresholds ---------------------------------------------------------------------------------
     def action_move_threshold(self, which: str, delta: float) -> None:
         match = self.report.config.match
-        review, accept = match.review, match.accept
+        before = self._wanted or (match.review, match.accept)
+        review, accept = before
         if which == "review":
             review = max(SHOWN_FLOOR, min(accept, review + delta))
         else:
             accept = max(review, min(100.0, accept + delta))
-        if (review, accept) == (match.review, match.accept):
+        if (review, accept) == before:
             self.notify("That threshold cannot move further.", severity="warning")
             return
-        self.query_one(ScoreHistogram).review = review
-        self.query_one(ScoreHistogram).accept = accept
+        self._wanted = (review, accept)
+        histogram = self.query_one(ScoreHistogram)
+        histogram.review, histogram.accept, histogram.busy = review, accept, True
         self._reclassify(review, accept)
 
     @work(thread=True, exclusive=True, group="thresholds")
@@ -170,11 +183,15 @@ class ReportScreen(Screen[None]):
 
     @on(ThresholdsApplied)
     async def _thresholds_applied(self, message: ThresholdsApplied) -> None:
+        match = message.report.config.match
+        if (match.review, match.accept) != self._wanted:
+            return  # a later press asked for other thresholds; its own run is on the way
+        self._wanted = None
+        self.query_one(ScoreHistogram).busy = False
         self.app.adopt_report(message.report)  # type: ignore[attr-defined]
         self._show_summary()
         for table in self.query(RecordTable):
             view = next(v for v in VIEWS if table.id == f"table-{v.id}")
             await table.set_frame(view.build(message.report))
         self.current_table().focus_table()
-        match = message.report.config.match
         self.notify(f"Re-classified at review {match.review:g}, accept {match.accept:g}.")
