@@ -1,4 +1,5 @@
-"""TUI budgets: launch to the first interactive frame, and the per-keystroke latency in the queue.
+"""TUI budgets: launch to the first interactive frame, the per-keystroke latency in the queue, and
+a pattern decision (the biggest pattern, accepted through the Patterns view) with its undo.
 
 Budget: first interactive frame under 1 s on the demo; a queue keystroke under 50 ms.
 Each launch runs in a fresh child process (imports included), timed from just before the child
@@ -66,6 +67,32 @@ async def main():
             times.setdefault(key, []).append(time.perf_counter() - t)
         out["keys"] = {k: [statistics.median(v), max(v)] for k, v in times.items()}
         out["items"] = len(app.triage.items)
+        from tui.screens.dialogs import MessageDialog
+        from tui.screens.patterns import PatternsScreen
+        await pilot.press("r")
+        t = time.perf_counter()
+        await pilot.press("T")
+        while not isinstance(app.screen, PatternsScreen):
+            await asyncio.sleep(0.005)
+        await pilot.pause()
+        out["patterns_view"] = time.perf_counter() - t
+        screen = app.screen
+        pattern = screen.current()
+        await pilot.press("a")
+        while not isinstance(app.screen, MessageDialog):
+            await asyncio.sleep(0.005)
+        decided_before = app.triage.progress()[0]
+        t = time.perf_counter()
+        await pilot.press("enter")
+        while app.triage.progress()[0] == decided_before or app.screen is not screen:
+            await asyncio.sleep(0.005)
+        await pilot.pause()
+        out["pattern_decision"] = [time.perf_counter() - t,
+                                   app.triage.progress()[0] - decided_before, pattern.count]
+        t = time.perf_counter()
+        await pilot.press("u")
+        await pilot.pause()
+        out["pattern_undo"] = [time.perf_counter() - t, app.triage.progress()[0] - decided_before]
     print("RESULT " + json.dumps(out))
 
 asyncio.run(main())
@@ -103,6 +130,11 @@ def main() -> None:
         keys += f"  (z {base * 1000:.0f})"
         print(f"{name:>16} {result['items']:>7} {result['first_frame']:>12.2f} "
               f"{result['interactive']:>8.2f} {budget:>7}   {keys}")
+        took, decided, count = result["pattern_decision"]
+        undo, left = result["pattern_undo"]
+        print(f"{'':>16} Patterns view {result['patterns_view']:.2f} s; biggest pattern "
+              f"({count:,} items): {decided:,} decided in one step in {took:.2f} s; undo "
+              f"{undo:.2f} s ({left:,} left decided)")
         sys.stdout.flush()
 
 

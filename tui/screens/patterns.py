@@ -43,6 +43,8 @@ class PatternsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.patterns: list[Pattern] = []
+        self._left = False
+        """The queue was opened from here: its decisions may have changed the counts."""
         self._load()
 
     @property
@@ -80,6 +82,12 @@ class PatternsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._show_preview()
+
+    async def on_screen_resume(self) -> None:
+        # Back from the queue (Enter walks a pattern there): its decisions change the counts.
+        if self._left:
+            self._left = False
+            await self._refresh()
 
     def _summary(self) -> str:
         items = sum(p.count for p in self.patterns)
@@ -124,6 +132,7 @@ class PatternsScreen(Screen[None]):
     def action_open_pattern(self) -> None:
         pattern = self.current()
         if pattern is not None:
+            self._left = True
             self.app_.open_queue(pattern.positions[0], f"pattern:{pattern.key}")
 
     def action_decide_pattern(self, verdict: str) -> None:
