@@ -64,11 +64,9 @@ class TriageApp(App[None]):
 
     # session ---------------------------------------------------------------------------------
     def on_session_opened(self, message: SessionOpened) -> None:
-        from tui.service.triage import Triage
-
         session = message.session
         self.session = session
-        self.triage = Triage(session.report, session.journal)
+        self.triage = message.triage
         if not session.changes:
             self.show_report()
             return
