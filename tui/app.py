@@ -93,13 +93,13 @@ class TriageApp(App[None]):
 
         self.switch_screen(ReportScreen())
 
-    def adopt_report(self, report: Report) -> None:
-        """Take a report re-read at new thresholds; the queue is rebuilt from it."""
+    def adopt_report(self, report: Report, triage: Triage | None = None) -> None:
+        """Take a report re-read at new thresholds, with its queue (built here if not given)."""
         from tui.service.triage import Triage
 
         assert self.session is not None
         self.session.adopt(report)
-        self.triage = Triage(report, self.session.journal)
+        self.triage = triage if triage is not None else Triage(report, self.session.journal)
 
     # navigation --------------------------------------------------------------------------------
     def open_queue(self, position: int | None = None, filter_text: str = "") -> None:

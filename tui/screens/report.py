@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -14,6 +15,7 @@ from tui.commands import bindings
 from tui.service.errors import UserError
 from tui.service.match.engine import SHOWN_FLOOR
 from tui.service.report import Report, with_thresholds
+from tui.service.triage import Triage
 from tui.service.views import VIEWS, score_histogram
 from tui.widgets.counts_panel import CountsPanel
 from tui.widgets.histogram import ScoreHistogram
@@ -34,9 +36,14 @@ class ReportScreen(Screen[None]):
     class ThresholdsApplied(Message):
         """The report was re-read at new thresholds."""
 
-        def __init__(self, report: Report) -> None:
+        def __init__(self, report: Report, triage: Triage,
+                     frames: dict[str, pl.DataFrame]) -> None:
             super().__init__()
             self.report = report
+            self.triage = triage
+            """The queue over the new report."""
+            self.frames = frames
+            """View id → its rows, for the tables already built."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -44,6 +51,8 @@ class ReportScreen(Screen[None]):
         self._wanted: tuple[float, float] | None = None
         """Thresholds asked for and not yet shown: each key press moves from here, so quick
         presses add up instead of each starting from the report on screen."""
+        self._in_flight: tuple[float, float] | None = None
+        """Thresholds being re-classified now: one run at a time, the newest wanted next."""
 
     def on_mount(self) -> None:
         # The tab strip never takes focus (n and p change tabs): a filter closing or a table
@@ -94,17 +103,25 @@ class ReportScreen(Screen[None]):
         self.current_table().focus_table()
 
     # opening -----------------------------------------------------------------------------------
+    def _busy(self) -> bool:
+        """Re-classifying: the queue is being rebuilt, so it cannot be opened yet."""
+        if self._wanted is not None:
+            self.notify("Re-classifying at the new thresholds: a moment.", severity="warning")
+        return self._wanted is not None
+
     def action_open_row(self) -> None:
         key = self.current_table().current_key()
-        if key is not None:
+        if key is not None and not self._busy():
             self.app.open_record(key)  # type: ignore[attr-defined]
 
     @on(RecordTable.RowChosen)
     def _row_chosen(self, event: RecordTable.RowChosen) -> None:
-        self.app.open_record(event.key)  # type: ignore[attr-defined]
+        if not self._busy():
+            self.app.open_record(event.key)  # type: ignore[attr-defined]
 
     def action_open_queue(self) -> None:
-        self.app.open_queue()  # type: ignore[attr-defined]
+        if not self._busy():
+            self.app.open_queue()  # type: ignore[attr-defined]
 
     # tabs ----------------------------------------------------------------------------------------
     def _step_tab(self, step: int) -> None:
@@ -170,28 +187,47 @@ class ReportScreen(Screen[None]):
         self._wanted = (review, accept)
         histogram = self.query_one(ScoreHistogram)
         histogram.review, histogram.accept, histogram.busy = review, accept, True
-        self._reclassify(review, accept)
+        if self._in_flight is None:
+            self._start_reclassify()
+
+    def _start_reclassify(self) -> None:
+        assert self._wanted is not None
+        self._in_flight = self._wanted
+        built = [v.id for v in VIEWS if self.query(f"#table-{v.id}")]
+        self._reclassify(*self._wanted, built)
+
+    def _reclassify_failed(self, error: UserError) -> None:
+        self._in_flight = self._wanted = None
+        self.query_one(ScoreHistogram).busy = False
+        self._show_summary()
+        self.notify(error.one_line(), severity="error")
 
     @work(thread=True, exclusive=True, group="thresholds")
-    def _reclassify(self, review: float, accept: float) -> None:
+    def _reclassify(self, review: float, accept: float, views: list[str]) -> None:
+        # Report, queue and table rows all built here: the event loop only swaps them in.
         try:
             report = with_thresholds(self.report, review, accept)
         except UserError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.app.call_from_thread(self._reclassify_failed, error)
             return
-        self.post_message(self.ThresholdsApplied(report))
+        triage = Triage(report, self.app.session.journal)  # type: ignore[attr-defined]
+        frames = {v.id: v.build(report) for v in VIEWS if v.id in views}
+        self.post_message(self.ThresholdsApplied(report, triage, frames))
 
     @on(ThresholdsApplied)
     async def _thresholds_applied(self, message: ThresholdsApplied) -> None:
         match = message.report.config.match
+        self._in_flight = None
         if (match.review, match.accept) != self._wanted:
-            return  # a later press asked for other thresholds; its own run is on the way
+            self._start_reclassify()  # keys pressed meanwhile: run once more, for the last
+            return
         self._wanted = None
         self.query_one(ScoreHistogram).busy = False
-        self.app.adopt_report(message.report)  # type: ignore[attr-defined]
+        self.app.adopt_report(message.report, message.triage)  # type: ignore[attr-defined]
         self._show_summary()
         for table in self.query(RecordTable):
             view = next(v for v in VIEWS if table.id == f"table-{v.id}")
-            await table.set_frame(view.build(message.report))
+            frame = message.frames.get(view.id)
+            await table.set_frame(frame if frame is not None else view.build(message.report))
         self.current_table().focus_table()
         self.notify(f"Re-classified at review {match.review:g}, accept {match.accept:g}.")
