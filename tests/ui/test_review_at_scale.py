@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers import demo_app, settle, static_text, to_queue, until_report
+from helpers import demo_app, settle, static_text, to_queue, until_reclassified, until_report
 from textual.widgets import Tabs
 
 from tui.screens.dialogs import MessageDialog
@@ -232,9 +232,8 @@ def test_report_keys_focus_and_thresholds_that_add_up() -> None:
             assert static_text(table.query_one(".detail")) .strip().endswith(why)
             review = app.session.report.config.match.review
             await pilot.press(*["right_square_bracket"] * 4)  # quick presses: none lost
-            await settle(pilot)
-            await app.workers.wait_for_complete()
-            await settle(pilot)
+            assert "Re-classifying" in str(screen.query_one("#histogram").render())
+            await until_reclassified(pilot)
             assert app.session.report.config.match.review == review + 20
 
     asyncio.run(scenario())
