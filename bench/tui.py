@@ -1,4 +1,5 @@
-"""TUI budgets: launch to the first interactive frame, and the per-keystroke latency in the queue.
+"""TUI budgets: launch to the first interactive frame, the per-keystroke latency in the queue, and
+a pattern decision (the biggest pattern, accepted through the Patterns view) with its undo.
 
 Budget: first interactive frame under 1 s on the demo; a queue keystroke under 50 ms.
 Each launch runs in a fresh child process (imports included), timed from just before the child
@@ -54,6 +55,19 @@ async def main():
             await asyncio.sleep(0.005)
         await pilot.pause()
         out["interactive"] = time.time() - started
+        screen = app.screen
+        review = app.session.report.config.match.review
+        t = time.perf_counter()
+        await pilot.press(*["right_square_bracket"] * 4)  # quick presses, coalesced
+        while screen._wanted is not None or app.session.report.config.match.review == review:
+            await asyncio.sleep(0.005)
+        await pilot.pause()
+        moved = app.session.report.config.match.review - review
+        out["thresholds"] = [time.perf_counter() - t, moved]
+        await pilot.press(*["left_square_bracket"] * 4)
+        while screen._wanted is not None or app.session.report.config.match.review != review:
+            await asyncio.sleep(0.005)
+        await pilot.pause()
         await pilot.press("t")
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)
@@ -66,10 +80,45 @@ async def main():
             times.setdefault(key, []).append(time.perf_counter() - t)
         out["keys"] = {k: [statistics.median(v), max(v)] for k, v in times.items()}
         out["items"] = len(app.triage.items)
+        from tui.screens.dialogs import MessageDialog
+        from tui.screens.patterns import PatternsScreen
+        await pilot.press("r")
+        t = time.perf_counter()
+        await pilot.press("T")
+        while not isinstance(app.screen, PatternsScreen):
+            await asyncio.sleep(0.005)
+        await pilot.pause()
+        out["patterns_view"] = time.perf_counter() - t
+        screen = app.screen
+        pattern = screen.current()
+        await pilot.press("a")
+        while not isinstance(app.screen, MessageDialog):
+            await asyncio.sleep(0.005)
+        decided_before = app.triage.progress()[0]
+        t = time.perf_counter()
+        await pilot.press("enter")
+        while app.triage.progress()[0] == decided_before or app.screen is not screen:
+            await asyncio.sleep(0.005)
+        await pilot.pause()
+        out["pattern_decision"] = [time.perf_counter() - t,
+                                   app.triage.progress()[0] - decided_before, pattern.count]
+        t = time.perf_counter()
+        await pilot.press("u")
+        await pilot.pause()
+        out["pattern_undo"] = [time.perf_counter() - t, app.triage.progress()[0] - decided_before]
     print("RESULT " + json.dumps(out))
 
 asyncio.run(main())
 """
+
+
+def headless(canopy: Path, qbo: Path) -> float:
+    """Wall seconds of `cqtriage report` (the summary table, no JSON) in a child process."""
+    env = {**os.environ, "CQTRIAGE_HOME": tempfile.mkdtemp(prefix="cqbench-")}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "tui.cli", "report", "--canopy", str(canopy),
+                    "--qbo", str(qbo)], env=env, capture_output=True, check=True)
+    return time.perf_counter() - start
 
 
 def measure(canopy: Path, qbo: Path, demo: bool) -> dict:
@@ -94,6 +143,7 @@ def main() -> None:
     print(f"{'lists':>16} {'items':>7} {'1st frame s':>12} {'ready s':>8} {'budget':>7}   keys")
     for n in args.sizes:
         canopy, qbo = demo_paths() if n == 0 else make_lists(n, 3)[:2]
+        alone = headless(canopy, qbo) if n else None
         result = measure(canopy, qbo, demo=n == 0)
         name = "cqtriage demo" if n == 0 else f"{n:,} × {n:,}"
         budget = f"{result['first_frame'] / 1.0:.0%}" if n == 0 else "—"
@@ -103,6 +153,17 @@ def main() -> None:
         keys += f"  (z {base * 1000:.0f})"
         print(f"{name:>16} {result['items']:>7} {result['first_frame']:>12.2f} "
               f"{result['interactive']:>8.2f} {budget:>7}   {keys}")
+        if alone is not None:
+            print(f"{'':>16} headless `cqtriage report` {alone:.2f} s: the app's report is "
+                  f"ready {result['interactive'] - alone:+.2f} s after it")
+        took, moved = result["thresholds"]
+        print(f"{'':>16} four quick ] presses: review +{moved:g} shown {took:.2f} s after the "
+              "first")
+        took, decided, count = result["pattern_decision"]
+        undo, left = result["pattern_undo"]
+        print(f"{'':>16} Patterns view {result['patterns_view']:.2f} s; biggest pattern "
+              f"({count:,} items): {decided:,} decided in one step in {took:.2f} s; undo "
+              f"{undo:.2f} s ({left:,} left decided)")
         sys.stdout.flush()
 
 

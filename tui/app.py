@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import App
+from textual.notifications import Notify
 
 from tui.commands import COMMANDS, bindings
 from tui.messages import SessionFailed, SessionOpened
@@ -17,6 +18,8 @@ from tui.service.config import Config
 from tui.service.inputs import SessionInputs
 
 if TYPE_CHECKING:
+    import polars as pl
+
     # These pull in Polars; they are imported where first used, after the first frame.
     from tui.service.qbo.client import QboClient
     from tui.service.report import Report
@@ -45,6 +48,7 @@ class TriageApp(App[None]):
         """Command id → keys, from config.toml."""
         self.session: Session | None = None
         self.triage: Triage | None = None
+        self._item_table: tuple[Triage, pl.DataFrame] | None = None
 
     def on_mount(self) -> None:
         # Set explicitly so TEXTUAL_THEME in the environment cannot change the look.
@@ -60,11 +64,9 @@ class TriageApp(App[None]):
 
     # session ---------------------------------------------------------------------------------
     def on_session_opened(self, message: SessionOpened) -> None:
-        from tui.service.triage import Triage
-
         session = message.session
         self.session = session
-        self.triage = Triage(session.report, session.journal)
+        self.triage = message.triage
         for records in (session.report.canopy, session.report.qbo):
             for warning in records.warnings:
                 name = records.path.name if records.path else records.source
@@ -100,22 +102,24 @@ class TriageApp(App[None]):
 
         self.switch_screen(ReportScreen())
 
-    def adopt_report(self, report: Report) -> None:
-        """Take a report re-read at new thresholds; the queue is rebuilt from it."""
+    def adopt_report(self, report: Report, triage: Triage | None = None) -> None:
+        """Take a report re-read at new thresholds, with its queue (built here if not given)."""
         from tui.service.triage import Triage
 
         assert self.session is not None
         self.session.adopt(report)
-        self.triage = Triage(report, self.session.journal)
+        self.triage = triage if triage is not None else Triage(report, self.session.journal)
 
     # navigation --------------------------------------------------------------------------------
-    def open_queue(self, position: int | None = None) -> None:
+    def open_queue(self, position: int | None = None, filter_text: str = "") -> None:
+        """Show the queue at `position` (where the session left it by default), filtered by
+        `filter_text` (see `queue_filter.parse`)."""
         from tui.screens.queue import QueueScreen
 
         assert self.triage is not None
         if position is None:
             position = self.triage.cursor
-        self.push_screen(QueueScreen(self.triage.move_to(position)))
+        self.push_screen(QueueScreen(self.triage.move_to(position), filter_text))
 
     def open_record(self, key: str) -> None:
         """Open the queue item holding a record, or the edit form for a record with no twin."""
@@ -135,6 +139,16 @@ class TriageApp(App[None]):
                 self.notify(f"Edit of {key} saved.")
 
         self.push_screen(EditScreen.for_record(triage, item_id, key), saved)
+
+    def item_table(self) -> pl.DataFrame:
+        """The queue's items with their scores, flags and patterns (`patterns.item_table`),
+        built on first use and kept until the queue is rebuilt."""
+        from tui.service.patterns import item_table
+
+        assert self.triage is not None
+        if self._item_table is None or self._item_table[0] is not self.triage:
+            self._item_table = (self.triage, item_table(self.triage.report, self.triage.items))
+        return self._item_table[1]
 
     def qbo_client(self) -> QboClient:
         """A client for apply and undo: the demo's own, or one from the saved login."""
@@ -157,6 +171,18 @@ class TriageApp(App[None]):
 
         if self.triage is not None and not isinstance(self.screen, PlanScreen):
             self.push_screen(PlanScreen())
+
+    def action_open_patterns(self) -> None:
+        from tui.screens.patterns import PatternsScreen
+
+        if self.triage is not None and not isinstance(self.screen, PatternsScreen):
+            self.push_screen(PatternsScreen())
+
+    def _on_notify(self, event: Notify) -> None:
+        # One toast at a time: the newest replaces the rest instead of stacking over the
+        # report at 80×24 (each also costs bytes over SSH).
+        self._notifications.clear()
+        super()._on_notify(event)
 
     def action_show_help(self) -> None:
         self.push_screen(HelpScreen())

@@ -9,6 +9,7 @@ from textual.message import Message
 if TYPE_CHECKING:  # the session module pulls in Polars: not before the first frame
     from tui.service.errors import UserError
     from tui.service.session import Session
+    from tui.service.triage import Triage
 
 
 class LoadProgressed(Message):
@@ -27,9 +28,12 @@ class LoadProgressed(Message):
 class SessionOpened(Message):
     """Both inputs are read and matched and the journal is open."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, triage: Triage) -> None:
         super().__init__()
         self.session = session
+        self.triage = triage
+        """The queue over the session, built in the loader's thread (half a second at 100k:
+        not on the event loop)."""
 
 
 class SessionFailed(Message):

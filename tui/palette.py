@@ -3,22 +3,40 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tui.commands import COMMANDS, Command, display_keys
 
+if TYPE_CHECKING:  # it pulls in Polars: not before the first frame
+    from tui.widgets.record_table import RecordTable
+
 
 class CommandsProvider(Provider):
     """Commands of the app and of the screen in front, as `COMMANDS` declares them."""
 
+    def _table(self) -> RecordTable | None:
+        """The table the keys go to: the focused one, else the screen's first."""
+        from tui.widgets.record_table import RecordTable
+
+        focused = self.screen.focused
+        for node in ([*focused.ancestors_with_self] if focused is not None else []):
+            if isinstance(node, RecordTable):
+                return node
+        found = self.screen.query(RecordTable)
+        return found.first() if found else None
+
     def _commands(self) -> list[Command]:
-        scope = getattr(self.screen, "SCOPE", "app")
-        return [c for c in COMMANDS if c.scope in ("app", scope)
+        scopes = {"app", getattr(self.screen, "SCOPE", "app")}
+        if self._table() is not None:
+            scopes.add("table")
+        return [c for c in COMMANDS if c.scope in scopes
                 and not (c.key_display == "1-9" and c.id != "queue.primary_1")]
 
     def _run(self, command: Command) -> None:
-        target = self.app if command.scope == "app" else self.screen
+        target = (self.app if command.scope == "app" else
+                  self._table() or self.screen if command.scope == "table" else self.screen)
         action = command.action.removeprefix("app.")
         self.app.call_later(target.run_action, action)
 

@@ -30,7 +30,7 @@ def test_top_level_shape(report: Report) -> None:
     assert d["schema"] == "cqtriage-report" and d["version"] == SCHEMA_VERSION
     assert d["generated_at"] == "2026-01-02T03:04:05+00:00"
     assert list(d) == ["schema", "version", "generated_at", "inputs", "thresholds", "counts",
-                       "verdicts", "pairs", "groups", "unmatched", "conflicts"]
+                       "verdicts", "pairs", "groups", "unmatched", "conflicts", "patterns"]
     assert d["inputs"]["canopy"]["records"] == 16
     assert len(d["inputs"]["qbo"]["sha256"]) == 64
     assert d["counts"]["matched"] == sum(p["category"] == "matched" for p in d["pairs"])
@@ -64,4 +64,18 @@ def test_docs_name_every_key(report: Report) -> None:
     d = report.to_dict()
     keys = set(d) | set(d["counts"]) | set(d["pairs"][0]) | set(d["groups"][0])
     keys |= set(d["conflicts"][0]) | set(d["inputs"]["canopy"]) | set(d["thresholds"])
+    keys |= set(d["patterns"][0]) | set(d["patterns"][0]["fields"])
     assert keys - documented == set()
+
+
+def test_patterns_cover_each_two_record_item_once(report: Report) -> None:
+    from tui.service.triage import build_items
+
+    patterns = report.to_dict()["patterns"]
+    pairs = {i.id for i in build_items(report) if len(i.members) == 2}
+    listed = [item for p in patterns for item in p["items"]]
+    assert patterns and sorted(listed) == sorted(pairs)
+    for p in patterns:
+        assert p["count"] == len(p["items"])
+        assert set(p["fields"].values()) <= {"exact", "similar", "different", "missing"}
+        assert p["score_min"] <= p["score_max"]

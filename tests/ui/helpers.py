@@ -64,3 +64,15 @@ def static_text(widget: Static) -> str:
     console = Console(width=200, record=True, color_system=None)
     console.print(content)
     return console.export_text()
+
+
+async def until_reclassified(pilot: Pilot) -> None:
+    """Wait until the report screen shows the thresholds last asked for (re-classifying starts
+    after a short quiet spell, then runs in a worker)."""
+    screen = pilot.app.screen
+    for _ in range(400):
+        if screen._wanted is None:  # type: ignore[attr-defined]
+            break
+        await pilot.pause(0.02)
+    await settle(pilot)
+    assert screen._wanted is None  # type: ignore[attr-defined]

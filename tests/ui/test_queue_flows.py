@@ -38,7 +38,7 @@ def test_triage_a_group() -> None:
             assert [(a, i) for a, i, _ in journal_rows(app)] == [
                 ("primary", item.id), ("inactive", item.id)]
             title = str(screen.query_one("#queue-title").render())
-            assert "Progress: 1/" in title and "decided" in title
+            assert "Decided 1/" in title and "1 / " in title
             await pilot.press("j")
             assert screen.position == 1
             await pilot.press("k")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from helpers import demo_app, settle, static_text, until_report
+from helpers import demo_app, settle, static_text, until_reclassified, until_report
 from textual.widgets import TabbedContent
 
 from tui.app import TriageApp
@@ -77,7 +77,7 @@ def test_thresholds_reclassify_live() -> None:
             before = app.session.report.counts()["probable"]
             for _ in range(8):
                 await pilot.press("right_square_bracket")
-                await settle(pilot)
+                await until_reclassified(pilot)
             report = app.session.report
             assert report.config.match.review == 80.0  # capped at accept
             assert report.counts()["probable"] < before

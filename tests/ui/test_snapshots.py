@@ -33,6 +33,18 @@ async def edit_ready(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+async def differing_ready(pilot: Pilot) -> None:
+    await queue_ready(pilot)
+    await pilot.press("v")
+    await settle(pilot)
+
+
+async def patterns_ready(pilot: Pilot) -> None:
+    await until_report(pilot)
+    await pilot.press("T")
+    await settle(pilot)
+
+
 async def help_ready(pilot: Pilot) -> None:
     await until_report(pilot)
     await pilot.press("question_mark")
@@ -57,6 +69,20 @@ def test_queue_screen(snap_compare, size: tuple[int, int]) -> None:  # type: ign
 def test_edit_screen(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     """The edit form over the queue, every field listed, the e-mail error shown under it."""
     assert snap_compare(demo_app(), terminal_size=size, run_before=edit_ready)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_queue_differing_only(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """The first group with only its differing fields (each marked ≠), the title saying so;
+    at 80×24 records 1–2 of 3 with the paging hint, nothing cut at the right edge."""
+    assert snap_compare(demo_app(), terminal_size=size, run_before=differing_ready)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_patterns_screen(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """The Patterns view: a summary line, one row per pattern (items, open, score range, a
+    level per field, flags), the biggest first, and a preview of its first items below."""
+    assert snap_compare(demo_app(), terminal_size=size, run_before=patterns_ready)
 
 
 def test_help_screen(snap_compare) -> None:  # type: ignore[no-untyped-def]

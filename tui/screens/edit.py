@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from tui.service.triage import Triage
 
 Validator = Callable[[dict[str, str]], dict[str, str]]
+"""Values → field → message; the edit form calls it on every change."""
 
 
 class EditScreen(ModalScreen[dict[str, str] | None]):
@@ -25,6 +26,8 @@ class EditScreen(ModalScreen[dict[str, str] | None]):
 
     SCOPE = "edit"
     BINDINGS = bindings("edit")
+    AUTO_FOCUS = "#field-display_name"
+    """Typing goes to the first field at once."""
 
     DEFAULT_CSS = """
     EditScreen { align: center middle; }
@@ -38,6 +41,8 @@ class EditScreen(ModalScreen[dict[str, str] | None]):
     EditScreen .field Input:focus { background: $boost; text-style: bold; }
     EditScreen .error { color: $error; padding-left: 18; display: none; }
     EditScreen .error.-shown { display: block; }
+    EditScreen .warning { color: $warning; padding-left: 18; display: none; }
+    EditScreen .warning.-shown { display: block; }
     EditScreen #edit-title { text-style: bold; }
     """
 
@@ -45,14 +50,20 @@ class EditScreen(ModalScreen[dict[str, str] | None]):
     def for_record(cls, triage: Triage, item_id: str, key: str) -> EditScreen:
         """The form for a record as an item shows it (its edits applied), checked by QBO's
         rules as the triage applies them to that record."""
-        return cls(key, triage.shown(key, triage.state(item_id)),
-                   lambda values: triage.validate_edit(key, values))
+        from tui.service.edit_checks import edit_warnings
 
-    def __init__(self, key: str, values: dict[str, str], validate: Validator) -> None:
+        shown = triage.shown(key, triage.state(item_id))
+        return cls(key, shown, lambda values: triage.validate_edit(key, values),
+                   lambda values: edit_warnings(triage.report, key, values, shown))
+
+    def __init__(self, key: str, values: dict[str, str], validate: Validator,
+                 warn: Validator | None = None) -> None:
         super().__init__()
         self.key = key
         self.original = {name: values.get(name, "") for name, _ in EDITABLE_FIELDS}
         self.validate = validate
+        self.warn = warn
+        """Warnings that do not stop a save (a name another record already has)."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -62,7 +73,8 @@ class EditScreen(ModalScreen[dict[str, str] | None]):
                     yield Label(label)
                     yield Input(self.original[name], id=f"field-{name}", compact=True)
                 yield Static("", id=f"error-{name}", classes="error")
-        yield Footer(compact=True)
+                yield Static("", id=f"warning-{name}", classes="warning")
+        yield Footer(compact=True, show_command_palette=False)
 
     def values(self) -> dict[str, str]:
         return {name: self.query_one(f"#field-{name}", Input).value
@@ -75,6 +87,12 @@ class EditScreen(ModalScreen[dict[str, str] | None]):
             box = self.query_one(f"#error-{name}", Static)
             message = errors.get(name, "")
             box.update(f"↑ {message}" if message else "")
+            box.set_class(bool(message), "-shown")
+        warnings = self.warn(self.values()) if self.warn is not None else {}
+        for name, _ in EDITABLE_FIELDS:
+            box = self.query_one(f"#warning-{name}", Static)
+            message = "" if name in errors else warnings.get(name, "")
+            box.update(f"⚠ {message}" if message else "")
             box.set_class(bool(message), "-shown")
         return errors
 

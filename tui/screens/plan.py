@@ -113,7 +113,7 @@ class PlanScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self._summary(), id="plan-summary")
-        yield RecordTable(plan_frame(self.plan), id="plan-table")
+        yield RecordTable(plan_frame(self.plan), detail="Why", id="plan-table")
         yield ProgressBar(total=1, show_eta=False, id="plan-progress")
         yield Footer(compact=True)
 

@@ -14,7 +14,10 @@ from textual.widgets import Footer, Header, Input, Static
 
 from tui.commands import bindings
 from tui.screens.edit import EditScreen
+from tui.service import queue_filter
 from tui.service.errors import UserError
+from tui.service.patterns import verdict_entries
+from tui.service.rescore import rescored_pair
 from tui.service.triage import SHOWN_FIELDS, Item, ItemState, Triage
 from tui.widgets.compare_grid import MARKS, CompareGrid
 
@@ -31,10 +34,16 @@ class QueueScreen(Screen[None]):
     AUTO_FOCUS = ""
     """Nothing takes focus: the keys belong to the queue, not to the hidden search box."""
 
-    def __init__(self, position: int = 0) -> None:
+    def __init__(self, position: int = 0, filter_text: str = "") -> None:
         super().__init__()
         self.position = position
         self.focus_index = 0
+        self.differing_only = False
+        """Show only the fields that differ between the records (`v`)."""
+        self.view = queue_filter.QueueView(len(self.triage.items))
+        """Filter and marks."""
+        self.filter = queue_filter.QueueFilter()
+        self._initial_filter = filter_text
 
     @property
     def triage(self) -> Triage:
@@ -46,9 +55,12 @@ class QueueScreen(Screen[None]):
         yield CompareGrid(id="grid")
         yield Static(id="reason")
         yield Input(placeholder="Find a name or id (Enter searches, Escape closes)", id="search")
-        yield Footer(compact=True)
+        yield Input(placeholder=queue_filter.HELP, id="filter")
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        if self._initial_filter:
+            self._set_filter(self._initial_filter)
         self.show_item()
 
     # drawing -------------------------------------------------------------------------------------
@@ -87,10 +99,19 @@ class QueueScreen(Screen[None]):
             "skipped" if state.skipped else "undecided")
         chain = "" if item.complete else " · members do not all agree"
         percent = decided * 100 // total if total else 100
+        view = self.view
+        counter = (f"{self.position + 1:,} / {total:,}" if view.visible is None else
+                   f"{view.rank(self.position) + 1:,} / {view.count():,} shown of {total:,}")
+        marked = ""
+        if view.marks:
+            marked = (" · [reverse]● marked[/reverse]" if self.position in view.marks else "")
+            marked += f" · {len(view.marks):,} marked"
         title.update(
-            f"[b]{self.position + 1}/{total}[/b] · {item.title}{chain} · {status}\n"
-            f"Progress: {decided}/{total} decided ({percent}%)"
+            f"[b]{counter}[/b]{marked} · {status} · {item.title}{chain}\n"
+            f"Decided {decided:,}/{total:,} ({percent}%)"
             + (f" · {len(item.members) - len(members)} split off" if state.split else "")
+            + (f" · filter: {self.filter.text}" if not self.filter.empty else "")
+            + (" · differing fields only (v)" if self.differing_only else "")
         )
         columns, values = [], []
         for key in members:
@@ -106,8 +127,14 @@ class QueueScreen(Screen[None]):
             source, record_id = key.split(":", 1)
             columns.append((f"{'Canopy' if source == 'canopy' else 'QBO'} {record_id}", marks))
             values.append(self.triage.shown(key, state))
-        grid.show(columns, SHOWN_FIELDS, values, self.triage.differing_fields(members),
-                  self.focus_index)
+        differing = self.triage.differing_fields(members)
+        rows = ([(name, label) for name, label in SHOWN_FIELDS if name in differing]
+                if self.differing_only else SHOWN_FIELDS)
+        grid.show(columns, rows, values, differing, self.focus_index)
+        if len(grid.window) < len(members):
+            first, last = grid.window[0] + 1, grid.window[-1] + 1
+            title.update(f"{title.content}  [b]records {first}–{last} of {len(members)}[/b] "
+                         "([ ] page)")
         why = self._reason_text(members, state)
         reason.update("\n".join(["[b]Changed:[/b] " + c for c in changed] + [why]) if changed
                       else why)
@@ -127,12 +154,19 @@ class QueueScreen(Screen[None]):
         other = self._anchor(members, state)
         pair = self.triage.pair_evidence(focused, other)
         n, m = members.index(focused) + 1, members.index(other) + 1
+        edited = ""
+        if focused in state.edits or other in state.edits:
+            # Scored again as matching would score the records as edited.
+            pair = rescored_pair(self.triage.report,
+                                 [self.triage.record(focused), self.triage.record(other)],
+                                 [state.edits.get(focused, {}), state.edits.get(other, {})])
+            edited = " · re-scored with your edits"
         if pair is None:
             return f"{n} vs {m}: not compared by matching (joined through other members)."
         fields = " · ".join(f"{name} {_score_text(pair[name])}"
                             for name in ("name", "email", "phone", "address"))
-        return (f"{n} vs {m}: score [b]{pair['score']:g}[/b] ({pair['evidence']}) · {fields}\n"
-                f"Why: {pair['reason']}")
+        return (f"{n} vs {m}: score [b]{pair['score']:g}[/b] ({pair['evidence']}) · {fields}"
+                f"{edited}\nWhy: {pair['reason']}")
 
     # navigation --------------------------------------------------------------------------------
     def _go(self, position: int) -> None:
@@ -141,13 +175,21 @@ class QueueScreen(Screen[None]):
         self.show_item()
 
     def action_move(self, step: int) -> None:
-        if self.triage.items:
-            self._go(self.position + step)
+        found = self.view.step(self.position, step) if self.triage.items else None
+        if found is not None:
+            self._go(found)
 
     def action_next_undecided(self) -> None:
-        found = self.triage.next_undecided(self.position)
+        if self.view.visible is None:
+            found = self.triage.next_undecided(self.position)
+        else:
+            shown = self.view.visible
+            here = self.view.rank(self.position)
+            order = shown[here + 1:] + shown[:here + 1]
+            found = next((p for p in order if not self.triage.is_decided(
+                self.triage.items[p].id)), None)
         if found is None:
-            self.notify("Every item is decided.")
+            self.notify("Every item shown is decided.")
         else:
             self._go(found)
 
@@ -157,11 +199,102 @@ class QueueScreen(Screen[None]):
             self.focus_index = (self.focus_index + step) % len(current[2])
             self.show_item()
 
-    def action_back_to_report(self) -> None:
-        if self.query_one("#search", Input).has_class("-shown"):
-            self._close_search()
+    def action_page_columns(self, step: int) -> None:
+        current = self._members()
+        if current is None:
             return
+        fit = self.query_one(CompareGrid).fit()
+        page = self.focus_index // fit + step
+        last_page = (len(current[2]) - 1) // fit
+        self.focus_index = min(len(current[2]) - 1, max(0, min(page, last_page)) * fit)
+        self.show_item()
+
+    def action_toggle_differing(self) -> None:
+        self.differing_only = not self.differing_only
+        self.show_item()
+
+    def action_back_to_report(self) -> None:
+        for box_id in ("#search", "#filter"):
+            if self.query_one(box_id, Input).has_class("-shown"):
+                self._close_box(box_id)
+                return
         self.app.pop_screen()
+
+    # marks and filter ------------------------------------------------------------------------
+    def action_toggle_mark(self) -> None:
+        if self.triage.items:
+            self.view.toggle(self.position)
+            self.action_move(1)
+            self.show_item()
+
+    def action_mark_range(self) -> None:
+        if self.triage.items:
+            added = self.view.mark_range(self.position)
+            self.notify(f"{added:,} marked in the range; {len(self.view.marks):,} in all.")
+            self.show_item()
+
+    def action_mark_all(self) -> None:
+        self.notify(f"{self.view.mark_all():,} marked.")
+        self.show_item()
+
+    def action_unmark_all(self) -> None:
+        self.view.clear_marks()
+        self.show_item()
+
+    def action_decide_marked(self, verdict: str) -> None:
+        if not self.view.marks:
+            self.notify("Nothing is marked: space marks an item.", severity="warning")
+            return
+        ids = [self.triage.items[p].id for p in sorted(self.view.marks)]
+        entries, left_out = verdict_entries(self.triage, ids, verdict)
+        if not entries:
+            self.notify("None of the marked items can take that (decided already, or not a "
+                        "Canopy–QBO pair).", severity="warning")
+            return
+        self.triage.decide_many(entries)
+        done = {self.triage.index[item_id] for item_id, _, _ in entries}
+        self.view.marks -= done
+        verb = "Linked" if verdict == "accept" else "Marked not duplicates:"
+        self.notify(f"{verb} {len(entries):,} items in one step (u undoes it)"
+                    + (f"; {left_out:,} left marked (decided already or not a pair)."
+                       if left_out else "."))
+        self.show_item()
+
+    def action_start_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = self.filter.text
+        box.add_class("-shown")
+        box.focus()
+
+    def _set_filter(self, text: str) -> bool:
+        try:
+            wanted = queue_filter.parse(text)
+        except UserError as error:
+            self.notify(error.one_line(), severity="warning")
+            return False
+        self.filter = wanted
+        if wanted.empty:
+            self.view.visible = None
+        else:
+            table = self.app.item_table()  # type: ignore[attr-defined]
+            decided = {i.id for i in self.triage.items if self.triage.is_decided(i.id)}
+            self.view.visible = queue_filter.positions(table, wanted, decided)
+        if self.view.visible is not None and self.view.visible:
+            shown = self.view.visible
+            here = self.view.rank(self.position)
+            self.position = self.triage.move_to(shown[min(here, len(shown) - 1)])
+            self.focus_index = 0
+        return True
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        if not self._set_filter(event.value):
+            return
+        self._close_box("#filter")
+        if self.view.visible is not None and not self.view.visible:
+            self.notify("No item matches the filter: f then Enter on an empty box shows all.",
+                        severity="warning")
+        self.show_item()
 
     # decisions ---------------------------------------------------------------------------------
     def _focused(self) -> str | None:
@@ -308,8 +441,8 @@ class QueueScreen(Screen[None]):
         box.add_class("-shown")
         box.focus()
 
-    def _close_search(self) -> None:
-        box = self.query_one("#search", Input)
+    def _close_box(self, box_id: str) -> None:
+        box = self.query_one(box_id, Input)
         box.remove_class("-shown")
         self.set_focus(None)
 
@@ -319,5 +452,5 @@ class QueueScreen(Screen[None]):
         if found is None:
             self.notify(f"No item holds {event.value!r}.", severity="warning")
             return
-        self._close_search()
+        self._close_box("#search")
         self._go(found)

@@ -213,10 +213,17 @@ class Report:
                        for source in ("canopy", "qbo"))
             + "}",
             "conflicts": self.conflicts().write_json(),
+            "patterns": self._patterns_json(),
         }
         text = json.dumps(head, ensure_ascii=False, indent=1)
         tail = ",\n".join(f' "{key}": {value}' for key, value in lists.items())
         return text[: text.rindex("}")].rstrip() + ",\n" + tail + "\n}\n"
+
+    def _patterns_json(self) -> str:
+        # Imported here: patterns reads the queue's items, and triage imports this module.
+        from tui.service.patterns import report_patterns
+
+        return json.dumps(report_patterns(self), ensure_ascii=False)
 
     def to_dict(self, now: dt.datetime | None = None) -> dict[str, Any]:
         """The JSON contract as Python objects (parsed from `to_json`, so the two never differ)."""

@@ -20,6 +20,8 @@ class View:
     id: str
     title: str
     build: Callable[[Report], pl.DataFrame]
+    detail: str | None = None
+    """A column too long for the table, shown in full for the highlighted row."""
 
 
 def _names(report: Report) -> pl.DataFrame:
@@ -100,11 +102,11 @@ def conflicts_view(report: Report) -> pl.DataFrame:
 
 
 VIEWS = [
-    View("probable", "Probable", probable_view),
-    View("groups", "Groups", groups_view),
+    View("probable", "Probable", probable_view, detail="Why"),
+    View("groups", "Groups", groups_view, detail="Members"),
     View("unmatched", "Unmatched", unmatched_view),
     View("new", "New in QBO", new_view),
-    View("matches", "Matches", matches_view),
+    View("matches", "Matches", matches_view, detail="Why"),
     View("conflicts", "Conflicts", conflicts_view),
 ]
 """The report's tabs, in order."""
@@ -119,6 +121,25 @@ def filter_rows(frame: pl.DataFrame, text: str) -> pl.DataFrame:
     haystack = pl.concat_str([pl.col(c).cast(pl.String).fill_null("") for c in shown],
                              separator="\x1f").str.to_lowercase()
     return frame.filter(haystack.str.contains(needle, literal=True))
+
+
+_ID_LIKE = r"^[^\d]*\d+$"
+"""An id as systems write them: a fixed prefix (maybe none) then digits ("10001", "C00042")."""
+
+
+def sort_rows(frame: pl.DataFrame, column: str, descending: bool) -> pl.DataFrame:
+    """Rows sorted on one column, nulls last. A text column whose every value is an id
+    (`_ID_LIKE`) sorts by prefix then number, so 1001 comes before 10001 (QBO Ids are
+    numbers written as text)."""
+    values = frame[column]
+    if values.dtype == pl.String and values.null_count() < len(values):
+        present = values.drop_nulls()
+        if present.str.contains(_ID_LIKE).all():
+            prefix = pl.col(column).str.extract(r"^([^\d]*)", 1)
+            number = pl.col(column).str.extract(r"(\d+)$", 1).cast(pl.Decimal(38, 0))
+            return frame.sort([prefix, number, pl.col(column)], descending=descending,
+                              nulls_last=True)
+    return frame.sort(column, descending=descending, nulls_last=True)
 
 
 def score_histogram(report: Report) -> list[int]:

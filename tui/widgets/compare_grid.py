@@ -8,7 +8,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-MAX_COLUMNS = 6
+LABEL_WIDTH = 13
+COLUMN_WIDTH = 30
+"""Cells of one record column: two fit at 80 columns, three at 120; the rest are paged."""
 
 MARKS = {
     "primary": "★",
@@ -30,6 +32,13 @@ class CompareGrid(DataTable):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="column", zebra_stripes=False, show_cursor=True)
+        self.window = range(0)
+        """The record columns on screen (indices into the columns last shown)."""
+
+    def fit(self) -> int:
+        """How many record columns fit side by side at the current width."""
+        width = self.size.width or self.app.size.width
+        return max(1, (width - LABEL_WIDTH - 2) // (COLUMN_WIDTH + 2))
 
     def show(self, columns: list[tuple[str, list[str]]], rows: list[tuple[str, str]],
              values: list[dict[str, str]], differing: set[str], focus: int) -> None:
@@ -40,14 +49,16 @@ class CompareGrid(DataTable):
         column among `columns`.
         """
         self.clear(columns=True)
-        start = max(0, min(focus - MAX_COLUMNS + 1, len(columns) - MAX_COLUMNS))
-        window = range(start, min(len(columns), start + MAX_COLUMNS))
-        self.add_column(Text("Field", style="bold"), key="field")
+        fit = self.fit()
+        start = (focus // fit) * fit  # pages of `fit` columns: 1–2, 3–4, … at 80 columns
+        window = range(start, min(len(columns), start + fit))
+        self.window = window
+        self.add_column(Text("Field", style="bold"), key="field", width=LABEL_WIDTH)
         for n in window:
             header, marks = columns[n]
             pointer = "▶" if n == focus else " "
             label = f"{pointer}{n + 1} {''.join(marks)} {header}".rstrip()
-            self.add_column(Text(label, style="bold"), key=f"r{n}")
+            self.add_column(Text(label, style="bold"), key=f"r{n}", width=COLUMN_WIDTH)
         for field, label in rows:
             differs = field in differing
             cells: list[Text | str] = [Text(f"≠ {label}" if differs else f"  {label}",

@@ -31,6 +31,8 @@ class ScoreHistogram(Widget):
     """Candidate pairs per score point, 100 entries."""
     review: reactive[float] = reactive(55.0)
     accept: reactive[float] = reactive(80.0)
+    busy: reactive[bool] = reactive(False)
+    """Re-classifying at the marked thresholds: the counts are the old ones until it ends."""
     rows = 4
 
     def __init__(self, counts: list[int], review: float, accept: float, *,
@@ -47,7 +49,10 @@ class ScoreHistogram(Widget):
         heights = [math.log1p(c) / top * self.rows * 8 for c in counts]
         width = bins * 2
         text = Text(no_wrap=True, overflow="crop")
-        text.append(f"Scores of {sum(counts):,} compared pairs\n", style="bold")
+        if self.busy:  # first line: the one a narrow terminal never crops
+            text.append("⧗ Re-classifying…\n", style="bold reverse")
+        else:
+            text.append(f"Scores of {sum(counts):,} compared pairs\n", style="bold")
         for row in range(self.rows - 1, -1, -1):
             for h in heights:
                 text.append(_BLOCKS[max(0, min(8, round(h - row * 8)))] * 2)
@@ -60,4 +65,5 @@ class ScoreHistogram(Widget):
         text.append(f"0{'50':>{half}}{'100':>{width - half}}\n")
         text.append(f"R review {self.review:g} · A accept {self.accept:g} (log scale)",
                     style="dim")
+
         return text

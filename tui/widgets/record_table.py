@@ -1,4 +1,5 @@
-"""A virtualised table over a Polars frame (textual-fastdatatable on Arrow): filter, sort, open.
+"""A virtualised table over a Polars frame (textual-fastdatatable on Arrow): filter, sort, open,
+and a detail line giving the highlighted row's long text in full.
 
 The Polars frame stays the truth; filtering or sorting builds a new Arrow backend and mounts a
 fresh table, which costs about a tenth of a second at 100,000 rows.
@@ -7,13 +8,15 @@ fresh table, which costs about a tenth of a second at 100,000 rows.
 from __future__ import annotations
 
 import polars as pl
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 from textual_fastdatatable import ArrowBackend, DataTable
 
-from tui.service.views import KEY, filter_rows
+from tui.commands import bindings
+from tui.service.views import KEY, filter_rows, sort_rows
 
 
 class RecordTable(Vertical):
@@ -23,7 +26,12 @@ class RecordTable(Vertical):
     RecordTable { height: 1fr; }
     RecordTable > DataTable { height: 1fr; }
     RecordTable > .empty { color: $text-muted; padding: 1 2; }
+    RecordTable > .detail {
+        height: auto; max-height: 3; padding: 0 1; background: $boost; dock: bottom;
+    }
     """
+
+    BINDINGS = bindings("table")
 
     class RowChosen(Message):
         """The user opened a row."""
@@ -34,8 +42,11 @@ class RecordTable(Vertical):
             self.key = key
             """The record key of the row ("canopy:C12")."""
 
-    def __init__(self, frame: pl.DataFrame, *, id: str | None = None) -> None:
+    def __init__(self, frame: pl.DataFrame, *, detail: str | None = None,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
+        self.detail = detail
+        """A column whose full text the detail line shows for the highlighted row."""
         self.frame = frame
         """Every row of the tab."""
         self.shown = frame
@@ -44,6 +55,8 @@ class RecordTable(Vertical):
         self.sort_by: tuple[str, bool] | None = None
 
     def compose(self) -> ComposeResult:
+        if self.detail is not None:
+            yield Static("", classes="detail")
         yield self._make_table()
 
     def _make_table(self) -> DataTable | Static:
@@ -58,18 +71,22 @@ class RecordTable(Vertical):
         shown = filter_rows(self.frame, self.filter_text)
         if self.sort_by is not None:
             column, descending = self.sort_by
-            shown = shown.sort(column, descending=descending, nulls_last=True)
+            shown = sort_rows(shown, column, descending)
         self.shown = shown
         old = self.table
         column = old.cursor_column if old is not None else 0
         had_focus = old is not None and old.has_focus
-        await self.remove_children()
+        if old is not None:
+            await old.remove()
+        else:
+            await self.query(".empty").remove()
         new = self._make_table()
         await self.mount(new)
         if isinstance(new, DataTable):
             new.move_cursor(column=column, animate=False)
             if had_focus:
                 new.focus()
+        self._show_detail()
 
     async def set_frame(self, frame: pl.DataFrame) -> None:
         """Replace the rows (after thresholds changed), keeping filter and sort."""
@@ -104,6 +121,38 @@ class RecordTable(Vertical):
         if table is None or self.shown.height == 0:
             return None
         return self.shown[KEY][min(table.cursor_row, self.shown.height - 1)]
+
+    def action_cursor(self, where: str) -> None:
+        """Move the cursor: `down`, `up`, `top` (first row) or `bottom` (last row)."""
+        table = self.table
+        if table is None:
+            return
+        if where == "down":
+            table.action_cursor_down()
+        elif where == "up":
+            table.action_cursor_up()
+        else:
+            row = 0 if where == "top" else max(0, self.shown.height - 1)
+            table.move_cursor(row=row, animate=False)
+
+    def _show_detail(self) -> None:
+        if self.detail is None:
+            return
+        line = self.query_one(".detail", Static)
+        table = self.table
+        if table is None or self.shown.height == 0 or self.detail not in self.shown.columns:
+            line.update("")
+            return
+        row = min(table.cursor_row, self.shown.height - 1)
+        value = self.shown[self.detail][row]
+        text = "" if value is None else str(value)
+        line.update(Text.assemble((f"{self.detail}: ", "bold"), text))
+
+    def on_data_table_cell_highlighted(self) -> None:
+        self._show_detail()
+
+    def on_mount(self) -> None:
+        self._show_detail()
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         event.stop()

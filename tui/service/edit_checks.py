@@ -1,0 +1,39 @@
+"""Warnings on an edit QBO would accept but that will cause trouble: a display name another
+record on the same side already has (Canopy's sync links by name, so two clients sharing one
+name both claim the same QBO customer)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from tui.service.report import Report
+from tui.service.validate import name_clash_key
+
+
+def name_in_use(report: Report, key: str, name: str) -> list[str]:
+    """Ids of the other records on `key`'s side whose display name equals `name` (compared as
+    QBO compares names: case and spacing ignored); at most five."""
+    wanted = name_clash_key(name)
+    if not wanted:
+        return []
+    source, record_id = key.split(":", 1)
+    recs = report.records
+    found = recs.filter(
+        (pl.col("source") == source) & (pl.col("record_id") != record_id)
+        & (pl.col("display_name").str.replace_all(r"\s+", " ").str.strip_chars()
+           .str.to_lowercase() == wanted))
+    return found["record_id"].head(5).to_list()
+
+
+def edit_warnings(report: Report, key: str, values: dict[str, str],
+                  original: dict[str, str]) -> dict[str, str]:
+    """Field → warning for the edited `values` of record `key` (only fields that changed)."""
+    warnings: dict[str, str] = {}
+    name = values.get("display_name", "")
+    if name != original.get("display_name", ""):
+        holders = name_in_use(report, key, name)
+        if holders:
+            side = "Canopy client" if key.startswith("canopy:") else "QBO customer"
+            warnings["display_name"] = (f"another {side} already has this name "
+                                        f"({', '.join(holders)})")
+    return warnings

@@ -1,0 +1,38 @@
+"""A pair scored again with the user's edits applied, as matching scores it, so the queue's
+reason line tells the truth after an edit (a changed e-mail no longer shows "email 100")."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from tui.service.match.normalise import KEY_COLUMNS, add_keys
+from tui.service.match.score import explain, score_pairs
+
+if TYPE_CHECKING:
+    from tui.service.report import Report
+
+
+def rescored_pair(report: Report, rows: list[dict[str, Any]],
+                  edits: list[dict[str, str]]) -> dict[str, Any]:
+    """The scored pair of two records' rows (as `Triage.record` gives them) after applying
+    each one's edits (field → text; `active` is not compared and is left alone).
+
+    Returns the pair's columns as matching gives them (`score`, `name`, `email`, `phone`,
+    `address`, flags, `reason`) plus `evidence` read against the report's thresholds.
+    """
+    keep = [c for c in report.records.columns if c not in KEY_COLUMNS and c != "idx"]
+    frame = pl.DataFrame([{c: row.get(c) for c in keep} for row in rows],
+                         schema={c: report.records.schema[c] for c in keep})
+    for n, changes in enumerate(edits):
+        for name, value in changes.items():
+            if name in frame.columns and name != "active" and frame.schema[name] == pl.String:
+                frame[n, name] = value or None
+    records = add_keys(frame, report.config.match.exact_case_sensitive).with_row_index("idx")
+    pairs = pl.DataFrame({"a": [0], "b": [1]}, schema={"a": pl.UInt32, "b": pl.UInt32})
+    row = explain(score_pairs(records, pairs), ["a", "b"]).row(0, named=True)
+    match = report.config.match
+    row["evidence"] = ("agrees" if row["score"] >= match.accept else
+                       "uncertain" if row["score"] >= match.review else "disagrees")
+    return row
