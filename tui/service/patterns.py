@@ -73,14 +73,14 @@ def item_table(report: Report, items: list[Item]) -> pl.DataFrame:
     keyed = recs.select((pl.col("source") + ":" + pl.col("record_id")).alias("key"), "idx")
     base = pl.DataFrame({
         "pos": pl.Series(range(len(items)), dtype=pl.Int64),
-        "item": [item.id for item in items],
-        "kind": [item.kind for item in items],
+        "item": pl.Series([item.id for item in items], dtype=pl.String),
+        "kind": pl.Series([item.kind for item in items], dtype=pl.String),
         "size": pl.Series([len(item.members) for item in items], dtype=pl.Int64),
     })
     members = pl.DataFrame({
         "pos": pl.Series([n for n, item in enumerate(items) for _ in item.members],
                          dtype=pl.Int64),
-        "key": [key for item in items for key in item.members],
+        "key": pl.Series([key for item in items for key in item.members], dtype=pl.String),
     }).join(keyed, on="key").select("pos", "idx")
     # Every compared pair inside an item: pairs keep a < b.
     inside = (members.join(members, on="pos", suffix="_b")
