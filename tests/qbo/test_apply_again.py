@@ -123,4 +123,11 @@ def test_a_failed_operation_is_listed_with_its_reason(server: SandboxServer,
     assert list(failed) == ["record:canopy:C5"]
     assert "already has a customer, vendor or employee with that name" in failed[
         "record:canopy:C5"]
+    # The queue shows it: no longer "decided", with QBO's reason, until decided again.
+    again = Triage(session.report, journal)
+    assert not again.is_decided("record:canopy:C5") and "record:canopy:C5" in again.index
+    assert "refused by QBO at apply" in (again.apply_issue("record:canopy:C5") or "")
+    assert "with that name" in (again.apply_issue("record:canopy:C5") or "")
+    again.decide("record:canopy:C5", "keep")
+    assert again.is_decided("record:canopy:C5") and again.apply_issue("record:canopy:C5") is None
     session.close()

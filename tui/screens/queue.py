@@ -94,8 +94,7 @@ class QueueScreen(Screen[None]):
         changed = self.triage.stale(item.id)
         status = "[b]stale[/b]: records changed since you decided (y re-confirm · z drop)" \
             if changed else "decided" if self.triage.is_decided(item.id) else (
-            "conflict: the customer changed in QBO since it was read; decide again"
-            if self.triage.in_conflict(item.id) else
+            self.triage.apply_issue(item.id) or "" if self.triage.in_conflict(item.id) else
             "skipped" if state.skipped else "undecided")
         chain = "" if item.complete else " · members do not all agree"
         percent = decided * 100 // total if total else 100

@@ -151,18 +151,25 @@ class Triage:
         self._live: dict[str, list[Decision]] = {}
         for decision in journal.decisions():
             self._live.setdefault(decision.item, []).append(decision)
+        self._issues = journal.operation_issues()
         self._carry_decided_items()
         self._ours = stale.applied_fields(journal)
-        self._conflicts = journal.conflict_items()
+        # A conflict or a refusal at apply re-opens the item until it is decided again.
+        self._conflicts = {item: issue.seq for item, issue in self._issues.items()}
         self._decided = {item for item in self._live if self.is_decided(item)}
         self._item_of = {key: n for n, item in enumerate(self.items) for key in item.members}
 
     def _carry_decided_items(self) -> None:
         """Decisions whose item is no longer in the queue (a member vanished, the group
-        changed) stay in the queue as items of their own, first, never dropped."""
+        changed) stay in the queue as items of their own, first, never dropped; so does a lone
+        record whose change QBO refused at apply, to be seen and decided again."""
         carried = []
         for item_id, live in self._live.items():
-            if not live or item_id in self.index or item_id.startswith("record:"):
+            if not live or item_id in self.index:
+                continue
+            if item_id.startswith("record:"):
+                if item_id in self._issues:
+                    carried.append(Item(item_id, "record", [item_id[7:]]))
                 continue
             keys = stale.latest_basis(live).keys() | {
                 str(d.payload[name]) for d in live for name in ("record", "canopy", "qbo")
@@ -326,8 +333,20 @@ class Triage:
         return self.state(item_id).resolved and not self.stale(item_id)
 
     def in_conflict(self, item_id: str) -> bool:
-        """The item's change met a customer changed in QBO, and nothing was decided since."""
+        """The item's change met a customer changed in QBO, or QBO refused it, and nothing
+        was decided since."""
         return item_id in self._conflicts and not self.is_decided(item_id)
+
+    def apply_issue(self, item_id: str) -> str | None:
+        """Why the item's last apply did not go through, for the user; None when it did (or
+        when it was decided again since)."""
+        issue = self._issues.get(item_id)
+        if issue is None or self.is_decided(item_id):
+            return None
+        if issue.state == "conflict":
+            return ("conflict: the customer changed in QBO since it was read; decide again "
+                    f"({issue.reason})")
+        return f"refused by QBO at apply: {issue.reason}; decide again"
 
     def progress(self) -> tuple[int, int]:
         """(decided, total) items."""
