@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App
 from textual.notifications import Notify
 
 from tui.commands import COMMANDS, bindings
-from tui.messages import SessionFailed, SessionOpened
+from tui.messages import QueueBuilt, SessionFailed, SessionOpened
 from tui.palette import CommandsProvider
 from tui.screens.dialogs import MessageDialog
 from tui.screens.help import HelpScreen
@@ -66,7 +67,7 @@ class TriageApp(App[None]):
     def on_session_opened(self, message: SessionOpened) -> None:
         session = message.session
         self.session = session
-        self.triage = message.triage
+        self._build_queue(session.report)
         if not session.changes:
             self.show_report()
             return
@@ -84,6 +85,24 @@ class TriageApp(App[None]):
         self.push_screen(MessageDialog("The input files changed since your last session", body,
                                        "Enter: resume with the new files   Escape: quit"),
                          answered)
+
+    @work(thread=True, exclusive=True, group="queue")
+    def _build_queue(self, report: Report) -> None:
+        from tui.service.triage import Triage
+
+        assert self.session is not None
+        self.post_message(QueueBuilt(Triage(report, self.session.journal)))
+
+    def on_queue_built(self, message: QueueBuilt) -> None:
+        # A queue over a report since replaced (new thresholds) is not the one to show.
+        if self.session is not None and message.triage.report is self.session.report:
+            self.triage = message.triage
+
+    def queue_ready(self) -> bool:
+        """Whether the queue is built; says "a moment" when it is not."""
+        if self.triage is None:
+            self.notify("Building the duplicate queue: a moment.", severity="warning")
+        return self.triage is not None
 
     def on_session_failed(self, message: SessionFailed) -> None:
         self.exit(return_code=2, message=f"cqtriage: error: {message.error.one_line()}")
@@ -107,6 +126,8 @@ class TriageApp(App[None]):
         `filter_text` (see `queue_filter.parse`)."""
         from tui.screens.queue import QueueScreen
 
+        if not self.queue_ready():
+            return
         assert self.triage is not None
         if position is None:
             position = self.triage.cursor
@@ -116,6 +137,8 @@ class TriageApp(App[None]):
         """Open the queue item holding a record, or the edit form for a record with no twin."""
         from tui.screens.edit import EditScreen
 
+        if not self.queue_ready():
+            return
         assert self.triage is not None
         position = self.triage.item_of(key)
         if position is not None:
@@ -160,13 +183,13 @@ class TriageApp(App[None]):
     def action_open_plan(self) -> None:
         from tui.screens.plan import PlanScreen
 
-        if self.triage is not None and not isinstance(self.screen, PlanScreen):
+        if self.queue_ready() and not isinstance(self.screen, PlanScreen):
             self.push_screen(PlanScreen())
 
     def action_open_patterns(self) -> None:
         from tui.screens.patterns import PatternsScreen
 
-        if self.triage is not None and not isinstance(self.screen, PatternsScreen):
+        if self.queue_ready() and not isinstance(self.screen, PatternsScreen):
             self.push_screen(PatternsScreen())
 
     def _on_notify(self, event: Notify) -> None:
