@@ -67,7 +67,6 @@ class TriageApp(App[None]):
     def on_session_opened(self, message: SessionOpened) -> None:
         session = message.session
         self.session = session
-        self._build_queue(session.report)
         if not session.changes:
             self.show_report()
             return
@@ -110,7 +109,10 @@ class TriageApp(App[None]):
     def show_report(self) -> None:
         from tui.screens.report import ReportScreen
 
+        assert self.session is not None
         self.switch_screen(ReportScreen())
+        # After the report's first paint: building the queue holds the GIL for a while.
+        self.call_after_refresh(self._build_queue, self.session.report)
 
     def adopt_report(self, report: Report, triage: Triage | None = None) -> None:
         """Take a report re-read at new thresholds, with its queue (built here if not given)."""
