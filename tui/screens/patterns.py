@@ -143,6 +143,11 @@ class PatternsScreen(Screen[None]):
             self._left = True
             self.app_.open_queue(pattern.positions[0], f"pattern:{pattern.key}")
 
+    @on(RecordTable.RowChosen)
+    def _row_chosen(self) -> None:
+        # Enter on the table arrives here (the table binds it), not as the screen's key.
+        self.action_open_pattern()
+
     def action_decide_pattern(self, verdict: str) -> None:
         pattern = self.current()
         if pattern is None:
