@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App
 from textual.notifications import Notify
 
 from tui.commands import COMMANDS, bindings
-from tui.messages import SessionFailed, SessionOpened
+from tui.messages import QueueBuilt, SessionFailed, SessionOpened
 from tui.palette import CommandsProvider
 from tui.screens.dialogs import MessageDialog
 from tui.screens.help import HelpScreen
@@ -66,7 +67,6 @@ class TriageApp(App[None]):
     def on_session_opened(self, message: SessionOpened) -> None:
         session = message.session
         self.session = session
-        self.triage = message.triage
         for records in (session.report.canopy, session.report.qbo):
             for warning in records.warnings:
                 name = records.path.name if records.path else records.source
@@ -75,13 +75,10 @@ class TriageApp(App[None]):
             self.show_report()
             return
         body = "\n".join(change.describe() for change in session.changes)
-        stale = len(self.triage.stale_item_ids())
-        body += ("\n\nYour decisions are kept. "
-                 + (f"{stale} decided item(s) now rest on records that changed or are gone: "
-                    "they are shown as stale, first in the queue, and left out of the plan "
-                    "until you re-confirm (y) or drop (z) them."
-                    if stale else "No decided record changed.")
-                 + " The report is rebuilt from the files as they are now.")
+        body += ("\n\nYour decisions are kept. A decision whose records changed or are gone "
+                 "is shown as stale, first in the queue, and left out of the plan until you "
+                 "re-confirm (y) or drop (z) it. The report is rebuilt from the files as they "
+                 "are now.")
 
         def answered(resume: bool | None) -> None:
             if resume:
@@ -94,13 +91,40 @@ class TriageApp(App[None]):
                                        "Enter: resume with the new files   Escape: quit"),
                          answered)
 
+    @work(thread=True, exclusive=True, group="queue")
+    def _build_queue(self, report: Report) -> None:
+        from tui.service.triage import Triage
+
+        assert self.session is not None
+        self.post_message(QueueBuilt(Triage(report, self.session.journal)))
+
+    def on_queue_built(self, message: QueueBuilt) -> None:
+        # A queue over a report since replaced (new thresholds) is not the one to show.
+        if self.session is not None and message.triage.report is self.session.report:
+            first = self.triage is None
+            self.triage = message.triage
+            stale = len(self.triage.stale_item_ids()) if first else 0
+            if stale:
+                self.notify(f"{stale:,} decided item(s) rest on records that changed since: "
+                            "stale, first in the queue (y re-confirm, z drop).",
+                            severity="warning", timeout=10)
+
+    def queue_ready(self) -> bool:
+        """Whether the queue is built; says "a moment" when it is not."""
+        if self.triage is None:
+            self.notify("Building the duplicate queue: a moment.", severity="warning")
+        return self.triage is not None
+
     def on_session_failed(self, message: SessionFailed) -> None:
         self.exit(return_code=2, message=f"cqtriage: error: {message.error.one_line()}")
 
     def show_report(self) -> None:
         from tui.screens.report import ReportScreen
 
+        assert self.session is not None
         self.switch_screen(ReportScreen())
+        # After the report's first paint: building the queue holds the GIL for a while.
+        self.call_after_refresh(self._build_queue, self.session.report)
 
     def adopt_report(self, report: Report, triage: Triage | None = None) -> None:
         """Take a report re-read at new thresholds, with its queue (built here if not given)."""
@@ -116,6 +140,8 @@ class TriageApp(App[None]):
         `filter_text` (see `queue_filter.parse`)."""
         from tui.screens.queue import QueueScreen
 
+        if not self.queue_ready():
+            return
         assert self.triage is not None
         if position is None:
             position = self.triage.cursor
@@ -125,6 +151,8 @@ class TriageApp(App[None]):
         """Open the queue item holding a record, or the edit form for a record with no twin."""
         from tui.screens.edit import EditScreen
 
+        if not self.queue_ready():
+            return
         assert self.triage is not None
         position = self.triage.item_of(key)
         if position is not None:
@@ -169,13 +197,13 @@ class TriageApp(App[None]):
     def action_open_plan(self) -> None:
         from tui.screens.plan import PlanScreen
 
-        if self.triage is not None and not isinstance(self.screen, PlanScreen):
+        if self.queue_ready() and not isinstance(self.screen, PlanScreen):
             self.push_screen(PlanScreen())
 
     def action_open_patterns(self) -> None:
         from tui.screens.patterns import PatternsScreen
 
-        if self.triage is not None and not isinstance(self.screen, PatternsScreen):
+        if self.queue_ready() and not isinstance(self.screen, PatternsScreen):
             self.push_screen(PatternsScreen())
 
     def _on_notify(self, event: Notify) -> None:

@@ -228,7 +228,7 @@ def keys_markdown(keymap: dict[str, str] | None = None) -> str:
         "",
         "Generated from `tui/commands.py` (`python -m tui.commands > docs/keys.md`); a test keeps",
         "it in step. Every command is also in the command palette (ctrl+p). Remap a key by its",
-        "id in `config.toml`, e.g. `[keys]` then `\"queue.skip\" = \"space\"`.",
+        "id in `config.toml`, e.g. `[keys]` then `\"queue.skip\" = \"n\"`.",
     ]
     for scope, title in SCOPES.items():
         lines += ["", f"## {title}", "", "| key | id | what it does |", "|---|---|---|"]

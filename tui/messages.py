@@ -28,12 +28,18 @@ class LoadProgressed(Message):
 class SessionOpened(Message):
     """Both inputs are read and matched and the journal is open."""
 
-    def __init__(self, session: Session, triage: Triage) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+
+
+class QueueBuilt(Message):
+    """The queue over the session's report is built (in a thread: half a second at 100k, done
+    while the report is already on screen)."""
+
+    def __init__(self, triage: Triage) -> None:
+        super().__init__()
         self.triage = triage
-        """The queue over the session, built in the loader's thread (half a second at 100k:
-        not on the event loop)."""
 
 
 class SessionFailed(Message):

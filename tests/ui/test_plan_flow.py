@@ -38,6 +38,8 @@ def test_apply_and_undo_from_the_plan_screen() -> None:
                 screen = app.screen
                 assert isinstance(screen, PlanScreen)
                 assert screen.plan.summary()["deactivations"] == 1
+                detail = str(screen.query_one("#plan-table .detail").render())
+                assert detail.startswith("Why: ") and screen.plan.operations[0].why[0] in detail
                 qbo_id = retire.split(":", 1)[1]
                 assert demo.server is not None
                 assert demo.server.store.get(qbo_id)["Active"] is True

@@ -62,6 +62,15 @@ def test_accept_a_whole_pattern_then_undo_it_in_one_key() -> None:
             await pilot.press("d", "escape")  # a preview left with Escape decides nothing
             await settle(pilot)
             assert steps(app) == []
+            await pilot.press("enter")  # walk the pattern in the queue, filtered to it
+            await settle(pilot)
+            queue = app.screen
+            assert isinstance(queue, QueueScreen)
+            assert [app.triage.items[p].id for p in queue.view.visible] == pattern.items
+            await pilot.press("d", "escape")  # decide one there, come back: counts follow
+            await settle(pilot)
+            assert app.screen is screen
+            assert table.shown["Open"][0] == pattern.count - 1
 
     asyncio.run(scenario())
 

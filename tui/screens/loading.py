@@ -45,7 +45,6 @@ class LoadingScreen(Screen[None]):
         import pyarrow.compute  # noqa: F401  (the report's tables need it; load it now)
 
         from tui.service.session import open_session
-        from tui.service.triage import Triage
 
         def progress(step: str, fraction: float) -> None:
             self.post_message(LoadProgressed(step, fraction))
@@ -55,12 +54,10 @@ class LoadingScreen(Screen[None]):
             if prepare is not None:
                 prepare(progress)
             session = open_session(self.inputs, self.config, progress)
-            progress("queue", 1.0)
-            triage = Triage(session.report, session.journal)
         except UserError as error:
             self.app.post_message(SessionFailed(error))
             return
-        self.app.post_message(SessionOpened(session, triage))
+        self.app.post_message(SessionOpened(session))
 
     def on_load_progressed(self, message: LoadProgressed) -> None:
         self.query_one("#loading-bar", ProgressBar).update(progress=message.fraction)

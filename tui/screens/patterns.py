@@ -60,17 +60,19 @@ class PatternsScreen(Screen[None]):
         return sum(not triage.is_decided(item_id) for item_id in pattern.items)
 
     def frame(self) -> pl.DataFrame:
-        """One row per pattern: items, undecided, score range, each field's level, flags."""
+        """One row per pattern: items, undecided, score range, each field's level, flags and
+        the first item's names."""
         rows = []
         for p in self.patterns:
             score = (f"{p.score_min:g}" if p.score_min == p.score_max
                      else f"{p.score_min:g}–{p.score_max:g}")
             rows.append({"Items": p.count, "Open": self._open(p), "Score": score,
                          **{name.title(): _LEVEL_TEXT[p.levels[name]] for name in FIELDS},
-                         "Flags": " ".join(p.flags), KEY: p.key})
+                         "Flags": " ".join(p.flags), "Sample": self._names(p.items[0]),
+                         KEY: p.key})
         schema = {"Items": pl.Int64, "Open": pl.Int64, "Score": pl.String,
                   **{name.title(): pl.String for name in FIELDS}, "Flags": pl.String,
-                  KEY: pl.String}
+                  "Sample": pl.String, KEY: pl.String}
         return pl.DataFrame(rows, schema=schema)
 
     def compose(self) -> ComposeResult:
@@ -98,6 +100,12 @@ class PatternsScreen(Screen[None]):
     def current(self) -> Pattern | None:
         key = self.query_one(RecordTable).current_key()
         return self.by_key.get(key) if key is not None else None
+
+    def _names(self, item_id: str) -> str:
+        """The item's display names, plain text: "Ann Lee ↔ Lee, Ann"."""
+        triage = self.app_.triage
+        return " ↔ ".join(triage.record(k)["display_name"] or ""
+                          for k in triage.item(item_id).members)
 
     def _describe(self, item_id: str) -> str:
         triage = self.app_.triage
@@ -134,6 +142,11 @@ class PatternsScreen(Screen[None]):
         if pattern is not None:
             self._left = True
             self.app_.open_queue(pattern.positions[0], f"pattern:{pattern.key}")
+
+    @on(RecordTable.RowChosen)
+    def _row_chosen(self) -> None:
+        # Enter on the table arrives here (the table binds it), not as the screen's key.
+        self.action_open_pattern()
 
     def action_decide_pattern(self, verdict: str) -> None:
         pattern = self.current()

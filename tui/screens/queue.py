@@ -17,13 +17,9 @@ from tui.screens.edit import EditScreen
 from tui.service import queue_filter
 from tui.service.errors import UserError
 from tui.service.patterns import verdict_entries
-from tui.service.rescore import rescored_pair
 from tui.service.triage import SHOWN_FIELDS, Item, ItemState, Triage
 from tui.widgets.compare_grid import MARKS, CompareGrid
-
-
-def _score_text(value: Any) -> str:
-    return "—" if value is None else f"{value:g}"
+from tui.widgets.reason_line import ReasonLine
 
 
 class QueueScreen(Screen[None]):
@@ -53,7 +49,7 @@ class QueueScreen(Screen[None]):
         yield Header()
         yield Static(id="queue-title")
         yield CompareGrid(id="grid")
-        yield Static(id="reason")
+        yield ReasonLine(id="reason")
         yield Input(placeholder="Find a name or id (Enter searches, Escape closes)", id="search")
         yield Input(placeholder=queue_filter.HELP, id="filter")
         yield Footer(compact=True, show_command_palette=False)
@@ -80,7 +76,7 @@ class QueueScreen(Screen[None]):
         """Redraw the title, the grid and the reason line from the triage state."""
         title = self.query_one("#queue-title", Static)
         grid = self.query_one(CompareGrid)
-        reason = self.query_one("#reason", Static)
+        reason = self.query_one(ReasonLine)
         current = self._members()
         decided, total = self.triage.progress()
         if current is None:
@@ -134,38 +130,7 @@ class QueueScreen(Screen[None]):
             first, last = grid.window[0] + 1, grid.window[-1] + 1
             title.update(f"{title.content}  [b]records {first}–{last} of {len(members)}[/b] "
                          "([ ] page)")
-        why = self._reason_text(members, state)
-        reason.update("\n".join(["[b]Changed:[/b] " + c for c in changed] + [why]) if changed
-                      else why)
-
-    def _anchor(self, members: list[str], state: ItemState) -> str:
-        """The record the focused one is compared with: a primary, else the first other."""
-        focused = members[self.focus_index]
-        for key in state.primary.values():
-            if key != focused and key in members:
-                return key
-        return next((k for k in members if k != focused), focused)
-
-    def _reason_text(self, members: list[str], state: ItemState) -> str:
-        if len(members) < 2:
-            return "One record left: the rest were split off as not duplicates."
-        focused = members[self.focus_index]
-        other = self._anchor(members, state)
-        pair = self.triage.pair_evidence(focused, other)
-        n, m = members.index(focused) + 1, members.index(other) + 1
-        edited = ""
-        if focused in state.edits or other in state.edits:
-            # Scored again as matching would score the records as edited.
-            pair = rescored_pair(self.triage.report,
-                                 [self.triage.record(focused), self.triage.record(other)],
-                                 [state.edits.get(focused, {}), state.edits.get(other, {})])
-            edited = " · re-scored with your edits"
-        if pair is None:
-            return f"{n} vs {m}: not compared by matching (joined through other members)."
-        fields = " · ".join(f"{name} {_score_text(pair[name])}"
-                            for name in ("name", "email", "phone", "address"))
-        return (f"{n} vs {m}: score [b]{pair['score']:g}[/b] ({pair['evidence']}) · {fields}"
-                f"{edited}\nWhy: {pair['reason']}")
+        reason.show(self.triage, members, state, self.focus_index, changed)
 
     # navigation --------------------------------------------------------------------------------
     def _go(self, position: int) -> None:
