@@ -82,7 +82,7 @@ class TriageApp(App[None]):
 
         def answered(resume: bool | None) -> None:
             if resume:
-                session.accept_changes()
+                session.accept_changes(defer=True)  # recorded once the report is up
                 self.show_report()
             else:
                 self.exit()
@@ -96,6 +96,7 @@ class TriageApp(App[None]):
         from tui.service.triage import Triage
 
         assert self.session is not None
+        self.session.record_new_inputs()  # deferred past the first paint; before any decision
         self.post_message(QueueBuilt(Triage(report, self.session.journal)))
 
     def on_queue_built(self, message: QueueBuilt) -> None:

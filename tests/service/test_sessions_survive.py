@@ -198,3 +198,14 @@ def test_stale_items_are_confirmed_or_dropped_in_bulk_as_one_step(inputs: Sessio
     assert sorted(triage.stale_item_ids()) == sorted(decided)
     triage.settle_stale("confirm")
     assert triage.stale_item_ids() == [] and triage.progress()[0] == 2
+
+
+def test_recording_a_new_sessions_inputs_can_wait(inputs: SessionInputs) -> None:
+    session = open_session(inputs, Config(), defer=True)
+    assert session.journal.inputs() == {} and session.unrecorded
+    Triage(session.report, session.journal).decide("record:qbo:1", "keep")
+    session.record_new_inputs()
+    assert set(session.journal.inputs()) == {"canopy", "qbo"} and not session.unrecorded
+    session.close()
+    again = open_session(inputs, Config())
+    assert again.changes == [] and Triage(again.report, again.journal).progress()[0] == 0

@@ -53,7 +53,7 @@ class LoadingScreen(Screen[None]):
             prepare = getattr(self.app, "prepare", None)
             if prepare is not None:
                 prepare(progress)
-            session = open_session(self.inputs, self.config, progress)
+            session = open_session(self.inputs, self.config, progress, defer=True)
         except UserError as error:
             self.app.post_message(SessionFailed(error))
             return

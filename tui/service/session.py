@@ -51,11 +51,25 @@ class Session:
     journal: Journal
     changes: list[InputChange]
     """Differences from the inputs the journal last saw; empty when unchanged or new."""
+    unrecorded: bool = False
+    """A new session whose inputs are not recorded yet (see `open_session`'s `defer`)."""
 
-    def accept_changes(self) -> None:
-        """Record the current inputs as seen, so the next reopen compares against them."""
-        _remember_inputs(self.journal, self.report)
+    def record_new_inputs(self) -> None:
+        """Record the session's inputs if `open_session` or `accept_changes` deferred it (~1 s
+        at 100k rows: the app does it after its first paint). Until then a reopen compares
+        against the inputs recorded before (or treats the session as new), which loses nothing:
+        decisions carry their own records."""
+        if self.unrecorded:
+            _remember_inputs(self.journal, self.report)
+            self.unrecorded = False
+
+    def accept_changes(self, defer: bool = False) -> None:
+        """Record the current inputs as seen, so the next reopen compares against them; with
+        `defer`, later, through `record_new_inputs`."""
+        self.unrecorded = True
         self.changes = []
+        if not defer:
+            self.record_new_inputs()
 
     def adopt(self, report: Report) -> None:
         """Take a report re-read at other thresholds (`with_thresholds`), and remember its
@@ -114,8 +128,9 @@ def _changes(journal: Journal, report: Report) -> list[InputChange]:
 
 
 def open_session(inputs: SessionInputs, config: Config,
-                 progress: Progress = no_progress) -> Session:
-    """Read both inputs, build the report and open (or resume) the journal."""
+                 progress: Progress = no_progress, defer: bool = False) -> Session:
+    """Read both inputs, build the report and open (or resume) the journal. With `defer`, a
+    new session's input fingerprints are left for `Session.record_new_inputs`."""
     progress("reading", 0.0)
     canopy = read_canopy_csv(inputs.canopy, config.columns)
     qbo = read_qbo_csv(inputs.qbo, config.columns)
@@ -124,10 +139,13 @@ def open_session(inputs: SessionInputs, config: Config,
     review, accept = journal.get("review"), journal.get("accept")
     if review is not None and accept is not None:
         report = with_thresholds(report, float(review), float(accept))
+    unrecorded = False
     if journal.inputs():
         changes = _changes(journal, report)
+    elif defer:
+        changes, unrecorded = [], True
     else:
         _remember_inputs(journal, report)
         changes = []
     remember_last(inputs)
-    return Session(inputs, report, journal, changes)
+    return Session(inputs, report, journal, changes, unrecorded)
