@@ -97,3 +97,17 @@ def test_search_and_next_undecided(inputs: SessionInputs) -> None:
     assert triage.next_undecided(3) == 0
     triage.decide(triage.items[0].id, "distinct", record=triage.items[0].members[0])
     assert triage.next_undecided(0) is None
+
+
+def test_names_differ_as_the_sync_sees_them_edits_included(inputs: SessionInputs) -> None:
+    """"Smith, John" and "John Smith" are one person but two names for Canopy's sync: the
+    queue's ≠ marks must show it, and an edited name is compared as edited."""
+    session = open_session(inputs, Config())
+    triage = Triage(session.report, session.journal)
+    differing = triage.differing_fields(["canopy:C7", "canopy:C8"])  # Tom Green / Green, Tom
+    assert "display_name" in differing
+    assert "display_name" not in triage.differing_fields(["canopy:C7", "qbo:7"])
+    item = next(i for i in triage.items if {"canopy:C7", "qbo:7"} <= set(i.members))
+    triage.decide(item.id, "edit", record="qbo:7", fields={"display_name": "Tom Green Sr"})
+    assert "display_name" in triage.differing_fields(["canopy:C7", "qbo:7"],
+                                                     triage.state(item.id))

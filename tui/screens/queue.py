@@ -122,7 +122,7 @@ class QueueScreen(Screen[None]):
             source, record_id = key.split(":", 1)
             columns.append((f"{'Canopy' if source == 'canopy' else 'QBO'} {record_id}", marks))
             values.append(self.triage.shown(key, state))
-        differing = self.triage.differing_fields(members)
+        differing = self.triage.differing_fields(members, state)
         rows = ([(name, label) for name, label in SHOWN_FIELDS if name in differing]
                 if self.differing_only else SHOWN_FIELDS)
         grid.show(columns, rows, values, differing, self.focus_index)

@@ -37,12 +37,16 @@ SHOWN_FIELDS = [
 """Record fields shown side by side, with their labels."""
 
 _COMPARE_KEYS = {
-    "display_name": "name_key", "email": "email_key", "phone": "phone_key",
+    "email": "email_key", "phone": "phone_key",
     "street": "street_key", "city": "city_key", "region": "region_key",
     "postal_code": "postal_key", "country": "country_key", "given_name": "given_key",
     "family_name": "family_key",
 }
-"""Shown field → normalised key: fields differ only when their keys do."""
+"""Shown field → normalised key: fields differ only when their keys do. Names are compared as
+Canopy's sync compares them (case and spacing aside, `validate.name_clash_key`), not by the
+matching key: "Sullivan, Lindsay" and "Lindsay Sullivan" match as people but not for the sync."""
+
+_CLASH_COMPARED = ("display_name", "company_name")
 
 BASIS_FIELDS = ("display_name", "kind", "given_name", "family_name", "company_name", "email",
                 "phone", "street", "city", "region", "postal_code", "country", "active")
@@ -271,13 +275,22 @@ class Triage:
 
         return validate_record(values, taken)
 
-    def differing_fields(self, members: list[str]) -> set[str]:
-        """Shown fields whose normalised values differ between members that have them."""
-        rows = [self.record(k) for k in members if self.exists(k)]
+    def differing_fields(self, members: list[str], state: ItemState | None = None) -> set[str]:
+        """Shown fields whose normalised values differ between members that have them, with
+        the item's edits applied (an edited name is compared as edited)."""
+        rows = []
+        for key in filter(self.exists, members):
+            row = dict(self.record(key))
+            for name, value in (state.edits.get(key, {}) if state else {}).items():
+                row[name] = value
+                if name in _COMPARE_KEYS:  # its normalised key is stale: compare the text
+                    row[_COMPARE_KEYS[name]] = value.strip().casefold() or None
+            rows.append(row)
         out = set()
         for name, _ in SHOWN_FIELDS:
             column = _COMPARE_KEYS.get(name, name)
-            values = {row[column] for row in rows if row.get(column) not in (None, "")}
+            values = {name_clash_key(row[column]) if name in _CLASH_COMPARED else row[column]
+                      for row in rows if row.get(column) not in (None, "")}
             if len(values) > 1:
                 out.add(name)
         return out
