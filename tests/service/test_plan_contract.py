@@ -145,3 +145,24 @@ def test_a_primary_or_an_edit_alone_does_not_decide_an_item(triage: Triage) -> N
     assert not triage.is_decided(item.id) and triage.progress()[0] == 0
     triage.decide(item.id, "keep")  # "keep as is" is an explicit answer
     assert triage.is_decided(item.id) and triage.progress()[0] == 1
+
+
+def test_not_a_duplicate_with_the_same_name_asks_for_a_distinguishing_name(
+        tmp_path: Path) -> None:
+    """Two Canopy clients and a QBO customer all named Mabel Fernandez: saying one client is
+    not a duplicate changes nothing for Canopy's name rule unless one gets another name."""
+    canopy, qbo = tmp_path / "canopy.csv", tmp_path / "qbo.csv"
+    canopy.write_text(
+        "Client ID,Client Name,Email,Phone\n"
+        "C4,Mabel Fernandez,mabel@example.com,555-201-0001\n"
+        "C12,Mabel Fernandez,mabel@example.com,555-201-0001\n", encoding="utf-8")
+    qbo.write_text("Id,Customer,Email,Phone,SyncToken\n"
+                   "74,Mabel Fernandez,mabel@example.com,555-201-0001,0\n", encoding="utf-8")
+    session = open_session(SessionInputs.of(canopy, qbo), Config())
+    triage = Triage(session.report, session.journal)
+    item = item_with(triage, "canopy:C4", "canopy:C12", "qbo:74")
+    triage.decide(item.id, "distinct", record="canopy:C12")
+    plan = build_plan(triage)
+    [work] = plan.worklist
+    assert (work.canopy_id, work.action) == ("C12", "rename")
+    assert "Canopy C4, QBO 74" in work.why and "distinguishing name" in work.why

@@ -118,7 +118,8 @@ class _Facts:
     creates: dict[str, list[str]] = field(default_factory=dict)
     edits: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     edit_items: dict[str, list[str]] = field(default_factory=dict)
-    apart: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    apart: dict[str, set[str]] = field(default_factory=dict)
+    """Canopy client → records it was said to differ from that share its name."""
     groups: dict[str, list[str]] = field(default_factory=dict)
     """Decided item → its members still in the inputs."""
     stale: list[StaleDecision] = field(default_factory=list)
@@ -155,10 +156,23 @@ def _gather(triage: Triage) -> _Facts:
             for name, value in changes_.items():
                 facts.edits.setdefault(key, {}).setdefault(name, set()).add(value)
             facts.edit_items.setdefault(key, []).append(item_id)
-        if item.kind == "link" and state.split and all(map(here, item.members)):
-            canopy, qbo = item.members
-            facts.apart[(canopy, qbo)] = [item_id]
+        for split in filter(here, state.split):
+            _apart(triage, facts, split, [k for k in item.members if k != split and here(k)])
     return facts
+
+
+def _apart(triage: Triage, facts: _Facts, split: str, others: list[str]) -> None:
+    """A record said to be "not a duplicate" that shares its name (as the sync compares names)
+    with another record of the item is still one client to Canopy's name rule: that needs a
+    distinguishing name, on the Canopy side (Canopy's rename is by hand)."""
+    name = name_clash_key(triage.record(split)["display_name"] or "")
+    for other in others:
+        if name_clash_key(triage.record(other)["display_name"] or "") != name:
+            continue
+        canopy = split if split.startswith("canopy:") else other
+        partner = other if canopy == split else split
+        if canopy.startswith("canopy:"):
+            facts.apart.setdefault(canopy, set()).add(partner)
 
 
 def _contradictions(facts: _Facts, triage: Triage) -> list[Contradiction]:
@@ -322,9 +336,11 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
         else:
             canopy_work(canopy, "rename", f"QBO's name is taken by {holder}: rename the Canopy "
                         "client so the sync links it", "display_name", canopy_name, qbo_name)
-    for (canopy, qbo_key), _items in facts.apart.items():
-        canopy_work(canopy, "rename", f"not the same client as QBO {qbo_key}, but the sync "
-                    "would link them by name: give one a distinguishing name", "display_name",
+    for canopy, partners in facts.apart.items():
+        others = ", ".join(("QBO " if p.startswith("qbo:") else "Canopy ") + p.split(":", 1)[1]
+                           for p in sorted(partners))
+        canopy_work(canopy, "rename", f"not the same client as {others}, but the sync treats "
+                    "them as one by name: give one a distinguishing name", "display_name",
                     edited(canopy)["display_name"], "")
     creates = [Operation("create", key, api_fields(edited(key)), items=list(items),
                          why=["not in QBO: created so the sync links it"])
