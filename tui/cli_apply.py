@@ -39,14 +39,19 @@ def _show(value: Any) -> str:
 def print_plan(plan: Any) -> None:
     summary = plan.summary()
     print(f"Plan: {summary['creates']} to create in QBO, {summary['updates']} to update "
-          f"({summary['deactivations']} made inactive), {summary['canopy_worklist']} changes to "
-          f"make in Canopy, {summary['contradictions']} contradictions, "
-          f"{summary['stale']} stale decisions left out.")
+          f"({summary['deactivations']} made inactive), {summary['applied']} already applied, "
+          f"{summary['canopy_worklist']} changes to make in Canopy, "
+          f"{summary['contradictions']} contradictions, {summary['stale']} stale decisions "
+          "left out.")
     if not plan.applicable:
-        print("The QBO list came from a file without Ids and SyncTokens: apply needs "
-              "`--qbo live`; the exports serve the manual route.")
+        print(f"Apply cannot send this plan: {plan.unapplicable_why}. Open the session with "
+              "`--qbo live` to apply; the exports serve the manual route.")
     for op in plan.operations:
-        if op.kind == "create":
+        if op.applied:
+            print(f"\n= applied already: {op.kind} {op.qbo_id or op.key} ({op.key})")
+            for name, value in op.fields.items():
+                print(f"    {name}: {_show(op.before.get(name))} → {_show(value)}")
+        elif op.kind == "create":
             print(f"\n+ create {op.fields.get('DisplayName')!r} (from {op.key})")
             for name, value in op.fields.items():
                 print(f"    {name}: {_show(value)}")

@@ -53,3 +53,51 @@ def test_plan_after_apply_and_a_reread_of_qbo() -> None:
         session.close()
     finally:
         demo.stop()
+
+
+def test_after_apply_the_plan_says_applied_and_after_undo_and_a_reread_it_brings_back() -> None:
+    """The user test's finding: after a run the plan still read as an unsent dry run; and after
+    apply → undo, a re-read QBO list holds the customer our create made (inactive now), which
+    the plan called a name clash instead of bringing it back."""
+    import polars as pl
+
+    canopy, qbo = cli.demo_paths()
+    demo = DemoQbo(qbo)
+    try:
+        snapshot = demo.start()
+        session = open_session(SessionInputs.of(canopy, snapshot), Config())
+        triage = Triage(session.report, session.journal)
+        lone = session.report.records.filter(
+            (pl.col("source") == "canopy") & (pl.col("verdict") == "Unmatched")
+            & pl.col("twin_idx").is_null())["record_id"][0]
+        key = f"canopy:{lone}"
+        triage.decide(f"record:{key}", "create", record=key)
+        journal = session.journal
+        apply.run(journal, demo.client(), apply.start_apply(journal, build_plan(triage)))
+        plan = build_plan(triage)
+        assert [op.applied for op in plan.operations] == [True]
+        assert plan.summary()["creates"] == 0 and plan.summary()["applied"] == 1
+        apply.run(journal, demo.client(), apply.start_undo(journal))
+        session.close()
+    finally:
+        demo.stop()
+    demo = DemoQbo(qbo)
+    try:
+        snapshot = demo.start()
+        session = open_session(SessionInputs.of(canopy, snapshot), Config())
+        session.accept_changes()
+        triage = Triage(session.report, session.journal)
+        plan = build_plan(triage)
+        assert plan.contradictions == []
+        [op] = plan.operations
+        assert (op.kind, op.applied) == ("create", False) and op.brings_back is not None
+        assert any("brings back" in why for why in op.why)
+        before = len(demo.server.store.all())
+        result = apply.run(session.journal, demo.client(),
+                           apply.start_apply(session.journal, plan))
+        assert (result.done, result.failed) == (1, [])
+        assert len(demo.server.store.all()) == before  # brought back, not created again
+        assert demo.server.store.get(op.brings_back)["Active"] is True
+        session.close()
+    finally:
+        demo.stop()

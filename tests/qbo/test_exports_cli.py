@@ -48,7 +48,8 @@ def test_plan_and_exports_from_the_cli(tmp_path: Path) -> None:
                "--json", str(tmp_path / "plan.json"))
     assert plan.returncode == 0, plan.stderr
     assert "1 to create in QBO" in plan.stdout
-    assert "apply needs `--qbo live`" in " ".join(plan.stdout.split())
+    assert "Apply cannot send this plan: the QBO list has no SyncToken for" in " ".join(
+        plan.stdout.split())
     assert "kept as the primary and also marked inactive" in plan.stdout
     data = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
     assert data["summary"]["contradictions"] == 1

@@ -31,7 +31,8 @@ def plan_frame(plan: Plan) -> pl.DataFrame:
     rows = []
     for op in plan.operations:
         for name, value in op.fields.items():
-            rows.append({"Where": "QBO", "Action": op.kind, "Record": op.qbo_id or op.key,
+            action = "applied" if op.applied else op.kind
+            rows.append({"Where": "QBO", "Action": action, "Record": op.qbo_id or op.key,
                          "Field": name, "Before": _text(op.before.get(name)),
                          "After": _text(value), "Why": "; ".join(op.why), KEY: op.key})
     for work_item in plan.worklist:
@@ -120,13 +121,15 @@ class PlanScreen(Screen[None]):
     def _summary(self) -> str:
         s = self.plan.summary()
         text = (f"[b]Dry run[/b]: {s['creates']} to create in QBO, {s['updates']} to update "
-                f"({s['deactivations']} made inactive), {s['canopy_worklist']} to do by hand in "
-                f"Canopy, {s['contradictions']} contradictions"
+                f"({s['deactivations']} made inactive)"
+                + (f", {s['applied']} applied already" if s["applied"] else "")
+                + f", {s['canopy_worklist']} to do by hand in Canopy, "
+                f"{s['contradictions']} contradictions"
                 + (f", {s['stale']} stale decisions left out" if s["stale"] else "")
                 + ". Nothing is sent until you press a.")
         if not self.plan.applicable:
-            text += ("\nThe QBO list is a file without Ids and SyncTokens: open the session "
-                     "with --qbo live to apply, or export (x) for QBO's import screen.")
+            text += (f"\nApply cannot send this plan: {self.plan.unapplicable_why}. Open the "
+                     "session with --qbo live to apply, or export (x) for the manual route.")
         return text
 
     def _refresh_plan(self) -> None:

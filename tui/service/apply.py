@@ -14,7 +14,6 @@ rather than created twice. Someone else's change still meets a stale SyncToken: 
 from __future__ import annotations
 
 import copy
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +22,14 @@ from typing import Any
 
 from tui.service.errors import UserError
 from tui.service.journal import Journal, StoredOperation
+from tui.service.own_writes import (
+    ENVELOPE,
+    OwnWrites,
+    applied_signatures,
+    is_canopy,
+    own_writes,
+    signature,
+)
 from tui.service.plan import Plan
 from tui.service.qbo.client import BatchItem, QboClient
 from tui.service.qbo.errors import AuthFailed, QboError, StaleObject, Unreachable
@@ -31,7 +38,6 @@ BATCH_SIZE = 30
 DELETED = " (deleted)"
 """QBO's suffix on an inactive customer's DisplayName."""
 Progress = Callable[[int, int], None]
-_ENVELOPE = ("Id", "SyncToken", "sparse")
 
 
 @dataclass
@@ -49,40 +55,6 @@ class RunResult:
     def complete(self) -> bool:
         """Every operation done: no conflict, no failure."""
         return self.done == self.total
-
-
-@dataclass
-class OwnWrites:
-    """What our own done operations (apply and undo) left on QBO, oldest first."""
-
-    latest: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Customer Id → the customer as QBO answered our last write to it."""
-    tokens: dict[str, set[str]] = field(default_factory=dict)
-    """Customer Id → every SyncToken our writes sent or were answered with."""
-    created: dict[str, str] = field(default_factory=dict)
-    """Canopy record key → Id of the QBO customer an apply created for it."""
-
-
-def own_writes(journal: Journal) -> OwnWrites:
-    """Gather the journal's done operations, in the order they were sent."""
-    own = OwnWrites()
-    for run_id, kind, *_ in journal.runs():
-        for op in journal.operations(run_id):
-            if op.state != "done" or not op.result:
-                continue
-            customer = str(op.result["Id"])
-            chain = own.tokens.setdefault(customer, set())
-            if "SyncToken" in op.body:
-                chain.add(str(op.body["SyncToken"]))
-            chain.add(str(op.result["SyncToken"]))
-            own.latest[customer] = op.result
-            if kind == "apply" and _is_canopy(op.key):
-                own.created[op.key] = customer
-    return own
-
-
-def _is_canopy(key: str) -> bool:
-    return key.startswith("canopy:")
 
 
 def _rows(operations: list[dict[str, Any]], batch_size: int) -> list[dict[str, Any]]:
@@ -103,25 +75,6 @@ def plan_rows(plan: Plan) -> list[dict[str, Any]]:
         rows.append({"kind": op.kind, "key": op.key, "qbo_id": op.qbo_id, "body": body,
                      "before": op.before, "items": op.items})
     return rows
-
-
-def _signature(kind: str, key: str, body: dict[str, Any]) -> str:
-    fields = {k: v for k, v in body.items() if k not in _ENVELOPE}
-    if kind == "update" and _is_canopy(key):
-        # A create brought back (`_against_own_writes`): the same decision as the create.
-        kind = "create"
-        fields.pop("Active", None)
-    return json.dumps([kind, key, fields], sort_keys=True)
-
-
-def applied_signatures(journal: Journal) -> set[str]:
-    """Operations already done by an apply run that was not undone: never sent twice."""
-    done = set()
-    for run_id, kind, _, _, undone_by in journal.runs():
-        if kind == "apply" and undone_by is None:
-            done |= {_signature(op.kind, op.key, op.body)
-                     for op in journal.operations(run_id) if op.state == "done"}
-    return done
 
 
 def _before(customer: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
@@ -155,7 +108,7 @@ def _against_own_writes(row: dict[str, Any], own: OwnWrites) -> dict[str, Any]:
     if token not in own.tokens.get(customer_id, set()):
         return row  # the snapshot is newer than any write of ours, or we never wrote it
     latest = own.latest[customer_id]
-    fields = {k: v for k, v in row["body"].items() if k not in _ENVELOPE}
+    fields = {k: v for k, v in row["body"].items() if k not in ENVELOPE}
     return {**row, "body": {**row["body"], "SyncToken": latest["SyncToken"]},
             "before": _before(latest, fields)}
 
@@ -173,7 +126,7 @@ def preview_apply(journal: Journal, plan: Plan) -> list[dict[str, Any]]:
     """
     _check_no_open_run(journal)
     if not plan.applicable:
-        raise UserError("the QBO list has no customer Ids and SyncTokens (a file export)",
+        raise UserError(f"apply cannot send this plan: {plan.unapplicable_why}",
                         "open the session with `--qbo live`, or use the exports for QBO's "
                         "import screen")
     if not plan.operations:
@@ -183,7 +136,7 @@ def preview_apply(journal: Journal, plan: Plan) -> list[dict[str, Any]]:
     done = applied_signatures(journal)
     own = own_writes(journal)
     rows = [_against_own_writes(r, own) for r in plan_rows(plan)
-            if _signature(r["kind"], r["key"], r["body"]) not in done]
+            if signature(r["kind"], r["key"], r["body"]) not in done]
     if not rows:
         raise UserError("nothing to apply", "every decided change is applied already")
     return rows
@@ -193,7 +146,7 @@ def counts(rows: list[dict[str, Any]]) -> dict[str, int]:
     """What a confirmation shows before the first write: `creates` (a customer brought back
     counts as one; in an undo, the customers it makes inactive because the run created them),
     `updates` (the rest) with `deactivations` among all rows, and `total`."""
-    creates = sum(r["kind"] == "create" or _is_canopy(r["key"]) for r in rows)
+    creates = sum(r["kind"] == "create" or is_canopy(r["key"]) for r in rows)
     deactivations = sum(r["body"].get("Active") is False for r in rows)
     return {"creates": creates, "updates": len(rows) - creates,
             "deactivations": deactivations, "total": len(rows)}
@@ -243,7 +196,7 @@ def start_undo(journal: Journal, batch_size: int = BATCH_SIZE) -> int:
 def _send_one(client: QboClient, op: StoredOperation) -> dict[str, Any]:
     if op.kind == "create":
         return client.create(op.body, op.request_id)
-    fields = {k: v for k, v in op.body.items() if k not in _ENVELOPE}
+    fields = {k: v for k, v in op.body.items() if k not in ENVELOPE}
     return client.sparse_update(op.body["Id"], op.body["SyncToken"], fields, op.request_id)
 
 

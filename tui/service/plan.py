@@ -11,6 +11,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.service.own_writes import applied_signatures, own_writes, signature
 from tui.service.plan_checks import check_operations
 from tui.service.sources.identity import is_own_id
 from tui.service.sources.qbo_api import load_other_names
@@ -55,6 +56,11 @@ class Operation:
     sync_token: str | None = None
     items: list[str] = field(default_factory=list)
     why: list[str] = field(default_factory=list)
+    applied: bool = False
+    """Already done by an apply run that was not undone: apply will not send it again."""
+    brings_back: str | None = None
+    """For a create: the Id of the customer an earlier run created for this client and an undo
+    made inactive; apply makes that one active again instead of creating a second."""
 
 
 @dataclass
@@ -98,12 +104,18 @@ class Plan:
     """False when the QBO list lacks Ids or SyncTokens (a file export): use `--qbo live`, or
     the exports."""
     stale: list[StaleDecision] = field(default_factory=list)
+    unapplicable_why: str = ""
+    """Why apply cannot send this plan (empty when it can), for the user."""
 
     def summary(self) -> dict[str, int]:
-        creates = sum(op.kind == "create" for op in self.operations)
-        deactivations = sum(op.fields.get("Active") is False for op in self.operations)
-        return {"creates": creates, "updates": len(self.operations) - creates,
-                "deactivations": deactivations, "canopy_worklist": len(self.worklist),
+        """Counts of what is left to send (`creates`, `updates` with `deactivations` among
+        them), what an earlier run `applied` already, and the rest of the plan."""
+        todo = [op for op in self.operations if not op.applied]
+        creates = sum(op.kind == "create" for op in todo)
+        deactivations = sum(op.fields.get("Active") is False for op in todo)
+        return {"creates": creates, "updates": len(todo) - creates,
+                "deactivations": deactivations, "applied": len(self.operations) - len(todo),
+                "canopy_worklist": len(self.worklist),
                 "contradictions": len(self.contradictions), "stale": len(self.stale)}
 
 
@@ -249,8 +261,15 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
     qbo = records.filter(records["source"] == "qbo")
     qbo_ids = qbo["record_id"]
     # The API needs each customer's Id and SyncToken: an export without them is for reading.
-    applicable = (qbo.height > 0 and all(is_own_id(i) for i in qbo_ids.to_list())
-                  and qbo["sync_token"].null_count() == 0)
+    no_id = sum(not is_own_id(i) for i in qbo_ids.to_list())
+    no_token = qbo["sync_token"].null_count()
+    unapplicable_why = (
+        "the QBO list is empty" if qbo.height == 0 else
+        f"{no_id:,} QBO customer(s) have no Id of their own (no Id column, or an Id on several "
+        "rows)" if no_id else
+        f"the QBO list has no SyncToken for {no_token:,} customer(s): QBO's own exports carry "
+        "none" if no_token else "")
+    applicable = not unapplicable_why
     taken: dict[str, str] = {}
     for key in (f"qbo:{i}" for i in qbo_ids.to_list()):
         taken[name_clash_key(triage.record(key)["display_name"] or "")] = key
@@ -347,8 +366,16 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
                for key, items in facts.creates.items() if key not in blocked]
     operations = creates + [updates[k] for k in sorted(updates)]
     others = {name_clash_key(name): who for name, who in (other_names or {}).items()}
+    own, done = own_writes(triage.journal), applied_signatures(triage.journal)
+    for op in operations:
+        op.applied = signature(op.kind, op.key, op.fields) in done
+        if op.kind == "create" and op.key in own.created and not op.applied:
+            op.brings_back = own.created[op.key]
+            op.why.append(f"brings back QBO {op.brings_back}, which an earlier run created for "
+                          "this client and an undo made inactive")
     refusals = check_operations(operations, taken, others)
     contradictions += [Contradiction(op.key, f"cannot apply: {refusals[n]}", op.items)
                        for n, op in enumerate(operations) if n in refusals]
     operations = [op for n, op in enumerate(operations) if n not in refusals]
-    return Plan(operations, worklist, contradictions, applicable, facts.stale)
+    return Plan(operations, worklist, contradictions, applicable, facts.stale,
+                unapplicable_why)

@@ -30,9 +30,12 @@ def check_operations(operations: list[Operation], taken: dict[str, str],
     """
     refusals: dict[int, str] = {}
     naming = {n: name_clash_key(str(op.fields["DisplayName"]))
-              for n, op in enumerate(operations) if "DisplayName" in op.fields}
+              for n, op in enumerate(operations) if "DisplayName" in op.fields
+              and not op.applied}
     wanted = Counter(naming.values())
     for n, op in enumerate(operations):
+        if op.applied:
+            continue  # QBO took it already: what it holds now is its own doing
         errors = qbo_rule_errors(fields_from_body(op.fields))
         if errors:
             refusals[n] = "; ".join(f"{API_NAMES.get(name, name)} {message} (QBO error 2050)"
@@ -48,7 +51,8 @@ def check_operations(operations: list[Operation], taken: dict[str, str],
             continue
         name = op.fields["DisplayName"]
         holder = taken.get(key)
-        if holder is not None and holder != op.key:
+        ours = op.brings_back is not None and holder == f"qbo:{op.brings_back}"
+        if holder is not None and holder != op.key and not ours:
             refusals[n] = f"QBO customer {holder.split(':', 1)[1]} already has the name " \
                           f"{name!r} (QBO error 6240)"
         elif key in other_names:
