@@ -42,6 +42,8 @@ def test_plan_and_exports_from_the_cli(tmp_path: Path) -> None:
     group = next(i for i in triage.items if "canopy:C10" in i.members)
     triage.decide(group.id, "inactive", record="canopy:C10", value=True)
     triage.decide(group.id, "primary", record="canopy:C10")  # contradicts the line above
+    triage.decide("record:qbo:5", "inactive", record="qbo:5", value=True)
+    triage.decide("record:qbo:6", "edit", record="qbo:6", fields={"display_name": "Pat Lee Jr"})
     session.close()
 
     plan = cli("plan", "--canopy", str(canopy), "--qbo", str(qbo),
@@ -64,6 +66,14 @@ def test_plan_and_exports_from_the_cli(tmp_path: Path) -> None:
     audit = json.loads((out / "audit-log.json").read_text(encoding="utf-8"))
     assert audit["schema"] == "cqtriage-audit" and audit["runs"] == []
     assert (out / "canopy-worklist.csv").exists()
+    # The manual route loses nothing: QBO's import only creates, so the changes to existing
+    # customers are a worklist of their own.
+    with open(out / "qbo-worklist.csv", encoding="utf-8-sig", newline="") as handle:
+        todo = list(csv.reader(handle))
+    assert todo[0] == ["QBO Id", "Customer", "Action", "Field", "From", "To", "Why"]
+    assert sorted(tuple(row[:6]) for row in todo[1:]) == [
+        ("5", "Zed Zulu", "make inactive", "Active", "yes", "no"),
+        ("6", "Pat Lee", "edit", "Display name", "Pat Lee", "Pat Lee Jr")]
 
 
 def _inputs(tmp_path: Path) -> tuple[Path, Path, Path]:

@@ -139,6 +139,39 @@ def canopy_worklist_csv(plan: Plan, path: Path) -> Path:
     return _write_csv(path, WORKLIST_HEADERS, rows)
 
 
+QBO_WORKLIST_HEADERS = ["QBO Id", "Customer", "Action", "Field", "From", "To", "Why"]
+_FIELD_WORDS = {"DisplayName": "Display name", "GivenName": "First name",
+                "FamilyName": "Last name", "CompanyName": "Company", "PrimaryEmailAddr": "Email",
+                "PrimaryPhone": "Phone", "BillAddr": "Billing address", "Active": "Active"}
+
+
+def _plain(value: Any) -> str:
+    """A QBO field value as a person types it: the address on one line, Active as yes/no."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return ", ".join(str(v) for v in value.values() if v not in (None, ""))
+    return "" if value is None else str(value)
+
+
+def qbo_worklist_csv(triage: Triage, plan: Plan, path: Path) -> Path:
+    """The plan's changes to existing QBO customers, one field a row, for the manual route:
+    QBO's import screen only creates customers, so renames, edits and making a customer
+    inactive are done by hand in QBO (or sent by `apply` with `--qbo live`). Operations an
+    apply run already made are left out."""
+    rows = []
+    for op in plan.operations:
+        if op.kind != "update" or op.applied:
+            continue
+        name = triage.record(op.key)["display_name"] or ""
+        for api, value in op.fields.items():
+            action = ("make inactive" if api == "Active" and value is False else
+                      "make active" if api == "Active" else "edit")
+            rows.append([op.qbo_id or "", name, action, _FIELD_WORDS.get(api, api),
+                         _plain(op.before.get(api)), _plain(value), "; ".join(op.why)])
+    return _write_csv(path, QBO_WORKLIST_HEADERS, rows)
+
+
 def audit_log(journal: Journal, path: Path) -> Path:
     """Every run: when, and each operation's before and after."""
     runs: list[dict[str, Any]] = []
@@ -156,7 +189,8 @@ def audit_log(journal: Journal, path: Path) -> Path:
         {"schema": "cqtriage-audit", "version": 1, "runs": runs}, indent=1, ensure_ascii=False))
 
 
-EXPORT_FILES = ("qbo-customer-import.csv", "canopy-worklist.csv", "audit-log.json")
+EXPORT_FILES = ("qbo-customer-import.csv", "canopy-worklist.csv", "qbo-worklist.csv",
+                "audit-log.json")
 """What `write_exports` writes into its folder."""
 
 
@@ -174,4 +208,5 @@ def write_exports(triage: Triage, plan: Plan, journal: Journal, folder: Path,
     paths.refuse_inputs(targets, inputs, "choose another folder for the exports")
     return [qbo_import_csv(triage, plan, targets[0], all_unmatched=all_unmatched),
             canopy_worklist_csv(plan, targets[1]),
-            audit_log(journal, targets[2])]
+            qbo_worklist_csv(triage, plan, targets[2]),
+            audit_log(journal, targets[3])]
