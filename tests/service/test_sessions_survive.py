@@ -209,3 +209,18 @@ def test_recording_a_new_sessions_inputs_can_wait(inputs: SessionInputs) -> None
     session.close()
     again = open_session(inputs, Config())
     assert again.changes == [] and Triage(again.report, again.journal).progress()[0] == 0
+
+
+def test_a_decided_records_id_put_on_a_second_row_says_so(tmp_path: Path) -> None:
+    canopy, qbo = tmp_path / "canopy.csv", tmp_path / "qbo.csv"
+    write_rows(canopy, rows_of(DATA / "labelled_canopy.csv"))
+    qbo.write_bytes((DATA / "labelled_qbo.csv").read_bytes())
+    inputs = SessionInputs.of(canopy, qbo)
+    triage = reopen(inputs)
+    pair = next(i for i in triage.items if "canopy:C2" in i.members)
+    triage.decide(pair.id, "distinct", record="canopy:C2")
+    rows = rows_of(canopy)
+    next(row for row in rows if row[0] == "C3")[0] = "C2"  # C3 takes C2's id
+    write_rows(canopy, rows)
+    [message] = reopen(inputs).stale(pair.id)
+    assert "Canopy C2 (Jane Doe): its id is now on several rows" in message

@@ -79,16 +79,20 @@ def latest_basis(decisions: Iterable[Decision]) -> dict[str, dict[str, str]]:
 
 
 def changes(key: str, before: dict[str, str], now: dict[str, str] | None,
-            ours: dict[str, str]) -> str | None:
+            ours: dict[str, str], id_on_several_rows: bool = False) -> str | None:
     """What changed in one record since a decision, as a sentence; None when nothing did.
 
-    `now` is None for a record no longer in its input; `ours` holds what our own applied writes
+    `now` is None for a record no longer in its input (`id_on_several_rows`: its id now stands
+    on several rows, kept apart as different records); `ours` holds what our own applied writes
     set, which is no change.
     """
     name = before.get("display_name", "")
     if now is None:
         if VANISHED in before:
             return None
+        if id_on_several_rows:
+            return (f"{record_label(key, name)}: its id is now on several rows of the input, "
+                    "kept apart as different records: decide again on the right one")
         return f"{record_label(key, name)}: no longer in the input since you decided"
     if VANISHED in before:
         return f"{record_label(key, name)}: back in the input since you decided"

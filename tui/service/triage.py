@@ -229,6 +229,12 @@ class Triage:
                  "display_name": known.get(key, {}).get("display_name", "")}
                 for key in self.item(item_id).members}
 
+    @cached_property
+    def _ids_now_on_several_rows(self) -> set[str]:
+        """`source:id` of every id the inputs hold on several rows (kept apart as `id~…`)."""
+        return {key.split("~", 1)[0] for key in self._row_of
+                if "~" in key and not key.split(":", 1)[1].startswith("~")}
+
     def stale(self, item_id: str) -> list[str]:
         """What changed under the item's live decisions, a sentence per record; empty when
         nothing did (or nothing is decided). A stale item is left out of the plan."""
@@ -238,7 +244,8 @@ class Triage:
         out = []
         for key, before in stale.latest_basis(live).items():
             now = self.fields_of(key) if self.exists(key) else None
-            message = stale.changes(key, before, now, self._ours.get(key, {}))
+            message = stale.changes(key, before, now, self._ours.get(key, {}),
+                                    now is None and key in self._ids_now_on_several_rows)
             if message:
                 out.append(message)
         return out
