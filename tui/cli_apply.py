@@ -82,6 +82,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from tui.service import paths
     from tui.service.plan import build_plan
 
+    if args.json:  # refused before any work or output
+        paths.refuse_inputs([args.json], [args.canopy, args.qbo], "choose another --json path")
     _, session, triage = _open(args, fetch=False)
     plan = build_plan(triage)
     print_plan(plan)

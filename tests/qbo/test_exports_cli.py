@@ -128,3 +128,4 @@ def test_plan_json_onto_an_input_is_refused(tmp_path: Path) -> None:
                "--json", str(link))
     assert done.returncode == 2 and "would overwrite an input" in done.stderr
     assert canopy.read_bytes() == before
+    assert done.stdout == ""  # refused before the plan is printed, not after
