@@ -90,7 +90,7 @@ def test_every_file_of_a_session_is_private(tmp_path: Path, umask_000: None,
     assert cli.main(["report", "--canopy", str(canopy), "--qbo", str(qbo),
                      "--json", str(tmp_path / "exports" / "report.json")]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "audit-log.json", "canopy-worklist.csv", "qbo-customer-import.csv"]
+        "audit-log.json", "canopy-worklist.csv", "qbo-customer-import.csv", "qbo-worklist.csv"]
     assert_private(tmp_path / "exports")
     assert_private(_isolated_home)
     names = set(modes(_isolated_home))

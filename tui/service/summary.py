@@ -10,14 +10,20 @@ def _line(label: str, value: int | str, note: str = "") -> str:
     return f"{text}   {note}" if note else text
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
 def format_summary(report: Report) -> str:
     """What Canopy's sync will do with each record, then what the evidence adds."""
     c = report.counts()
     canopy, qbo = report.canopy, report.qbo
     lines = [
-        f"Canopy  {canopy.path or 'API'}: {c['canopy_records']} clients",
-        f"QBO     {qbo.path or 'API'}: {c['qbo_records']} customers "
-        f"({c['qbo_inactive']} inactive, {c['qbo_sub_customers']} sub-customers)",
+        f"Canopy  {canopy.path or 'API'}: "
+        + _count(c["canopy_records"], "client", "clients"),
+        f"QBO     {qbo.path or 'API'}: " + _count(c["qbo_records"], "customer", "customers")
+        + f" ({c['qbo_inactive']:,} inactive, "
+        + _count(c["qbo_sub_customers"], "sub-customer", "sub-customers") + ")",
         "",
         "What Canopy's sync will do (its name rule)",
         _line("Matches: linked by name, one to one", c["matched"]),
