@@ -30,8 +30,18 @@ BLOCKING_KEYS: dict[str, pl.Expr] = {
     ),
     "email": pl.col("email_key"),
     "phone": pl.col("phone_key"),
-    "postal+family": _join(pl.col("postal_key"), pl.col("family_key")),
-    "postal+given": _join(pl.col("postal_key"), pl.col("given_key")),
+    # Typos in both parts ("Jonh Smiht"), swapped columns, one name typed twice wrong: the
+    # letters of each word, sorted, are the same.
+    "anagram": pl.col("name_key").str.split(" ").list.eval(
+        pl.element().str.split("").list.sort().list.join("")
+    ).list.sort().list.join(" "),
+    "postal+initials": _join(
+        pl.col("postal_key"),
+        pl.concat_list(_prefix("given_key", 1), _prefix("family_key", 1))
+        .list.sort().list.join(""),
+    ),
+    "partner": _join(pl.col("family2_key"), _prefix("given2_key", 3)),
+    "partner swapped": _join(pl.col("given2_key"), _prefix("family2_key", 3)),
     "business words": pl.when(pl.col("kind") == "business")
     .then(pl.col("name_key").str.extract(r"^(\S+ \S{0,3})", 1))
     .otherwise(None),
@@ -54,6 +64,16 @@ def _nickname_keys(records: pl.LazyFrame) -> pl.LazyFrame:
     ).unique()
 
 
+def _postal_word_keys(records: pl.LazyFrame) -> pl.LazyFrame:
+    """`postal|word` for each word of a person's name (given, family, a partner's), so a name
+    with its family name missing ("Marguerite") meets "Marguerite Okafor" at one postcode, and
+    a typo in one part leaves the other to meet on."""
+    words = ("given_key", "family_key", "given2_key", "family2_key")
+    return pl.concat([
+        records.select("idx", _join(pl.col("postal_key"), pl.col(w)).alias("key")) for w in words
+    ]).drop_nulls("key").unique()
+
+
 def candidate_pairs(records: pl.DataFrame, max_block: int) -> pl.DataFrame:
     """Unique pairs `a < b` (row indices into `records`, column `idx`) sharing any blocking key."""
     frames = []
@@ -62,6 +82,7 @@ def candidate_pairs(records: pl.DataFrame, max_block: int) -> pl.DataFrame:
         for name, expr in BLOCKING_KEYS.items()
     }
     keyed_sets["family+nickname"] = _nickname_keys(records.lazy())
+    keyed_sets["postal+name word"] = _postal_word_keys(records.lazy())
     for name, keyed in keyed_sets.items():
         keyed = keyed.drop_nulls("key").filter(pl.len().over("key").is_between(2, max_block))
         pairs = (

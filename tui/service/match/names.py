@@ -1,0 +1,164 @@
+"""Comparing two people's names: straight, crosswise (given and family swapped between columns),
+with a missing part, and between the people of joint clients; and telling relatives apart.
+
+Works on a frame of pairs that carries both sides' keys as `<key>_a` / `<key>_b` (see
+`score._sides`); every function adds columns and returns the frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from tui.service.match.nicknames import nickname_pairs
+
+FAMILY_SHARE = 0.55
+"""The family name's share of a person's name score (the given name has the rest): a family
+name is longer and rarer than a given name, so agreeing on it says more."""
+
+PARTIAL = 0.85
+"""A name with one part missing ("John" vs "John Smith") scores this share of its part's match."""
+
+SIMILAR_GIVEN = 75.0
+"""Given names scoring under this (rapidfuzz ratio) are different names, unless nicknames."""
+
+# (a side person, b side person): 1 is the record's (first) person, 2 a joint client's partner.
+_COMBOS = ((1, 1), (1, 2), (2, 1), (2, 2))
+
+
+def similarity(a: pl.Series, b: pl.Series, scorer: object = fuzz.ratio) -> pl.Series:
+    """rapidfuzz scores (0–100) of aligned string columns; null where either side is null.
+
+    Equal strings score 100 without calling rapidfuzz: blocking on names makes them common.
+    """
+    missing = (a.is_null() | b.is_null()).to_numpy()
+    equal = (a == b).fill_null(False).to_numpy()
+    todo = np.flatnonzero(~missing & ~equal)
+    scores = np.full(len(a), np.nan)
+    scores[equal] = 100.0
+    if todo.size:
+        left = a.gather(todo).to_list()
+        right = b.gather(todo).to_list()
+        scores[todo] = process.cpdist(left, right, scorer=scorer, workers=-1)
+    return pl.Series(scores).fill_nan(None)
+
+
+TYPO_STEP = 10.0
+"""What one typo (an insertion, deletion, substitution or swap of neighbours, Damerau–
+Levenshtein) costs a word of at least four letters: rapidfuzz's ratio charges a swapped pair
+("Jonh", "Smiht") as two edits, 75–80, and a typo in both parts then looked like two names."""
+
+
+def typo_similarity(a: pl.Series, b: pl.Series) -> pl.Series:
+    """`similarity` by ratio, raised to 100 − 10 per typo for words of four letters or more."""
+    ratio = similarity(a, b)
+    todo = np.flatnonzero(
+        (ratio.is_not_null() & (ratio < 100) & (a.str.len_chars() >= 4)
+         & (b.str.len_chars() >= 4)).fill_null(False).to_numpy()
+    )
+    if not todo.size:
+        return ratio
+    typos = process.cpdist(a.gather(todo).to_list(), b.gather(todo).to_list(),
+                           scorer=DamerauLevenshtein.distance, workers=-1)
+    raised = ratio.to_numpy().copy()
+    raised[todo] = np.maximum(raised[todo], 100.0 - TYPO_STEP * typos)
+    return pl.Series(raised).fill_nan(None)
+
+
+def _cols(i: int, side: str) -> tuple[str, str, str]:
+    suffix = "" if i == 1 else "2"
+    return f"given{suffix}_key_{side}", f"family{suffix}_key_{side}", f"gender{suffix}_key_{side}"
+
+
+def _is_nickname(given_a: pl.Expr, given_b: pl.Expr) -> pl.Expr:
+    nick = nickname_pairs().select(pl.concat_str(["x", "y"], separator="|")).to_series()
+    return pl.concat_str([given_a, given_b], separator="|").is_in(nick.implode()).fill_null(False)
+
+
+def compare_people(df: pl.DataFrame) -> pl.DataFrame:
+    """Add `person_name` (0–100, null unless both sides are people with names), `given`
+    (the best given-name agreement, 0–100), `given_conflict` and `nickname`.
+
+    Each person of side a is compared with each person of side b (a joint client has two); the
+    best comparison wins, and a tie goes to the one without a conflict. For one comparison:
+
+    - straight: 55 % family-name ratio + 45 % given-name ratio (a nickname or an initial counts
+      as the same given name);
+    - crosswise: the same with a's given name against b's family name and back, for names typed
+      in the wrong columns ("Chen Robert");
+    - missing part: a name with only one part scores 85 % of its best match with either part of
+      the other name.
+
+    A given-name conflict is two given names that are not nicknames or an initial of one another
+    and either score under 75 or are known names of opposite gender (Eric/Erica, Paul/Paula,
+    from `given_names`); it counts only when the straight reading is the best one.
+    """
+    people = (pl.col("kind_a") == "individual") & (pl.col("kind_b") == "individual")
+    sims: dict[str, pl.Series] = {}
+    for i, j in _COMBOS:
+        ga, fa, _ = _cols(i, "a")
+        gb, fb, _ = _cols(j, "b")
+        for x, y in ((ga, gb), (fa, fb), (ga, fb), (fa, gb)):
+            if f"{x}~{y}" not in sims:
+                sims[f"{x}~{y}"] = typo_similarity(df[x], df[y])
+    ratios = [
+        similarity(df[_cols(i, "a")[0]], df[_cols(j, "b")[0]]).alias(f"_r{i}{j}")
+        for i, j in _COMBOS
+    ]
+    df = df.with_columns(*(s.alias(name) for name, s in sims.items()), *ratios)
+    scores, conflicts, nicks = [], [], []
+    for i, j in _COMBOS:
+        ga, fa, sa = _cols(i, "a")
+        gb, fb, sb = _cols(j, "b")
+        nick = _is_nickname(pl.col(ga), pl.col(gb))
+        initial = (
+            (pl.col(ga).str.len_chars() == 1) | (pl.col(gb).str.len_chars() == 1)
+        ) & (pl.col(ga).str.slice(0, 1) == pl.col(gb).str.slice(0, 1))
+        opposite = (pl.col(sa) != pl.col(sb)).fill_null(False)
+        # The nickname table pairs Louis with Louise and Frances with Francis: names of
+        # opposite gender are two people, whatever a nickname list says.
+        same_given = (nick & ~opposite) | initial.fill_null(False)
+        # A typo makes a word no list knows ("Jonh"); two known names one letter apart
+        # (Jon/Ron) are two people, so they are judged by ratio alone.
+        known = pl.col(sa).is_not_null() & pl.col(sb).is_not_null()
+        given_ratio = pl.when(known).then(pl.col(f"_r{i}{j}")).otherwise(pl.col(f"{ga}~{gb}"))
+        given = pl.when(same_given).then(100.0).otherwise(given_ratio)
+        straight = FAMILY_SHARE * pl.col(f"{fa}~{fb}") + (1 - FAMILY_SHARE) * given
+        cross = FAMILY_SHARE * pl.col(f"{fa}~{gb}") + (1 - FAMILY_SHARE) * pl.col(f"{ga}~{fb}")
+        a_one = pl.col(ga).is_null() != pl.col(fa).is_null()
+        b_one = pl.col(gb).is_null() != pl.col(fb).is_null()
+        partial = pl.when(a_one | b_one).then(PARTIAL * pl.max_horizontal(
+            f"{ga}~{gb}", f"{fa}~{fb}", f"{ga}~{fb}", f"{fa}~{gb}"))
+        score = pl.max_horizontal(straight, cross, partial)
+        differ = ~same_given & ((given_ratio < SIMILAR_GIVEN) | opposite)
+        conflict = (
+            pl.col(ga).is_not_null() & pl.col(gb).is_not_null() & differ
+            & (straight >= cross.fill_null(-1.0))
+        ).fill_null(False)
+        scores.append(pl.when(people).then(score).alias(f"_s{i}{j}"))
+        conflicts.append(conflict.alias(f"_c{i}{j}"))
+        nicks.append((nick & ~opposite & (straight >= cross.fill_null(-1.0))).fill_null(False)
+                     .alias(f"_n{i}{j}"))
+    df = df.with_columns(*scores, *conflicts, *nicks)
+    s = [f"_s{i}{j}" for i, j in _COMBOS]
+    best = pl.max_horizontal(s)
+    clean = pl.any_horizontal(
+        [(pl.col(f"_s{i}{j}") == best) & ~pl.col(f"_c{i}{j}") for i, j in _COMBOS]
+    ).fill_null(False)
+    nicked = pl.any_horizontal(
+        [(pl.col(f"_s{i}{j}") == best) & pl.col(f"_n{i}{j}") for i, j in _COMBOS]
+    ).fill_null(False)
+    given_best = pl.max_horizontal(
+        pl.when(_is_nickname(pl.col("given_key_a"), pl.col("given_key_b"))).then(100.0),
+        *(pl.col(f"{_cols(i, 'a')[0]}~{_cols(j, 'b')[0]}") for i, j in _COMBOS),
+    )
+    df = df.with_columns(
+        best.alias("person_name"),
+        given_best.alias("given"),
+        (people & best.is_not_null() & ~clean).alias("given_conflict"),
+        nicked.alias("nickname"),
+    )
+    temporaries = [c for c in df.columns if "~" in c or c[:2] in ("_s", "_c", "_n", "_r")]
+    return df.drop(temporaries)
