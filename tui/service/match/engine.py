@@ -13,7 +13,7 @@ from tui.service.config import MatchConfig
 from tui.service.match.block import candidate_pairs, exact_pairs
 from tui.service.match.classify import classify
 from tui.service.match.normalise import add_keys
-from tui.service.match.score import explain, score_pairs
+from tui.service.match.score import explain, score_pairs, with_name_frequency
 from tui.service.records import RecordSet
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 SHOWN_FLOOR = 20.0
 """Pairs scoring lower are dropped after scoring, unless Canopy's name rule links them: no
 threshold a user would choose reaches that low."""
+
+CHUNK = 500_000
+"""Candidate pairs scored at once: about 0.4 GB of working columns."""
 
 Progress = Callable[[str, float], None]
 """Called with a step name and the fraction of the run done."""
@@ -74,11 +77,20 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     exact = exact_pairs(records)
     to_score = pl.concat([candidates.select("a", "b"), exact]).unique(maintain_order=False)
     lap("block", 0.4)
-    scored = score_pairs(records, to_score.sort("a", "b"))
-    scores = scored["score"]
-    shown = explain(
-        scored.filter((pl.col("score") >= SHOWN_FLOOR) | pl.col("exact_name")), ["a", "b"]
-    )
+    records = with_name_frequency(records)
+    # Scored in chunks so memory stays bounded however many candidates blocking finds; only the
+    # score of each candidate and the pairs above the floor are kept.
+    ordered = to_score.sort("a", "b")
+    scores_parts, shown_parts = [], []
+    for start_row in range(0, max(ordered.height, 1), CHUNK):
+        scored = score_pairs(records, ordered.slice(start_row, CHUNK))
+        scores_parts.append(scored["score"])
+        shown_parts.append(explain(
+            scored.filter((pl.col("score") >= SHOWN_FLOOR) | pl.col("exact_name")), ["a", "b"]
+        ))
+        del scored
+    scores = pl.concat(scores_parts)
+    shown = pl.concat(shown_parts)
     lap("score", 0.8)
     keyed = records
     records, pairs, groups = classify(keyed, shown, exact, match)

@@ -21,8 +21,11 @@ PRIOR = -4.0
 _SIDE_COLUMNS = [
     "source", "kind", "exact_key", "name_key", "given_key", "given2_key", "family_key",
     "family2_key", "gender_key", "gender2_key", "generation", "joint", "email_key", "phone_key",
-    "street_key", "city_key", "postal_key",
+    "street_key", "city_key", "postal_key", "name_tf",
 ]
+
+TF_FLOOR, TF_CEILING = -3.0, 0.0
+"""Bounds of the term-frequency adjustment to an agreeing name's weight (log-odds)."""
 
 
 def _sides(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
@@ -57,6 +60,8 @@ def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     evidence `weight`, the combined `score` and the `cap` (see `levels.cap`), beside both
     records' key columns.
     """
+    if "name_tf" not in records.columns:
+        records = with_name_frequency(records)
     df = _sides(records, pairs)
     df = df.with_columns(
         similarity(df["name_key_a"], df["name_key_b"], fuzz.token_sort_ratio).alias("name_full"),
@@ -94,6 +99,7 @@ def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     weight = (
         pl.lit(PRIOR)
         + _name_weight(pl.col("name"))
+        + pl.when(pl.col("name") >= 97).then(_frequency_adjustment(records)).otherwise(0.0)
         + pl.when(pl.col("email") == 100).then(3.5).when(pl.col("email") == 0).then(-1.0)
         .otherwise(0.0)
         + pl.when(pl.col("phone") == 100).then(3.0).when(pl.col("phone") == 0).then(-1.0)
@@ -122,6 +128,29 @@ def explain(scored: pl.DataFrame, pair_columns: list[str]) -> pl.DataFrame:
         "given_conflict", "generation_conflict", "joint_mismatch", "kind_mismatch", "nickname",
         "exact_name", "weight", "score", "cap", "reason", *LEVEL_COLUMNS, *FLAG_COLUMNS,
     )
+
+
+def with_name_frequency(records: pl.DataFrame) -> pl.DataFrame:
+    """`records` with `name_tf`: the share of all records that carry the same `sorted_key`
+    (the name with its words in order), null for records without a name."""
+    return records.with_columns(
+        pl.when(pl.col("sorted_key").is_not_null())
+        .then(pl.len().over("sorted_key") / pl.len()).alias("name_tf")
+    )
+
+
+def _frequency_adjustment(records: pl.DataFrame) -> pl.Expr:
+    """Term-frequency adjustment for an agreeing name, as in Splink: ln(u / tf), where tf is how
+    often the pair's name occurs in both lists and u the chance that two random records share a
+    name (the sum of every name's squared share). A name as common as the average one adds
+    nothing; `John Smith` among thousands of namesakes loses up to 3 (bounded by `TF_FLOOR`).
+    Learned from the lists at hand, no labels; a small list has no common names and no change.
+    """
+    shares = records.filter(pl.col("sorted_key").is_not_null()).group_by("sorted_key").len()
+    total = max(int(shares["len"].sum()), 1)
+    u = float(((shares["len"] / total) ** 2).sum()) if shares.height else 1.0
+    tf = pl.max_horizontal("name_tf_a", "name_tf_b")
+    return (pl.lit(u).log() - tf.log()).clip(TF_FLOOR, TF_CEILING).fill_null(0.0)
 
 
 def _name_weight(name: pl.Expr) -> pl.Expr:
