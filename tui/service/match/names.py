@@ -12,7 +12,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from tui.service.match.nicknames import nickname_pairs
+from tui.service.match.nicknames import full_names, nickname_pairs
 
 FAMILY_SHARE = 0.55
 """The family name's share of a person's name score (the given name has the rest): a family
@@ -117,9 +117,12 @@ def compare_people(df: pl.DataFrame) -> pl.DataFrame:
             (pl.col(ga).str.len_chars() == 1) | (pl.col(gb).str.len_chars() == 1)
         ) & (pl.col(ga).str.slice(0, 1) == pl.col(gb).str.slice(0, 1))
         opposite = (pl.col(sa) != pl.col(sb)).fill_null(False)
-        # The nickname table pairs Louis with Louise and Frances with Francis: names of
-        # opposite gender are two people, whatever a nickname list says.
-        same_given = (nick & ~opposite) | initial.fill_null(False)
+        # The nickname table pairs Louis with Louise and Frances with Francis: two full names of
+        # opposite gender are two people, whatever a nickname list says (Dani, a nickname only,
+        # still stands for Danielle).
+        full = pl.col(ga).is_in(full_names().implode()) & pl.col(gb).is_in(full_names().implode())
+        two_people = opposite & full.fill_null(False)
+        same_given = (nick & ~two_people) | initial.fill_null(False)
         # A typo makes a word no list knows ("Jonh"); two known names one letter apart
         # (Jon/Ron) are two people, so they are judged by ratio alone.
         known = pl.col(sa).is_not_null() & pl.col(sb).is_not_null()
@@ -139,7 +142,7 @@ def compare_people(df: pl.DataFrame) -> pl.DataFrame:
         ).fill_null(False)
         scores.append(pl.when(people).then(score).alias(f"_s{i}{j}"))
         conflicts.append(conflict.alias(f"_c{i}{j}"))
-        nicks.append((nick & ~opposite & (straight >= cross.fill_null(-1.0))).fill_null(False)
+        nicks.append((nick & ~two_people & (straight >= cross.fill_null(-1.0))).fill_null(False)
                      .alias(f"_n{i}{j}"))
     df = df.with_columns(*scores, *conflicts, *nicks)
     s = [f"_s{i}{j}" for i, j in _COMBOS]
