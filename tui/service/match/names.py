@@ -51,9 +51,10 @@ Levenshtein) costs a word of at least four letters: rapidfuzz's ratio charges a 
 ("Jonh", "Smiht") as two edits, 75–80, and a typo in both parts then looked like two names."""
 
 
-def typo_similarity(a: pl.Series, b: pl.Series) -> pl.Series:
-    """`similarity` by ratio, raised to 100 − 10 per typo for words of four letters or more."""
-    ratio = similarity(a, b)
+def typo_similarity(a: pl.Series, b: pl.Series, ratio: pl.Series | None = None) -> pl.Series:
+    """`similarity` by ratio (computed unless given), raised to 100 − 10 per typo for words of
+    four letters or more."""
+    ratio = similarity(a, b) if ratio is None else ratio
     todo = np.flatnonzero(
         (ratio.is_not_null() & (ratio < 100) & (a.str.len_chars() >= 4)
          & (b.str.len_chars() >= 4)).fill_null(False).to_numpy()
@@ -96,17 +97,18 @@ def compare_people(df: pl.DataFrame) -> pl.DataFrame:
     from `given_names`); it counts only when the straight reading is the best one.
     """
     people = (pl.col("kind_a") == "individual") & (pl.col("kind_b") == "individual")
-    sims: dict[str, pl.Series] = {}
-    for i, j in _COMBOS:
-        ga, fa, _ = _cols(i, "a")
-        gb, fb, _ = _cols(j, "b")
-        for x, y in ((ga, gb), (fa, fb), (ga, fb), (fa, gb)):
-            if f"{x}~{y}" not in sims:
-                sims[f"{x}~{y}"] = typo_similarity(df[x], df[y])
     ratios = [
         similarity(df[_cols(i, "a")[0]], df[_cols(j, "b")[0]]).alias(f"_r{i}{j}")
         for i, j in _COMBOS
     ]
+    sims: dict[str, pl.Series] = {}
+    for (i, j), ratio in zip(_COMBOS, ratios, strict=True):
+        ga, fa, _ = _cols(i, "a")
+        gb, fb, _ = _cols(j, "b")
+        sims[f"{ga}~{gb}"] = typo_similarity(df[ga], df[gb], ratio)
+        for x, y in ((fa, fb), (ga, fb), (fa, gb)):
+            if f"{x}~{y}" not in sims:
+                sims[f"{x}~{y}"] = typo_similarity(df[x], df[y])
     df = df.with_columns(*(s.alias(name) for name, s in sims.items()), *ratios)
     scores, conflicts, nicks = [], [], []
     for i, j in _COMBOS:
