@@ -47,24 +47,27 @@ def similarity(a: pl.Series, b: pl.Series, scorer: object = fuzz.ratio) -> pl.Se
 
 TYPO_STEP = 10.0
 """What one typo (an insertion, deletion, substitution or swap of neighbours, Damerau–
-Levenshtein) costs a word of at least four letters: rapidfuzz's ratio charges a swapped pair
-("Jonh", "Smiht") as two edits, 75–80, and a typo in both parts then looked like two names."""
+Levenshtein) costs: rapidfuzz's ratio charges a swapped pair ("Jonh", "Smiht", "Bne") as two
+edits, 67–80, and a typo in both parts then looked like two names."""
 
 
 def typo_similarity(a: pl.Series, b: pl.Series, ratio: pl.Series | None = None) -> pl.Series:
-    """`similarity` by ratio (computed unless given), raised to 100 − 10 per typo for words of
-    four letters or more."""
+    """`similarity` by ratio (computed unless given), raised to 90 for one typo in words of
+    three letters or more, and to 80 for two typos in words of seven or more."""
     ratio = similarity(a, b) if ratio is None else ratio
+    shorter = np.minimum(a.str.len_chars().fill_null(0).to_numpy(),
+                         b.str.len_chars().fill_null(0).to_numpy())
     todo = np.flatnonzero(
-        (ratio.is_not_null() & (ratio < 100) & (a.str.len_chars() >= 4)
-         & (b.str.len_chars() >= 4)).fill_null(False).to_numpy()
+        ((ratio.is_not_null() & (ratio < 100)).fill_null(False).to_numpy()) & (shorter >= 3)
     )
     if not todo.size:
         return ratio
     typos = process.cpdist(a.gather(todo).to_list(), b.gather(todo).to_list(),
                            scorer=DamerauLevenshtein.distance, workers=-1)
+    allowed = np.where(shorter[todo] >= 7, 2, 1)
     raised = ratio.to_numpy().copy()
-    raised[todo] = np.maximum(raised[todo], 100.0 - TYPO_STEP * typos)
+    lifted = np.where(typos <= allowed, 100.0 - TYPO_STEP * typos, 0.0)
+    raised[todo] = np.maximum(raised[todo], lifted)
     return pl.Series(raised).fill_nan(None)
 
 

@@ -13,7 +13,7 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from tui.service.match.levels import FLAG_COLUMNS, LEVEL_COLUMNS, cap, reason, with_levels
-from tui.service.match.names import compare_people, similarity
+from tui.service.match.names import compare_people, similarity, typo_similarity
 
 PRIOR = -4.0
 """Evidence before any field is compared: most candidate pairs are different clients."""
@@ -68,6 +68,7 @@ def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
         similarity(df["street_key_a"], df["street_key_b"], fuzz.token_sort_ratio)
         .alias("street_sim"),
         similarity(df["city_key_a"], df["city_key_b"], fuzz.ratio).alias("city_sim"),
+        typo_similarity(df["postal_key_a"], df["postal_key_b"]).alias("postal_sim"),
     )
     df = compare_people(df)
     both_joint = pl.col("joint_a") & pl.col("joint_b")
@@ -87,8 +88,18 @@ def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
         (pl.col("kind_a") != pl.col("kind_b")).alias("kind_mismatch"),
         (pl.col("exact_key_a") == pl.col("exact_key_b")).fill_null(False).alias("exact_name"),
     )
-    postal = _equal("postal_key")
-    place = pl.when(postal.is_not_null()).then(postal).otherwise(pl.col("city_sim"))
+    # A postcode one typo away (2231/2232, 3153/3135) is half an agreement; a different
+    # postcode in the same town keeps half the town's agreement.
+    postal = pl.when(_both("postal_key")).then(
+        pl.when(pl.col("postal_sim") >= 100).then(100.0)
+        .when(pl.col("postal_sim") >= 75).then(50.0).otherwise(0.0)
+    )
+    place = (
+        pl.when(postal.is_not_null() & pl.col("city_sim").is_not_null())
+        .then(pl.max_horizontal(postal, 0.5 * pl.col("city_sim")))
+        .when(postal.is_not_null()).then(postal)
+        .otherwise(pl.col("city_sim"))
+    )
     address = (
         pl.when(pl.col("street_sim").is_not_null() & place.is_not_null())
         .then(0.5 * pl.col("street_sim") + 0.5 * place)
