@@ -1,8 +1,8 @@
 """Blocking: candidate pairs from records that share a key, far fewer than every pair.
 
-Each key is a Polars expression; records sharing a value form a block and every pair inside a
-block becomes a candidate. Blocks over `max_block` records are skipped for that key (a common
-surname with a common initial says little), so the count of pairs stays near linear.
+Each key is a Polars expression; records sharing a value form a block. Every pair inside a small
+block becomes a candidate; a large block (a common surname with a common initial) is compared by
+sorted neighbourhood, so the count of pairs stays near linear however repetitive the names.
 """
 
 from __future__ import annotations
@@ -74,23 +74,66 @@ def _postal_word_keys(records: pl.LazyFrame) -> pl.LazyFrame:
     ]).drop_nulls("key").unique()
 
 
+FULL_BLOCK = 32
+"""Blocks up to this size (or `max_block`, if smaller) are compared in full, every pair."""
+
+WINDOW = 6
+"""In a larger block, each record is compared with the next `WINDOW` records of the block
+sorted by postcode, street, name and e-mail (sorted neighbourhood): twins in a block of 500
+`John Smith`s sort side by side, and the pairs grow with the block, not with its square."""
+
+WEAK_BLOCK, WEAK_WINDOW = 12, 3
+WEAK_KEYS = {"postal+initials", "business words", "given+family ends", "family+nickname"}
+"""Keys that say little alone (two initials at one postcode, a business's first word) get
+smaller full blocks and windows: they are there for the twins no other key finds."""
+
+
+def _block_pairs(keyed: pl.LazyFrame, full: int, window: int = WINDOW) -> pl.LazyFrame:
+    """Pairs (`a` < `b`) from one key set (`idx`, `key`, `order`): every pair of a block of at
+    most `full` records; neighbours within `window` in larger blocks."""
+    sized = keyed.drop_nulls("key").with_columns(pl.len().over("key").alias("_n"))
+    small = sized.filter(pl.col("_n").is_between(2, full)).select("idx", "key")
+    whole = (
+        small.join(small, on="key", suffix="_b")
+        .filter(pl.col("idx") < pl.col("idx_b"))
+        .select(pl.col("idx").alias("a"), pl.col("idx_b").alias("b"))
+    )
+    big = sized.filter(pl.col("_n") > full).sort("key", "order", "idx")
+    near = [
+        big.select(pl.col("idx"), pl.col("idx").shift(-step).over("key").alias("_next"))
+        .drop_nulls("_next")
+        .select(pl.min_horizontal("idx", "_next").alias("a"),
+                pl.max_horizontal("idx", "_next").alias("b"))
+        for step in range(1, window + 1)
+    ]
+    return pl.concat([whole, *near])
+
+
 def candidate_pairs(records: pl.DataFrame, max_block: int) -> pl.DataFrame:
-    """Unique pairs `a < b` (row indices into `records`, column `idx`) sharing any blocking key."""
-    frames = []
+    """Unique pairs `a < b` (row indices into `records`, column `idx`) sharing any blocking key.
+
+    A block of at most min(`max_block`, `FULL_BLOCK`) records is compared in full; a larger one
+    by sorted neighbourhood (`WINDOW`), so the number of pairs grows about linearly with the
+    lists however repetitive their names.
+    """
+    full = min(max_block, FULL_BLOCK)
+    order = pl.concat_str(
+        [pl.col(c).fill_null("") for c in ("postal_key", "street_key", "name_key", "email_key")],
+        separator="|",
+    ).alias("order")
+    lazy = records.lazy().with_columns(order)
     keyed_sets = {
-        name: records.lazy().select(pl.col("idx"), expr.alias("key"))
+        name: lazy.select(pl.col("idx"), expr.alias("key"), "order")
         for name, expr in BLOCKING_KEYS.items()
     }
-    keyed_sets["family+nickname"] = _nickname_keys(records.lazy())
-    keyed_sets["postal+name word"] = _postal_word_keys(records.lazy())
-    for name, keyed in keyed_sets.items():
-        keyed = keyed.drop_nulls("key").filter(pl.len().over("key").is_between(2, max_block))
-        pairs = (
-            keyed.join(keyed, on="key", suffix="_b")
-            .filter(pl.col("idx") < pl.col("idx_b"))
-            .select(pl.col("idx").alias("a"), pl.col("idx_b").alias("b"))
-        )
-        frames.append(pairs.with_columns(pl.lit(name).alias("block")))
+    orders = lazy.select("idx", "order")
+    keyed_sets["family+nickname"] = _nickname_keys(lazy).join(orders, on="idx")
+    keyed_sets["postal+name word"] = _postal_word_keys(lazy).join(orders, on="idx")
+    frames = [
+        (_block_pairs(keyed, min(full, WEAK_BLOCK), WEAK_WINDOW) if name in WEAK_KEYS
+         else _block_pairs(keyed, full)).with_columns(pl.lit(name).alias("block"))
+        for name, keyed in keyed_sets.items()
+    ]
     return (
         pl.concat(frames)
         .group_by("a", "b")
