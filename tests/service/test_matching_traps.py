@@ -49,6 +49,8 @@ def scored(report: Report, a: str, b: str) -> dict:
     ("C3", "3"),  # Paul / Paula Varga
     ("C4", "4"),  # Daniel / Danielle Moreau
     ("C5", "5"),  # Louis / Louise Petit (the nickname table calls Louise a nickname of Louis)
+    ("C23", "20"),  # Kina, Gabriel / Kina Gabriela typed into the wrong columns
+    ("C24", "21"),  # Adrian Ternori / Adriana, her surname missing
 ])
 def test_relatives_with_similar_given_names_stay_below_review(report: Report, a: str,
                                                               b: str) -> None:

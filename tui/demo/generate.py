@@ -304,7 +304,7 @@ class _Generator(HonestLists):
             # FEBRL-like corruption beside the usual spellings.
             return rng.choices(
                 ["same", "last_first", "typo", "nickname", "case", "honorific", "typo2",
-                 "swapped", "no_family"], [46, 12, 8, 8, 5, 5, 7, 5, 4])[0]
+                 "swapped", "no_family"], [48, 12, 8, 8, 5, 5, 7, 5, 2])[0]
         return rng.choices(["same", "last_first", "typo", "nickname", "case", "honorific"],
                            [58, 14, 8, 8, 6, 6])[0]
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 
 from tui.service.config import MatchConfig
@@ -14,6 +15,7 @@ from tui.service.match.block import candidate_pairs, exact_pairs
 from tui.service.match.classify import classify
 from tui.service.match.normalise import add_keys
 from tui.service.match.score import explain, score_pairs, with_name_frequency
+from tui.service.match.weights import DEFAULT, MIN_PAIRS, RANDOM, SAMPLE, Weights, estimate
 from tui.service.records import RecordSet
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,17 @@ class MatchResult:
     """Scored pairs above the floor, before classification."""
     exact: pl.DataFrame | None = None
     """Pairs Canopy's name rule links."""
+    weights: Weights = DEFAULT
+    """The field weights scored with: learned from these lists (EM) or the defaults."""
+
+
+def random_pairs(ids: np.ndarray, n: int, seed: int = 0) -> pl.DataFrame:
+    """`n` seeded random pairs (`a` < `b`) of distinct records among `ids` (row indices)."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.choice(ids, n), rng.choice(ids, n)
+    keep = a != b
+    lo, hi = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
+    return pl.DataFrame({"a": lo, "b": hi}, schema={"a": pl.UInt32, "b": pl.UInt32})
 
 
 def no_progress(step: str, fraction: float) -> None:
@@ -81,9 +94,17 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     # Scored in chunks so memory stays bounded however many candidates blocking finds; only the
     # score of each candidate and the pairs above the floor are kept.
     ordered = to_score.sort("a", "b")
+    weights = DEFAULT
+    if ordered.height >= MIN_PAIRS:
+        sample = ordered.sample(min(SAMPLE, ordered.height), seed=0)
+        ids = matchable["idx"].to_numpy()
+        weights = estimate(score_pairs(records, sample),
+                           score_pairs(records, random_pairs(ids, RANDOM)),
+                           ordered.height, len(ids) * (len(ids) - 1) / 2)
+    lap("weights", 0.5)
     scores_parts, shown_parts = [], []
     for start_row in range(0, max(ordered.height, 1), CHUNK):
-        scored = score_pairs(records, ordered.slice(start_row, CHUNK))
+        scored = score_pairs(records, ordered.slice(start_row, CHUNK), weights)
         scores_parts.append(scored["score"])
         shown_parts.append(explain(
             scored.filter((pl.col("score") >= SHOWN_FLOOR) | pl.col("exact_name")), ["a", "b"]
@@ -97,7 +118,7 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     lap("classify", 1.0)
     log.info("matched %d × %d records: %d candidate pairs", canopy.frame.height,
              qbo.frame.height, to_score.height)
-    return MatchResult(records, pairs, groups, scores, timings, keyed, shown, exact)
+    return MatchResult(records, pairs, groups, scores, timings, keyed, shown, exact, weights)
 
 
 def reclassify(result: MatchResult, match: MatchConfig) -> MatchResult:
@@ -108,4 +129,4 @@ def reclassify(result: MatchResult, match: MatchConfig) -> MatchResult:
     assert result.keyed is not None and result.shown is not None and result.exact is not None
     records, pairs, groups = classify(result.keyed, result.shown, result.exact, match)
     return MatchResult(records, pairs, groups, result.scores, result.timings, result.keyed,
-                       result.shown, result.exact)
+                       result.shown, result.exact, result.weights)

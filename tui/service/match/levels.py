@@ -90,14 +90,25 @@ def with_levels(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _signed(column: str) -> pl.Expr:
+    """" (+3.5)" or " (−1.0)": a field's evidence in log-odds, for the reason line."""
+    value = pl.col(column)
+    return pl.when(value >= 0).then(pl.format(" (+{})", value.round(1))).otherwise(
+        pl.format(" (−{})", (-value).round(1)))
+
+
 def reason() -> pl.Expr:
-    """One line saying which fields agreed and which disagreed, strongest first."""
+    """One line saying which fields agreed and which disagreed, strongest first, each with the
+    evidence it added (log-odds: see docs/matching.md)."""
     name = pl.col("name")
     parts = [
-        pl.when(pl.col("exact_name")).then(pl.lit("same name"))
-        .when(name >= 97).then(pl.lit("same name, other spelling or order"))
-        .when(name >= 80).then(pl.format("similar names ({})", name.cast(pl.Int64)))
-        .otherwise(pl.format("different names ({})", name.cast(pl.Int64))),
+        pl.concat_str(
+            pl.when(pl.col("exact_name")).then(pl.lit("same name"))
+            .when(name >= 97).then(pl.lit("same name, other spelling or order"))
+            .when(name >= 80).then(pl.format("similar names ({})", name.cast(pl.Int64)))
+            .otherwise(pl.format("different names ({})", name.cast(pl.Int64))),
+            _signed("w_name"),
+        ),
         pl.when(pl.col("nickname")).then(
             pl.format("nickname {} = {}", pl.col("given_key_a"), pl.col("given_key_b"))
         ),
@@ -113,12 +124,12 @@ def reason() -> pl.Expr:
         pl.when(pl.col("kind_mismatch")).then(
             pl.lit("business vs individual: an owner and their business? review")
         ),
-        pl.when(pl.col("email") == 100).then(pl.lit("same email"))
-        .when(pl.col("email") == 0).then(pl.lit("different email")),
-        pl.when(pl.col("phone") == 100).then(pl.lit("same phone"))
-        .when(pl.col("phone") == 0).then(pl.lit("different phone")),
-        pl.when(pl.col("address") >= 90).then(pl.lit("same address"))
-        .when(pl.col("address") >= 60).then(pl.lit("nearby address"))
-        .when(pl.col("address") < 40).then(pl.lit("different place")),
+        pl.when(pl.col("email") == 100).then(pl.lit("same email") + _signed("w_email"))
+        .when(pl.col("email") == 0).then(pl.lit("different email") + _signed("w_email")),
+        pl.when(pl.col("phone") == 100).then(pl.lit("same phone") + _signed("w_phone"))
+        .when(pl.col("phone") == 0).then(pl.lit("different phone") + _signed("w_phone")),
+        pl.when(pl.col("address") >= 90).then(pl.lit("same address") + _signed("w_address"))
+        .when(pl.col("address") >= 60).then(pl.lit("nearby address") + _signed("w_address"))
+        .when(pl.col("address") < 40).then(pl.lit("different place") + _signed("w_address")),
     ]
     return pl.concat_list(parts).list.drop_nulls().list.join("; ")

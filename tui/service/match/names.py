@@ -76,6 +76,12 @@ def _cols(i: int, side: str) -> tuple[str, str, str]:
     return f"given{suffix}_key_{side}", f"family{suffix}_key_{side}", f"gender{suffix}_key_{side}"
 
 
+def _family_gender(column: str) -> pl.Expr:
+    """The gender of a family-name column read as a given name (for names typed in the wrong
+    columns): `fgender_key` beside `family_key`, `fgender2_key` beside `family2_key`."""
+    return pl.col(column.replace("family", "fgender"))
+
+
 def _is_nickname(given_a: pl.Expr, given_b: pl.Expr) -> pl.Expr:
     nick = nickname_pairs().select(pl.concat_str(["x", "y"], separator="|")).to_series()
     return pl.concat_str([given_a, given_b], separator="|").is_in(nick.implode()).fill_null(False)
@@ -141,9 +147,21 @@ def compare_people(df: pl.DataFrame) -> pl.DataFrame:
             f"{ga}~{gb}", f"{fa}~{fb}", f"{ga}~{fb}", f"{fa}~{gb}"))
         score = pl.max_horizontal(straight, cross, partial)
         differ = ~same_given & ((given_ratio < SIMILAR_GIVEN) | opposite)
+        # Read crosswise ("Ayala Michael" vs "Virginia Ayala"), one part agreeing and the other
+        # not is the same family and another person, as it is read straight.
+        # "Kina, Gabriel" vs "Kina Gabriela": names of opposite gender across the columns too.
+        fa_gb, ga_fb = pl.col(f"{fa}~{gb}"), pl.col(f"{ga}~{fb}")
+        fsa, fsb = _family_gender(fa), _family_gender(fb)
+        cross_differ = (
+            ((fa_gb >= 90) & ((ga_fb < SIMILAR_GIVEN) | (pl.col(sa) != fsb).fill_null(False)))
+            | ((ga_fb >= 90) & ((fa_gb < SIMILAR_GIVEN) | (fsa != pl.col(sb)).fill_null(False)))
+        )
+        # A name with a part missing ("Adriana" vs "Adrian Ternori") is read straight.
+        crosswise = (cross > straight).fill_null(False) | (
+            straight.is_null() & cross.is_not_null())
         conflict = (
-            pl.col(ga).is_not_null() & pl.col(gb).is_not_null() & differ
-            & (straight >= cross.fill_null(-1.0))
+            pl.when(crosswise).then(cross_differ)
+            .otherwise(pl.col(ga).is_not_null() & pl.col(gb).is_not_null() & differ)
         ).fill_null(False)
         scores.append(pl.when(people).then(score).alias(f"_s{i}{j}"))
         conflicts.append(conflict.alias(f"_c{i}{j}"))

@@ -33,7 +33,8 @@ _STREET_WORDS = {
 
 KEY_COLUMNS = [
     "exact_key", "name_key", "sorted_key", "given_key", "given2_key", "family_key",
-    "family2_key", "gender_key", "gender2_key", "generation", "joint", "email_key", "phone_key",
+    "family2_key", "gender_key", "gender2_key", "fgender_key", "fgender2_key", "generation",
+    "joint", "email_key", "phone_key",
     "street_key", "city_key", "region_key", "postal_key", "country_key",
 ]
 """Columns `add_keys` adds to a records frame."""
@@ -168,7 +169,7 @@ def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
     the record has them; a joint client ("John & Mary Smith", "Henry Cole & Karen Holmes") also
     has `given2_key`/`family2_key`, read from its display name. A one-word name fills only the
     part its column names (else `family_key`). `gender_key`/`gender2_key` are "m", "f" or null
-    (see `given_names`).
+    (see `given_names`); `fgender_key`/`fgender2_key` the same for the family names.
     """
     # Staged so each costly string pass runs once; temporaries start with "_".
     staged = frame.with_columns(
@@ -217,4 +218,7 @@ def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
         pl.col("name_key").str.split(" ").list.sort().list.join(" ").alias("sorted_key"),
         gender(pl.col("given_key")).alias("gender_key"),
         gender(pl.col("given2_key")).alias("gender2_key"),
+        # The family name's gender as a given name, for names typed into the wrong columns.
+        gender(pl.col("family_key")).alias("fgender_key"),
+        gender(pl.col("family2_key")).alias("fgender2_key"),
     ).drop("_folded", "_person", "_business", "_tokens")

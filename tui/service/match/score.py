@@ -14,17 +14,15 @@ from rapidfuzz import fuzz
 
 from tui.service.match.levels import FLAG_COLUMNS, LEVEL_COLUMNS, cap, reason, with_levels
 from tui.service.match.names import compare_people, similarity, typo_similarity
-
-PRIOR = -4.0
-"""Evidence before any field is compared: most candidate pairs are different clients."""
+from tui.service.match.weights import DEFAULT, NAME_KNOTS, Weights
 
 _SIDE_COLUMNS = [
     "source", "kind", "exact_key", "name_key", "given_key", "given2_key", "family_key",
-    "family2_key", "gender_key", "gender2_key", "generation", "joint", "email_key", "phone_key",
-    "street_key", "city_key", "postal_key", "name_tf",
+    "family2_key", "gender_key", "gender2_key", "fgender_key", "fgender2_key", "generation",
+    "joint", "email_key", "phone_key", "street_key", "city_key", "postal_key", "name_tf",
 ]
 
-TF_FLOOR, TF_CEILING = -3.0, 0.0
+TF_FLOOR, TF_CEILING, TF_RARE_CEILING = -3.0, 0.0, 3.0
 """Bounds of the term-frequency adjustment to an agreeing name's weight (log-odds)."""
 
 
@@ -52,13 +50,15 @@ def _equal(column: str) -> pl.Expr:
     )
 
 
-def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame,
+                weights: Weights = DEFAULT) -> pl.DataFrame:
     """Score pairs (`a`, `b` row indices into `records`) field by field.
 
-    Adds `name`, `email`, `phone`, `address` (0–100 or null), the flags `given_conflict`,
+    Adds `name`, `email`, `phone`, `address` (0–100 or null), their evidence `w_name`, `w_email`,
+    `w_phone`, `w_address` (log-odds), the flags `given_conflict`,
     `generation_conflict`, `joint_mismatch`, `kind_mismatch`, `nickname`, `exact_name`, the
-    evidence `weight`, the combined `score` and the `cap` (see `levels.cap`), beside both
-    records' key columns.
+    evidence `weight` (from `weights`: learned by `weights.estimate` or the defaults), the
+    combined `score` and the `cap` (see `levels.cap`), beside both records' key columns.
     """
     if "name_tf" not in records.columns:
         records = with_name_frequency(records)
@@ -107,16 +107,24 @@ def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
         .round(1)
     )
     df = df.with_columns(address.alias("address"))
+    w = weights
+    df = df.with_columns(
+        (_name_weight(pl.col("name"), w)
+         + pl.when(pl.col("name") >= 97).then(_frequency_adjustment(records, w.learned))
+         .otherwise(0.0)).round(1).alias("w_name"),
+        pl.when(pl.col("email") == 100).then(w.email[0])
+        .when(pl.col("email") == 0).then(w.email[1]).otherwise(0.0).alias("w_email"),
+        pl.when(pl.col("phone") == 100).then(w.phone[0])
+        .when(pl.col("phone") == 0).then(w.phone[1]).otherwise(0.0).alias("w_phone"),
+        pl.when(pl.col("address") >= 90).then(w.address[0])
+        .when(pl.col("address") >= 60).then(w.address[1])
+        .when(pl.col("address") >= 40).then(w.address[2])
+        .when(pl.col("address").is_not_null()).then(w.address[3]).otherwise(0.0)
+        .alias("w_address"),
+    )
     weight = (
-        pl.lit(PRIOR)
-        + _name_weight(pl.col("name"))
-        + pl.when(pl.col("name") >= 97).then(_frequency_adjustment(records)).otherwise(0.0)
-        + pl.when(pl.col("email") == 100).then(3.5).when(pl.col("email") == 0).then(-1.0)
-        .otherwise(0.0)
-        + pl.when(pl.col("phone") == 100).then(3.0).when(pl.col("phone") == 0).then(-1.0)
-        .otherwise(0.0)
-        + pl.when(pl.col("address") >= 90).then(2.0).when(pl.col("address") >= 60).then(1.0)
-        .when(pl.col("address") < 40).then(-2.5).otherwise(0.0)
+        pl.lit(w.prior) + pl.col("w_name") + pl.col("w_email") + pl.col("w_phone")
+        + pl.col("w_address")
         + pl.when(pl.col("given_conflict")).then(-6.0).otherwise(0.0)
         + pl.when(pl.col("generation_conflict")).then(-6.0).otherwise(0.0)
         + pl.when(pl.col("kind_mismatch")).then(-1.5).otherwise(0.0)
@@ -137,7 +145,8 @@ def explain(scored: pl.DataFrame, pair_columns: list[str]) -> pl.DataFrame:
     return with_levels(scored.with_columns(reason().alias("reason"))).select(
         *pair_columns, "source_a", "source_b", "name", "email", "phone", "address",
         "given_conflict", "generation_conflict", "joint_mismatch", "kind_mismatch", "nickname",
-        "exact_name", "weight", "score", "cap", "reason", *LEVEL_COLUMNS, *FLAG_COLUMNS,
+        "exact_name", "w_name", "w_email", "w_phone", "w_address", "weight", "score", "cap",
+        "reason", *LEVEL_COLUMNS, *FLAG_COLUMNS,
     )
 
 
@@ -150,24 +159,27 @@ def with_name_frequency(records: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _frequency_adjustment(records: pl.DataFrame) -> pl.Expr:
+def _frequency_adjustment(records: pl.DataFrame, learned: bool) -> pl.Expr:
     """Term-frequency adjustment for an agreeing name, as in Splink: ln(u / tf), where tf is how
     often the pair's name occurs in both lists and u the chance that two random records share a
     name (the sum of every name's squared share). A name as common as the average one adds
     nothing; `John Smith` among thousands of namesakes loses up to 3 (bounded by `TF_FLOOR`).
     Learned from the lists at hand, no labels; a small list has no common names and no change.
+    With learned weights (large lists) a rare name also gains, up to `TF_RARE_CEILING`.
     """
     shares = records.filter(pl.col("sorted_key").is_not_null()).group_by("sorted_key").len()
     total = max(int(shares["len"].sum()), 1)
     u = float(((shares["len"] / total) ** 2).sum()) if shares.height else 1.0
     tf = pl.max_horizontal("name_tf_a", "name_tf_b")
-    return (pl.lit(u).log() - tf.log()).clip(TF_FLOOR, TF_CEILING).fill_null(0.0)
+    ceiling = TF_RARE_CEILING if learned else TF_CEILING
+    return (pl.lit(u).log() - tf.log()).clip(TF_FLOOR, ceiling).fill_null(0.0)
 
 
-def _name_weight(name: pl.Expr) -> pl.Expr:
-    """Evidence from the name score: piecewise linear through (60, -5), (70, -1), (80, 1.5),
-    (90, 3.5), (97, 5), so a small typo costs a little, not a whole tier."""
-    points = [(60.0, -5.0), (70.0, -1.0), (80.0, 1.5), (90.0, 3.5), (97.0, 5.0)]
+def _name_weight(name: pl.Expr, weights: Weights) -> pl.Expr:
+    """Evidence from the name score: piecewise linear through each name level's weight at its
+    knot (by default (60, -5), (70, -1), (80, 1.5), (90, 3.5), (97, 5)), so a small typo costs
+    a little, not a whole tier."""
+    points = sorted(zip(NAME_KNOTS, weights.name, strict=True))
     expr = pl.when(name >= points[-1][0]).then(points[-1][1])
     for (x0, y0), (x1, y1) in reversed(list(pairwise(points))):
         expr = expr.when(name >= x0).then(y0 + (name - x0) * (y1 - y0) / (x1 - x0))
