@@ -99,6 +99,7 @@ def main() -> None:
         print(f"{'':>8} in-process matching steps: {steps}; "
               f"{len(report.result.scores)} candidate pairs; "
               f"{pl.thread_pool_size()} Polars threads")
+        print(f"{'':>8} weights: {report.result.weights}")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,7 @@ def _scores(name: str) -> None:
         config = Config()
         report = build_report(read_canopy_csv(canopy_path), read_qbo_csv(qbo_path), config)
     pairs = report.pairs()
+    print(f"{name:>7} weights: {report.result.weights}")
     for label, floor in (("review", config.match.review), ("accept", config.match.accept)):
         found = {
             tuple(sorted((a, b))) for a, b in

@@ -31,14 +31,13 @@ BLOCKING_KEYS: dict[str, pl.Expr] = {
     "email": pl.col("email_key"),
     "phone": pl.col("phone_key"),
     # Typos in both parts ("Jonh Smiht"), swapped columns, one name typed twice wrong: the
-    # letters of each word, sorted, are the same.
-    "anagram": pl.col("name_key").str.split(" ").list.eval(
-        pl.element().str.split("").list.sort().list.join("")
-    ).list.sort().list.join(" "),
+    # letters of the name, sorted, are the same.
+    "anagram": pl.col("name_key").str.replace_all(" ", "").str.split("").list.sort()
+    .list.join(""),
     "postal+initials": _join(
         pl.col("postal_key"),
-        pl.concat_list(_prefix("given_key", 1), _prefix("family_key", 1))
-        .list.sort().list.join(""),
+        pl.min_horizontal(_prefix("given_key", 1), _prefix("family_key", 1)),
+        pl.max_horizontal(_prefix("given_key", 1), _prefix("family_key", 1)),
     ),
     "partner": _join(pl.col("family2_key"), _prefix("given2_key", 3)),
     "partner swapped": _join(pl.col("given2_key"), _prefix("family2_key", 3)),
@@ -130,17 +129,11 @@ def candidate_pairs(records: pl.DataFrame, max_block: int) -> pl.DataFrame:
     keyed_sets["family+nickname"] = _nickname_keys(lazy).join(orders, on="idx")
     keyed_sets["postal+name word"] = _postal_word_keys(lazy).join(orders, on="idx")
     frames = [
-        (_block_pairs(keyed, min(full, WEAK_BLOCK), WEAK_WINDOW) if name in WEAK_KEYS
-         else _block_pairs(keyed, full)).with_columns(pl.lit(name).alias("block"))
+        _block_pairs(keyed, min(full, WEAK_BLOCK), WEAK_WINDOW) if name in WEAK_KEYS
+        else _block_pairs(keyed, full)
         for name, keyed in keyed_sets.items()
     ]
-    return (
-        pl.concat(frames)
-        .group_by("a", "b")
-        .agg(pl.col("block").first())
-        .sort("a", "b")
-        .collect()
-    )
+    return pl.concat(frames).unique().sort("a", "b").collect()
 
 
 def exact_pairs(records: pl.DataFrame) -> pl.DataFrame:
