@@ -51,6 +51,13 @@ BLOCKING_KEYS: dict[str, pl.Expr] = {
 """Blocking key name → expression over a keyed records frame."""
 
 
+BLOCKING_COLUMNS = [
+    "kind", "sorted_key", "name_key", "given_key", "family_key", "given2_key", "family2_key",
+    "email_key", "phone_key", "postal_key", "street_key",
+]
+"""Key columns blocking reads (beside `idx`)."""
+
+
 def _nickname_keys(records: pl.LazyFrame) -> pl.LazyFrame:
     """`family|name` for the given name and every full name it may be a nickname of, so that
     "Jerry McDaniel" and "Geraldine McDaniel" share a block."""

@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 
 from tui.service.config import MatchConfig
-from tui.service.match.block import candidate_pairs, exact_pairs
+from tui.service.match.block import BLOCKING_COLUMNS, candidate_pairs, exact_pairs
 from tui.service.match.classify import classify
 from tui.service.match.normalise import add_keys
 from tui.service.match.score import explain, score_pairs, with_name_frequency
@@ -85,7 +85,8 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     records = pl.concat([canopy.frame, qbo.frame], how="vertical")
     records = add_keys(records, match.exact_case_sensitive).with_row_index("idx")
     lap("normalise", 0.2)
-    matchable = records.filter(~pl.col("is_job"))
+    # Only the columns blocking reads: a full copy of two large lists would double the memory.
+    matchable = records.filter(~pl.col("is_job")).select("idx", *BLOCKING_COLUMNS)
     candidates = candidate_pairs(matchable, match.max_block)
     exact = exact_pairs(records)
     to_score = pl.concat([candidates.select("a", "b"), exact]).unique(maintain_order=False)
