@@ -80,21 +80,21 @@ def _postal_word_keys(records: pl.LazyFrame) -> pl.LazyFrame:
     ]).drop_nulls("key").unique()
 
 
-FULL_BLOCK = 32
+FULL_BLOCK = 16
 """Blocks up to this size (or `max_block`, if smaller) are compared in full, every pair."""
 
-WINDOW = 6
+WINDOW = 4
 """In a larger block, each record is compared with the next `WINDOW` records of the block
 sorted by postcode, street, name and e-mail (sorted neighbourhood): twins in a block of 500
 `John Smith`s sort side by side, and the pairs grow with the block, not with its square."""
 
-WEAK_BLOCK, WEAK_WINDOW = 12, 3
+WEAK_BLOCK, WEAK_WINDOW = 8, 2
 WEAK_KEYS = {"postal+initials", "business words", "given+family ends", "family+nickname"}
 """Keys that say little alone (two initials at one postcode, a business's first word) get
 smaller full blocks and windows: they are there for the twins no other key finds."""
 
 
-def _block_pairs(keyed: pl.LazyFrame, full: int, window: int = WINDOW) -> pl.LazyFrame:
+def _block_pairs(keyed: pl.LazyFrame, full: int, window: int) -> pl.LazyFrame:
     """Pairs (`a` < `b`) from one key set (`idx`, `key`, `order`): every pair of a block of at
     most `full` records; neighbours within `window` in larger blocks."""
     sized = keyed.drop_nulls("key").with_columns(pl.len().over("key").alias("_n"))
@@ -137,7 +137,7 @@ def candidate_pairs(records: pl.DataFrame, max_block: int) -> pl.DataFrame:
     keyed_sets["postal+name word"] = _postal_word_keys(lazy).join(orders, on="idx")
     frames = [
         _block_pairs(keyed, min(full, WEAK_BLOCK), WEAK_WINDOW) if name in WEAK_KEYS
-        else _block_pairs(keyed, full)
+        else _block_pairs(keyed, full, WINDOW)
         for name, keyed in keyed_sets.items()
     ]
     return pl.concat(frames).unique().sort("a", "b").collect()
