@@ -9,28 +9,17 @@ which records are the same entity.
 
 from __future__ import annotations
 
-import csv
 import math
 import random
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import nicknames
 
 from tui.demo import pools
+from tui.demo.files import write_pair as write_pair  # re-exported: callers import it here
 from tui.demo.honest import HonestLists
 
-CANOPY_HEADERS = [
-    "Client ID", "Client Type", "Client Name", "Client Facing Name", "First Name", "Last Name",
-    "Business Name", "Email", "Phone", "Street Address", "City", "State", "Zip Code",
-    "Client Owner",
-]
-QBO_HEADERS = [
-    "Id", "Customer", "Company", "First Name", "Last Name", "Email", "Phone", "Street", "City",
-    "State", "ZIP", "Country", "Status",
-]
-TRUTH_HEADERS = ["source", "record_id", "entity", "note"]
 OWNERS = ["Ann Park", "Raj Patel", "Lena Ortiz", "Sam Reed"]
 ACCENTED = {"pena": "Peña", "munoz": "Muñoz", "nunez": "Núñez", "gomez": "Gómez",
             "diaz": "Díaz", "hernandez": "Hernández", "ramirez": "Ramírez"}
@@ -411,24 +400,6 @@ def generate_sides(records: int, seed: int = 7, honest: bool = True, names: int 
             | {("qbo", r["Id"]) for r in pair.qbo})
     pair.truth = [t for t in pair.truth if (t["source"], t["record_id"]) in kept]
     return pair
-
-
-def _write_csv(path: Path, headers: list[str], rows: list[dict[str, str]]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=headers)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def write_pair(pair: DemoPair, folder: Path) -> tuple[Path, Path, Path]:
-    """Write `canopy_clients.csv`, `qbo_customers.csv` and `truth.csv` into `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = (folder / "canopy_clients.csv", folder / "qbo_customers.csv", folder / "truth.csv")
-    _write_csv(paths[0], CANOPY_HEADERS, pair.canopy)
-    _write_csv(paths[1], QBO_HEADERS, pair.qbo)
-    _write_csv(paths[2], TRUTH_HEADERS, sorted(
-        pair.truth, key=lambda r: (r["source"], r["record_id"])))
-    return paths
 
 
 def strip_accents(text: str) -> str:
