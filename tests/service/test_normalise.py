@@ -94,6 +94,10 @@ def test_phones(phone: str, expected: str | None) -> None:
         ("627041234", "USA", "62704"),
         ("2134", "United States", "02134"),  # a spreadsheet ate the leading zero
         ("sw1a 1aa", "UK", "SW1A1AA"),
+        # The Country column does not move a postcode: one side often leaves it blank.
+        ("2000", "Australia", "02000"),
+        ("2000", None, "02000"),
+        ("800", "Australia", "00800"),  # Darwin's 0800 after a spreadsheet
     ],
 )
 def test_postal_codes(postal: str, country: str | None, expected: str) -> None:
@@ -115,3 +119,41 @@ def test_email_and_street() -> None:
              street=["400 Market Avenue, Suite 2"])
     assert k["email_key"] == "john.smith@example.com"
     assert k["street_key"] == "400 market ave ste 2"
+
+
+@pytest.mark.parametrize(
+    ("display", "generation"),
+    [("Robert King Sr.", "sr"), ("Robert King, Junior", "jr"), ("King, Robert III", "iii"),
+     ("Robert King 2nd", "ii"), ("Robert King", None)],
+)
+def test_generations(display: str, generation: str | None) -> None:
+    assert keys(display_name=[display], kind=["individual"])["generation"] == generation
+
+
+@pytest.mark.parametrize(
+    ("display", "people"),
+    [
+        ("Paul and Hannah Fuentes", ("paul", "fuentes", "hannah", "fuentes")),
+        ("Fuentes, Paul and Hannah", ("paul", "fuentes", "hannah", "fuentes")),
+        ("Henry Cole & Karen Holmes", ("henry", "cole", "karen", "holmes")),
+        ("Robert & Linda Chen", ("robert", "chen", "linda", "chen")),
+    ],
+)
+def test_joint_clients_are_parsed_into_people(display: str, people: tuple) -> None:
+    k = keys(display_name=[display], kind=["individual"])
+    assert (k["given_key"], k["family_key"], k["given2_key"], k["family2_key"]) == people
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("Country & Western Feed LLC", "Country and Western Feed LLC"),
+                 ("A&W Roofing", "A & W Roofing")],
+)
+def test_ampersand_is_and_in_business_names(a: str, b: str) -> None:
+    assert (keys(display_name=[a], kind=["business"])["name_key"]
+            == keys(display_name=[b], kind=["business"])["name_key"])
+
+
+def test_gender_of_known_given_names() -> None:
+    assert keys(display_name=["Erica Olsen"], kind=["individual"])["gender_key"] == "f"
+    assert keys(display_name=["Eric Olsen"], kind=["individual"])["gender_key"] == "m"
+    assert keys(display_name=["Jonh Olsen"], kind=["individual"])["gender_key"] is None

@@ -39,9 +39,11 @@ def test_top_level_shape(report: Report) -> None:
 def test_every_pair_has_ids_scores_and_reason(report: Report) -> None:
     for p in report.to_dict()["pairs"]:
         assert set(p) == {"category", "a", "b", "canopy_rule_links", "evidence", "score",
-                          "fields", "flags", "reason"}
+                          "fields", "levels", "flags", "reason"}
         assert p["a"]["id"] and p["b"]["id"] and p["a"]["source"] in ("canopy", "qbo")
         assert set(p["fields"]) == {"name", "email", "phone", "address"}
+        assert set(p["levels"]) == set(p["fields"])
+        assert set(p["levels"].values()) <= {"exact", "similar", "different", "missing"}
         assert 0 <= p["score"] <= 100
         assert p["reason"]
 

@@ -9,27 +9,17 @@ which records are the same entity.
 
 from __future__ import annotations
 
-import csv
 import math
 import random
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import nicknames
 
 from tui.demo import pools
+from tui.demo.files import write_pair as write_pair  # re-exported: callers import it here
+from tui.demo.honest import HonestLists
 
-CANOPY_HEADERS = [
-    "Client ID", "Client Type", "Client Name", "Client Facing Name", "First Name", "Last Name",
-    "Business Name", "Email", "Phone", "Street Address", "City", "State", "Zip Code",
-    "Client Owner",
-]
-QBO_HEADERS = [
-    "Id", "Customer", "Company", "First Name", "Last Name", "Email", "Phone", "Street", "City",
-    "State", "ZIP", "Country", "Status",
-]
-TRUTH_HEADERS = ["source", "record_id", "entity", "note"]
 OWNERS = ["Ann Park", "Raj Patel", "Lena Ortiz", "Sam Reed"]
 ACCENTED = {"pena": "Peña", "munoz": "Muñoz", "nunez": "Núñez", "gomez": "Gómez",
             "diaz": "Díaz", "hernandez": "Hernández", "ramirez": "Ramírez"}
@@ -54,6 +44,8 @@ class Entity:
     city: tuple[str, str, str] = ("", "", "")
     zip_code: str = ""
     note: str = ""
+    partner_family: str = ""
+    generation: str = ""
 
 
 @dataclass
@@ -65,9 +57,13 @@ class DemoPair:
     truth: list[dict[str, str]] = field(default_factory=list)
 
 
-class _Generator:
-    def __init__(self, seed: int) -> None:
+class _Generator(HonestLists):
+    def __init__(self, seed: int, honest: bool = False, names: int = 0) -> None:
         self.rng = random.Random(seed)
+        self.honest = honest
+        """Lists as hard as real ones (see `generate`); off for the bundled demo."""
+        self.names = names
+        """When set, people draw from only this many given names and as many surnames."""
         namer = nicknames.NickNamer()
         self.nicks = {name: sorted(nicks) for name, nicks in namer.nickname_lookup.items()
                       if len(name) > 2}
@@ -95,11 +91,23 @@ class _Generator:
     def person(self, family: str | None = None) -> Entity:
         rng = self.rng
         e = Entity(self._eid(), "individual")
-        e.given = rng.choice(self.given_pool)
-        e.family = family or rng.choice(pools.SURNAMES)
+        if self.names:
+            e.given = rng.choice(pools.COMMON_GIVEN[: self.names])
+            e.family = family or rng.choice(pools.SURNAMES[: self.names])
+        elif self.honest:
+            # As skewed as real names: a few very common given and family names, and half the
+            # families from a long tail of rare ones.
+            e.given = self._zipf(self.given_pool, given=True)
+            e.family = family or (self._zipf(pools.SURNAMES) if rng.random() < 0.5
+                                  else self._rare_surname())
+        else:
+            e.given = rng.choice(self.given_pool)
+            e.family = family or rng.choice(pools.SURNAMES)
         self._place(e)
         e.email = (f"{e.given}.{e.family}{rng.randint(1, 999)}@{rng.choice(pools.EMAIL_DOMAINS)}"
                    if rng.random() < 0.92 else "")
+        if self.honest and rng.random() < 0.3:
+            e.email = e.phone = ""  # name and address only, as many firms' lists are
         return e
 
     def business(self) -> Entity:
@@ -154,10 +162,23 @@ class _Generator:
         family = self._surname(e.family, accents)
         if variant == "nickname" and self.nicks.get(e.given):
             given = self.rng.choice(self.nicks[e.given]).title()
-        if variant == "typo":
+        if variant in ("typo", "typo2"):
             family = self._typo(family)
+        if variant == "typo2":
+            given = self._typo(given)
+        if e.generation and e.kind == "individual":
+            family = f"{family} {e.generation}"
         if e.kind == "joint":
             partner = e.partner.title()
+            if e.partner_family:
+                other = e.partner_family.title()
+                if variant == "one_person":
+                    return f"{partner} {other}", partner, other
+                return f"{given} {family} & {partner} {other}", given, family
+            if variant == "family_first":
+                return f"{family} {given}", "", ""
+            if variant == "and":
+                return f"{given} and {partner} {family}", given, family
             if variant == "last_first":
                 return f"{family}, {given} and {partner}", given, family
             if variant == "one_person":
@@ -169,10 +190,16 @@ class _Generator:
             return f"{given} {family}".upper(), given, family
         if variant == "honorific":
             return f"{self.rng.choice(['Mr.', 'Ms.', 'Dr.'])} {given} {family}", given, family
+        if variant == "swapped":  # given and family typed into each other's columns
+            return f"{family} {given}", family, given
+        if variant == "no_family":
+            return given, given, ""
         return f"{given} {family}", given, family
 
     # Contact variations -------------------------------------------------------------------------
     def phone_text(self, digits: str) -> str:
+        if not digits:
+            return ""
         a, b, c = digits[:3], digits[3:6], digits[6:]
         return self.rng.choice([f"({a}) {b}-{c}", f"{a}-{b}-{c}", f"{a}.{b}.{c}",
                                 f"+1 {a} {b} {c}", f"1-{a}-{b}-{c}"])
@@ -243,7 +270,8 @@ class _Generator:
             "Last Name": "" if e.kind == "business" else family,
             "Email": email, "Phone": phone, "Street": street,
             "City": e.city[0] if street else "", "State": e.city[1] if street else "",
-            "ZIP": e.zip_code if street else "", "Country": "USA" if street else "",
+            "ZIP": self.zip_text(e.zip_code) if street else "",
+            "Country": self.country_text() if street else "",
             "Status": "Active" if active else "Inactive",
         }
         self.pair.qbo.append(row)
@@ -257,7 +285,15 @@ class _Generator:
         if e.kind == "business":
             return rng.choices(["same", "suffix", "case", "typo"], [55, 30, 7, 8])[0]
         if e.kind == "joint":
+            if self.honest:
+                return rng.choices(["same", "one_person", "and", "family_first"],
+                                   [35, 35, 15, 15])[0]
             return rng.choices(["same", "one_person"], [50, 50])[0]
+        if self.honest:
+            # FEBRL-like corruption beside the usual spellings.
+            return rng.choices(
+                ["same", "last_first", "typo", "nickname", "case", "honorific", "typo2",
+                 "swapped", "no_family"], [48, 12, 8, 8, 5, 5, 7, 5, 2])[0]
         return rng.choices(["same", "last_first", "typo", "nickname", "case", "honorific"],
                            [58, 14, 8, 8, 6, 6])[0]
 
@@ -303,6 +339,10 @@ class _Generator:
                 if roll > 0.94:
                     e.kind = "joint"
                     e.partner = rng.choice(self.given_pool)
+                    if self.honest and rng.random() < 0.3:
+                        e.partner_family = self._zipf(pools.SURNAMES)
+            if self.honest and e.kind == "individual" and made + 2 < clients:
+                made += self._traps(e)
             member = None
             if e.kind == "individual" and rng.random() < 0.08 and made + 1 < clients:
                 # A household member: same surname, address and phone; often the same e-mail.
@@ -335,38 +375,31 @@ class _Generator:
         return self.pair
 
 
-def generate(clients: int, seed: int = 7) -> DemoPair:
-    """Rows for about `clients` real clients' records, reproducible from `seed`."""
-    return _Generator(seed).run(clients)
+def generate(clients: int, seed: int = 7, honest: bool = False, names: int = 0) -> DemoPair:
+    """Rows for about `clients` real clients' records, reproducible from `seed`.
+
+    `honest` makes lists as hard as real ones (issue 10), for benchmarks: name frequencies as
+    skewed as real ones with a long tail of rare surnames; 30 % of people with no e-mail or
+    phone; FEBRL-like corruption (a typo in both parts, given and family swapped, the surname
+    missing); joint clients in every shape (`A and B Surname`, `A Surname & B Other`, family
+    first with no comma); relatives one letter apart (Eric/Erica), father and son (Sr./Jr.) and
+    owners with their own business, sharing contacts; ZIPs without their leading zero and a
+    Country column often blank. `names` (honest lists only) draws every person from that many
+    given names × as many surnames: the most repetitive list there is.
+    """
+    return _Generator(seed, honest, names).run(clients)
 
 
-def generate_sides(records: int, seed: int = 7) -> DemoPair:
+def generate_sides(records: int, seed: int = 7, honest: bool = True, names: int = 0
+                   ) -> DemoPair:
     """Exactly `records` records a side (about 0.85 records per client land on each side), with
     the truth trimmed to the records kept: for benchmarks at a chosen size."""
-    pair = generate(math.ceil(records * 1.25), seed)
+    pair = generate(math.ceil(records * 1.25), seed, honest, names)
     pair.canopy, pair.qbo = pair.canopy[:records], pair.qbo[:records]
     kept = ({("canopy", r["Client ID"]) for r in pair.canopy}
             | {("qbo", r["Id"]) for r in pair.qbo})
     pair.truth = [t for t in pair.truth if (t["source"], t["record_id"]) in kept]
     return pair
-
-
-def _write_csv(path: Path, headers: list[str], rows: list[dict[str, str]]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=headers)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def write_pair(pair: DemoPair, folder: Path) -> tuple[Path, Path, Path]:
-    """Write `canopy_clients.csv`, `qbo_customers.csv` and `truth.csv` into `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = (folder / "canopy_clients.csv", folder / "qbo_customers.csv", folder / "truth.csv")
-    _write_csv(paths[0], CANOPY_HEADERS, pair.canopy)
-    _write_csv(paths[1], QBO_HEADERS, pair.qbo)
-    _write_csv(paths[2], TRUTH_HEADERS, sorted(
-        pair.truth, key=lambda r: (r["source"], r["record_id"])))
-    return paths
 
 
 def strip_accents(text: str) -> str:

@@ -93,3 +93,29 @@ BUSINESS_SUFFIXES = [
 
 EMAIL_DOMAINS = ["gmail.com", "yahoo.com", "outlook.com", "icloud.com", "aol.com",
                  "comcast.net", "example.com"]
+
+GENDER_PAIRS = [
+    ("eric", "erica"), ("paul", "paula"), ("daniel", "danielle"), ("louis", "louise"),
+    ("adrian", "adriana"), ("francis", "frances"), ("gabriel", "gabriela"),
+    ("julian", "juliana"), ("christian", "christina"), ("carl", "carla"),
+    ("robert", "roberta"), ("patrick", "patricia"), ("victor", "victoria"),
+    ("antonio", "antonia"), ("joseph", "josephine"), ("martin", "martina"),
+]
+"""Given names of relatives one letter or two apart (a brother and sister, a couple)."""
+
+SYLLABLES = """
+ba be bi bo bu da de di do ka ke ki ko la le li lo lu ma me mi mo na ne ni no ra re ri ro
+sa se si so ta te ti to va ve vi vo za ze zo bran dor gar hel kov mar nov sten ter vik wald
+""".split()
+"""Syllables for rare surnames: real lists have a long tail of names that occur once."""
+
+COMMON_GIVEN = """
+james mary robert patricia john jennifer michael linda david elizabeth william barbara richard
+susan joseph jessica thomas sarah christopher karen charles lisa daniel nancy matthew betty
+anthony sandra mark margaret donald ashley steven kimberly andrew emily paul donna joshua
+michelle kenneth carol kevin amanda brian melissa george deborah timothy stephanie ronald
+rebecca jason sharon edward laura jeffrey cynthia ryan dorothy jacob amy gary kathleen
+nicholas angela eric shirley jonathan brenda stephen emma larry anna justin pamela scott
+nicole brandon samantha benjamin katherine samuel christine gregory helen alexander debra
+""".split()
+"""The commonest US given names, commonest first (after the Social Security list)."""

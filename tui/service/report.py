@@ -138,8 +138,8 @@ class Report:
         flags = pl.concat_list([
             pl.when(pl.col(c)).then(pl.lit(c)) for c in
             ("given_conflict", "generation_conflict", "joint_mismatch", "kind_mismatch",
-             "nickname")
-        ]).list.drop_nulls()
+             "nickname", "flag_household")
+        ]).list.drop_nulls().list.eval(pl.element().str.strip_prefix("flag_"))
         return self.pairs().sort("category", "a", "b").select(
             "category",
             side("a").alias("a"),
@@ -148,6 +148,7 @@ class Report:
             "evidence",
             "score",
             pl.struct(*FIELDS).alias("fields"),
+            pl.struct(*(pl.col(f"lvl_{f}").alias(f) for f in FIELDS)).alias("levels"),
             flags.alias("flags"),
             "reason",
         )

@@ -8,6 +8,7 @@ import polars as pl
 from tui.service.config import MatchConfig
 from tui.service.match.block import selected
 from tui.service.match.groups import components
+from tui.service.match.levels import capped_score
 
 CANOPY_VERDICTS = ("Matches", "Unmatched", "Duplicates")
 QBO_VERDICTS = ("Matches", "New", "Duplicates", "Inactive", "Sub-customer", "Not selected")
@@ -31,6 +32,18 @@ def _mutual_best(pairs: pl.DataFrame) -> pl.DataFrame:
     return best_a.join(best_b.select("a", "b"), on=["a", "b"])
 
 
+def _best_for_person(pairs: pl.DataFrame, joint: pl.Series) -> pl.DataFrame:
+    """Joint-client pairs (`a`, `b`) that are the best pair of their one-person side: a joint
+    client is the probable twin of each of its people, not of one only."""
+    person = pl.when(joint.gather(pairs["a"])).then(pl.col("b")).otherwise(pl.col("a"))
+    return (
+        pairs.with_columns(person.alias("_person"))
+        .sort(["score", "a", "b"], descending=[True, False, False])
+        .unique("_person", keep="first", maintain_order=True)
+        .select("a", "b")
+    )
+
+
 def classify(records: pl.DataFrame, scored: pl.DataFrame, exact: pl.DataFrame,
              match: MatchConfig) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Return `(records, pairs, groups)`.
@@ -41,7 +54,9 @@ def classify(records: pl.DataFrame, scored: pl.DataFrame, exact: pl.DataFrame,
     """
     exact = exact.with_columns(pl.lit(True).alias("exact"))
     pairs = scored.join(exact, on=["a", "b"], how="left").with_columns(
-        pl.col("exact").fill_null(False)
+        pl.col("exact").fill_null(False),
+        # Relatives, generations, joint clients and businesses are held under their cap.
+        capped_score(match).alias("score"),
     )
     n_exact = pl.concat(
         [exact.select(pl.col("a").alias("idx")), exact.select(pl.col("b").alias("idx"))]
@@ -59,7 +74,10 @@ def classify(records: pl.DataFrame, scored: pl.DataFrame, exact: pl.DataFrame,
     unlinked = (pl.col("n_exact_a") == 0) & (pl.col("n_exact_b") == 0)
     above = pl.col("score") >= match.review
     probable_all = pairs.filter(cross & ~pl.col("exact") & unlinked & above)
-    best = _mutual_best(probable_all).select("a", "b").with_columns(pl.lit(True).alias("best"))
+    best = pl.concat([
+        _mutual_best(probable_all.filter(~pl.col("flag_joint"))).select("a", "b"),
+        _best_for_person(probable_all.filter(pl.col("flag_joint")), records["joint"]),
+    ]).unique().with_columns(pl.lit(True).alias("best"))
     pairs = pairs.join(best, on=["a", "b"], how="left").with_columns(
         pl.col("best").fill_null(False)
     )
@@ -76,7 +94,9 @@ def classify(records: pl.DataFrame, scored: pl.DataFrame, exact: pl.DataFrame,
     ).with_columns(evidence(pl.col("score"), match).alias("evidence"))
 
     # Groups: every pair shown except a 1:1 link or a lone probable pair joins its records.
-    labels = components(pairs.select("a", "b"))
+    # A joint client's pairs with each of its people, and an owner's with their business, are
+    # shown for review but join nobody: the two people are not duplicates of each other.
+    labels = components(pairs.filter(pl.col("cap").ne_missing("review")).select("a", "b"))
     sized = labels.join(records.select("idx", "source"), on="idx").group_by("group").agg(
         pl.len().alias("size"),
         (pl.col("source") == "canopy").sum().alias("n_canopy"),

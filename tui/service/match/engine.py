@@ -7,13 +7,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 
 from tui.service.config import MatchConfig
-from tui.service.match.block import candidate_pairs, exact_pairs
+from tui.service.match.block import BLOCKING_COLUMNS, candidate_pairs, exact_pairs
 from tui.service.match.classify import classify
 from tui.service.match.normalise import add_keys
-from tui.service.match.score import explain, score_pairs
+from tui.service.match.score import explain, score_pairs, with_name_frequency
+from tui.service.match.weights import DEFAULT, MIN_PAIRS, RANDOM, SAMPLE, Weights, estimate
 from tui.service.records import RecordSet
 
 log = logging.getLogger(__name__)
@@ -21,6 +23,9 @@ log = logging.getLogger(__name__)
 SHOWN_FLOOR = 20.0
 """Pairs scoring lower are dropped after scoring, unless Canopy's name rule links them: no
 threshold a user would choose reaches that low."""
+
+CHUNK = 500_000
+"""Candidate pairs scored at once: about 0.4 GB of working columns."""
 
 Progress = Callable[[str, float], None]
 """Called with a step name and the fraction of the run done."""
@@ -46,6 +51,17 @@ class MatchResult:
     """Scored pairs above the floor, before classification."""
     exact: pl.DataFrame | None = None
     """Pairs Canopy's name rule links."""
+    weights: Weights = DEFAULT
+    """The field weights scored with: learned from these lists (EM) or the defaults."""
+
+
+def random_pairs(ids: np.ndarray, n: int, seed: int = 0) -> pl.DataFrame:
+    """`n` seeded random pairs (`a` < `b`) of distinct records among `ids` (row indices)."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.choice(ids, n), rng.choice(ids, n)
+    keep = a != b
+    lo, hi = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
+    return pl.DataFrame({"a": lo, "b": hi}, schema={"a": pl.UInt32, "b": pl.UInt32})
 
 
 def no_progress(step: str, fraction: float) -> None:
@@ -69,23 +85,41 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     records = pl.concat([canopy.frame, qbo.frame], how="vertical")
     records = add_keys(records, match.exact_case_sensitive).with_row_index("idx")
     lap("normalise", 0.2)
-    matchable = records.filter(~pl.col("is_job"))
+    # Only the columns blocking reads: a full copy of two large lists would double the memory.
+    matchable = records.filter(~pl.col("is_job")).select("idx", *BLOCKING_COLUMNS)
     candidates = candidate_pairs(matchable, match.max_block)
     exact = exact_pairs(records, match.qbo_clients)
     to_score = pl.concat([candidates.select("a", "b"), exact]).unique(maintain_order=False)
     lap("block", 0.4)
-    scored = score_pairs(records, to_score.sort("a", "b"))
-    scores = scored["score"]
-    shown = explain(
-        scored.filter((pl.col("score") >= SHOWN_FLOOR) | pl.col("exact_name")), ["a", "b"]
-    )
+    records = with_name_frequency(records)
+    # Scored in chunks so memory stays bounded however many candidates blocking finds; only the
+    # score of each candidate and the pairs above the floor are kept.
+    ordered = to_score.sort("a", "b")
+    weights = DEFAULT
+    if ordered.height >= MIN_PAIRS:
+        sample = ordered.sample(min(SAMPLE, ordered.height), seed=0)
+        ids = matchable["idx"].to_numpy()
+        weights = estimate(score_pairs(records, sample),
+                           score_pairs(records, random_pairs(ids, RANDOM)),
+                           ordered.height, len(ids) * (len(ids) - 1) / 2)
+    lap("weights", 0.5)
+    scores_parts, shown_parts = [], []
+    for start_row in range(0, max(ordered.height, 1), CHUNK):
+        scored = score_pairs(records, ordered.slice(start_row, CHUNK), weights)
+        scores_parts.append(scored["score"])
+        shown_parts.append(explain(
+            scored.filter((pl.col("score") >= SHOWN_FLOOR) | pl.col("exact_name")), ["a", "b"]
+        ))
+        del scored
+    scores = pl.concat(scores_parts)
+    shown = pl.concat(shown_parts)
     lap("score", 0.8)
     keyed = records
     records, pairs, groups = classify(keyed, shown, exact, match)
     lap("classify", 1.0)
     log.info("matched %d × %d records: %d candidate pairs", canopy.frame.height,
              qbo.frame.height, to_score.height)
-    return MatchResult(records, pairs, groups, scores, timings, keyed, shown, exact)
+    return MatchResult(records, pairs, groups, scores, timings, keyed, shown, exact, weights)
 
 
 def reclassify(result: MatchResult, match: MatchConfig) -> MatchResult:
@@ -96,4 +130,4 @@ def reclassify(result: MatchResult, match: MatchConfig) -> MatchResult:
     assert result.keyed is not None and result.shown is not None and result.exact is not None
     records, pairs, groups = classify(result.keyed, result.shown, result.exact, match)
     return MatchResult(records, pairs, groups, result.scores, result.timings, result.keyed,
-                       result.shown, result.exact)
+                       result.shown, result.exact, result.weights)

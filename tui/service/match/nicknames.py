@@ -22,3 +22,10 @@ def nickname_pairs() -> pl.DataFrame:
             pairs.update({(name, nick), (nick, name)})
     xs, ys = zip(*sorted(pairs), strict=True)
     return pl.DataFrame({"x": list(xs), "y": list(ys)}, schema={"x": pl.String, "y": pl.String})
+
+
+@cache
+def full_names() -> pl.Series:
+    """Lower-case given names the table lists nicknames for (Louis, Louise, Danielle), as
+    opposed to names it knows only as someone's nickname (Dani)."""
+    return pl.Series(sorted({t.name1 for t in nicknames.name_triplets()}), dtype=pl.String)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from tui.service.match.given_names import gender
 from tui.service.match.regions import REGION_CODES, US_COUNTRY_NAMES
 
 DELETED = " (deleted)"
@@ -20,7 +21,9 @@ _SUFFIX = (
 _HAS_SUFFIX = rf"(?:^|[\s,]){_SUFFIX}$"
 _STRIP_SUFFIX = rf"[\s,]+{_SUFFIX}$"
 _HONORIFIC = r"\b(?:mr|mrs|ms|miss|mx|dr|prof)\b\.?"
-_GENERATION = r",?\s*\b(jr|sr|ii|iii|iv)\b\.?"
+_GENERATIONS = {"junior": "jr", "senior": "sr", "2nd": "ii", "3rd": "iii"}
+_GENERATION_WORD = r"\b(jr|junior|sr|senior|ii|iii|iv|2nd|3rd)\b\.?"
+_GENERATION = rf",?\s*{_GENERATION_WORD}"
 _STREET_WORDS = {
     "street": "st", "avenue": "ave", "av": "ave", "road": "rd", "drive": "dr", "lane": "ln",
     "boulevard": "blvd", "court": "ct", "place": "pl", "terrace": "ter", "highway": "hwy",
@@ -30,8 +33,9 @@ _STREET_WORDS = {
 
 KEY_COLUMNS = [
     "exact_key", "name_key", "sorted_key", "given_key", "given2_key", "family_key",
-    "generation", "joint", "email_key", "phone_key", "street_key", "city_key", "region_key",
-    "postal_key", "country_key",
+    "family2_key", "gender_key", "gender2_key", "fgender_key", "fgender2_key", "generation",
+    "joint", "email_key", "phone_key",
+    "street_key", "city_key", "region_key", "postal_key", "country_key",
 ]
 """Columns `add_keys` adds to a records frame."""
 
@@ -66,7 +70,11 @@ def exact_key(display_name: pl.Expr, case_sensitive: bool = False) -> pl.Expr:
 
 def business_name_key(name: pl.Expr) -> pl.Expr:
     """A business name without case, accents, punctuation, "the" or its legal suffix."""
-    folded = _fold(name.str.strip_suffix(DELETED)).str.replace(r"\s*\(\d+\)$", "")
+    folded = (
+        _fold(name.str.strip_suffix(DELETED)).str.replace(r"\s*\(\d+\)$", "")
+        # "A&W" = "A & W" = "A and W": the ampersand is a word, not punctuation.
+        .str.replace_all(r"\s*(?:&|\+)\s*", " and ")
+    )
     # "Acme Co., Inc." carries two suffixes; strip at most two so "Co" alone still can be a name.
     stripped = folded.str.replace(_STRIP_SUFFIX, "").str.replace(_STRIP_SUFFIX, "")
     return _words(stripped.str.replace(r"^the\s+", ""))
@@ -111,13 +119,17 @@ def country_key(country: pl.Expr) -> pl.Expr:
     )
 
 
-def postal_key(postal: pl.Expr, country: pl.Expr) -> pl.Expr:
-    """US ZIPs to five digits (a four-digit ZIP lost its leading zero to a spreadsheet)."""
+def postal_key(postal: pl.Expr) -> pl.Expr:
+    """Postcodes as written, whatever the Country column says: all-digit codes of three to five
+    digits padded to five (a spreadsheet drops a US ZIP's leading zero, and Australia's 0800
+    alike), ZIP+4 cut to five; other codes without spaces, upper-cased.
+
+    The country is left out on purpose: one side often leaves it blank, and a key that depends
+    on it made `2000` beside `Australia` differ from the same `2000` with no country.
+    """
     compact = postal.str.replace_all(r"\s", "").str.to_uppercase()
-    us_zip = compact.str.extract(r"^([0-9]{4,5})(?:-?[0-9]{4})?$", 1).str.zfill(5)
-    return pl.when(country == "US").then(pl.coalesce(us_zip, compact)).otherwise(compact).replace(
-        "", None
-    )
+    digits = compact.str.extract(r"^([0-9]{3,5})(?:-?[0-9]{4})?$", 1).str.zfill(5)
+    return pl.coalesce(digits, compact).replace("", None)
 
 
 def region_key(region: pl.Expr) -> pl.Expr:
@@ -134,8 +146,31 @@ def street_key(street: pl.Expr) -> pl.Expr:
     return words.list.eval(pl.element().replace(_STREET_WORDS)).list.join(" ")
 
 
+def _joint_people(person: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """Given and family name of both people of a joint name key, as four expressions.
+
+    "john and mary smith" → (john, smith), (mary, smith); "john smith and mary jones" → (john,
+    smith), (mary, jones). ("Smith, John and Mary" was already turned round by the name key.)
+    """
+    left = person.str.extract(r"^(.*?) and ", 1).str.split(" ")
+    right = person.str.extract(r" and (.*)$", 1).str.split(" ")
+    left_family = pl.when(left.list.len() >= 2).then(left.list.last())
+    right_family = pl.when(right.list.len() >= 2).then(right.list.last())
+    return (
+        left.list.first(), pl.coalesce(left_family, right_family),
+        right.list.first(), pl.coalesce(right_family, left_family),
+    )
+
+
 def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
-    """The frame with `KEY_COLUMNS` added and `kind` corrected for names with a legal suffix."""
+    """The frame with `KEY_COLUMNS` added and `kind` corrected for names with a legal suffix.
+
+    People: `given_key`/`family_key` are the (first) person's names, from the name columns when
+    the record has them; a joint client ("John & Mary Smith", "Henry Cole & Karen Holmes") also
+    has `given2_key`/`family2_key`, read from its display name. A one-word name fills only the
+    part its column names (else `family_key`). `gender_key`/`gender2_key` are "m", "f" or null
+    (see `given_names`); `fgender_key`/`fgender2_key` the same for the family names.
+    """
     # Staged so each costly string pass runs once; temporaries start with "_".
     staged = frame.with_columns(
         _fold(pl.col("display_name").str.strip_suffix(DELETED)).alias("_folded"),
@@ -147,31 +182,43 @@ def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
     )
     business = pl.col("_business")
     tokens = pl.col("_tokens")
-    joint = tokens.list.contains("and").fill_null(False)
-    many = tokens.list.len() > 1
-    first_token = pl.when(many).then(tokens.list.first()).otherwise(None)
     person = ~business
+    joint = (person & pl.col("_person").str.contains(r"^\S.* and \S")).fill_null(False)
+    many = tokens.list.len() > 1
+    given_col = _words(_fold(pl.col("given_name")))
+    family_col = _words(_fold(pl.col("family_name")))
+    one_word_given = ~many & given_col.is_not_null() & (given_col == tokens.list.first())
+    g1, f1, g2, f2 = _joint_people(pl.col("_person"))
     out = staged.with_columns(
         pl.when(business).then(pl.lit("business")).otherwise(pl.lit("individual")).alias("kind"),
         exact_key(pl.col("display_name"), case_sensitive).alias("exact_key"),
         pl.when(business).then(business_name_key(pl.col("display_name")))
         .otherwise(pl.col("_person")).alias("name_key"),
-        pl.when(person).then(pl.coalesce(_words(_fold(pl.col("given_name"))), first_token))
+        pl.when(business).then(None).when(joint).then(pl.coalesce(g1, given_col))
+        .otherwise(pl.coalesce(given_col, pl.when(many).then(tokens.list.first())))
         .alias("given_key"),
-        pl.when(person & joint).then(tokens.list.get(2, null_on_oob=True)).alias("given2_key"),
-        pl.when(person).then(pl.coalesce(_words(_fold(pl.col("family_name"))),
-                                         tokens.list.last())).alias("family_key"),
-        pl.when(person).then(pl.col("_folded").str.extract(r"\b(jr|sr|ii|iii|iv)\b\.?$", 1))
-        .alias("generation"),
-        (joint & person).alias("joint"),
+        pl.when(joint).then(g2).alias("given2_key"),
+        pl.when(business).then(None).when(joint).then(pl.coalesce(f1, family_col))
+        .when(one_word_given).then(family_col)
+        .otherwise(pl.coalesce(family_col, tokens.list.last())).alias("family_key"),
+        pl.when(joint).then(f2).alias("family2_key"),
+        pl.when(person).then(
+            pl.col("_folded").str.extract(_GENERATION_WORD, 1).replace(_GENERATIONS)
+        ).alias("generation"),
+        joint.alias("joint"),
         pl.col("email").str.strip_chars().str.to_lowercase().replace("", None).alias("email_key"),
         phone_key(pl.col("phone")).alias("phone_key"),
         street_key(pl.col("street")).alias("street_key"),
         _words(_fold(pl.col("city"))).alias("city_key"),
         region_key(pl.col("region")).alias("region_key"),
         country_key(pl.col("country")).alias("country_key"),
+        postal_key(pl.col("postal_code")).alias("postal_key"),
     )
     return out.with_columns(
         pl.col("name_key").str.split(" ").list.sort().list.join(" ").alias("sorted_key"),
-        postal_key(pl.col("postal_code"), pl.col("country_key")).alias("postal_key"),
+        gender(pl.col("given_key")).alias("gender_key"),
+        gender(pl.col("given2_key")).alias("gender2_key"),
+        # The family name's gender as a given name, for names typed into the wrong columns.
+        gender(pl.col("family_key")).alias("fgender_key"),
+        gender(pl.col("family2_key")).alias("fgender2_key"),
     ).drop("_folded", "_person", "_business", "_tokens")

@@ -9,36 +9,21 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-import numpy as np
 import polars as pl
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
-from tui.service.match.nicknames import nickname_pairs
-
-PRIOR = -4.0
-"""Evidence before any field is compared: most candidate pairs are different clients."""
+from tui.service.match.levels import FLAG_COLUMNS, LEVEL_COLUMNS, cap, reason, with_levels
+from tui.service.match.names import compare_people, similarity, typo_similarity
+from tui.service.match.weights import DEFAULT, NAME_KNOTS, Weights
 
 _SIDE_COLUMNS = [
     "source", "kind", "exact_key", "name_key", "given_key", "given2_key", "family_key",
-    "generation", "joint", "email_key", "phone_key", "street_key", "city_key", "postal_key",
+    "family2_key", "gender_key", "gender2_key", "fgender_key", "fgender2_key", "generation",
+    "joint", "email_key", "phone_key", "street_key", "city_key", "postal_key", "name_tf",
 ]
 
-
-def _similarity(a: pl.Series, b: pl.Series, scorer: object) -> pl.Series:
-    """rapidfuzz scores of aligned string columns; null where either side is null.
-
-    Equal strings score 100 without calling rapidfuzz: blocking on names makes them common.
-    """
-    missing = (a.is_null() | b.is_null()).to_numpy()
-    equal = (a == b).fill_null(False).to_numpy()
-    todo = np.flatnonzero(~missing & ~equal)
-    scores = np.full(len(a), np.nan)
-    scores[equal] = 100.0
-    if todo.size:
-        left = a.gather(todo).to_list()
-        right = b.gather(todo).to_list()
-        scores[todo] = process.cpdist(left, right, scorer=scorer, workers=-1)
-    return pl.Series(scores).fill_nan(None)
+TF_FLOOR, TF_CEILING, TF_RARE_CEILING = -3.0, 0.0, 3.0
+"""Bounds of the term-frequency adjustment to an agreeing name's weight (log-odds)."""
 
 
 def _sides(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
@@ -65,61 +50,56 @@ def _equal(column: str) -> pl.Expr:
     )
 
 
-def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame,
+                weights: Weights = DEFAULT) -> pl.DataFrame:
     """Score pairs (`a`, `b` row indices into `records`) field by field.
 
-    Adds `name`, `email`, `phone`, `address` (0–100 or null), the flags `given_conflict`,
+    Adds `name`, `email`, `phone`, `address` (0–100 or null), their evidence `w_name`, `w_email`,
+    `w_phone`, `w_address` (log-odds), the flags `given_conflict`,
     `generation_conflict`, `joint_mismatch`, `kind_mismatch`, `nickname`, `exact_name`, the
-    evidence `weight` and the combined `score`, beside both records' key columns.
+    evidence `weight` (from `weights`: learned by `weights.estimate` or the defaults), the
+    combined `score` and the `cap` (see `levels.cap`), beside both records' key columns.
     """
+    if "name_tf" not in records.columns:
+        records = with_name_frequency(records)
     df = _sides(records, pairs)
     df = df.with_columns(
-        _similarity(df["name_key_a"], df["name_key_b"], fuzz.token_sort_ratio).alias("name_full"),
-        _similarity(df["given_key_a"], df["given_key_b"], fuzz.ratio).alias("given_sim"),
-        _similarity(df["family_key_a"], df["family_key_b"], fuzz.ratio).alias("family_sim"),
-        _similarity(df["street_key_a"], df["street_key_b"], fuzz.token_sort_ratio)
+        similarity(df["name_key_a"], df["name_key_b"], fuzz.token_sort_ratio).alias("name_full"),
+        similarity(df["street_key_a"], df["street_key_b"], fuzz.token_sort_ratio)
         .alias("street_sim"),
-        _similarity(df["city_key_a"], df["city_key_b"], fuzz.ratio).alias("city_sim"),
-        # The joint partner's name: "John & Mary Smith" vs "Mary Smith" is not a conflict.
-        _similarity(df["given2_key_a"], df["given_key_b"], fuzz.ratio).alias("given2_ab"),
-        _similarity(df["given_key_a"], df["given2_key_b"], fuzz.ratio).alias("given2_ba"),
+        similarity(df["city_key_a"], df["city_key_b"], fuzz.ratio).alias("city_sim"),
+        typo_similarity(df["postal_key_a"], df["postal_key_b"]).alias("postal_sim"),
     )
-    nick = nickname_pairs().select(pl.concat_str(["x", "y"], separator="|"))
+    df = compare_people(df)
+    both_joint = pl.col("joint_a") & pl.col("joint_b")
     df = df.with_columns(
-        pl.concat_str(["given_key_a", "given_key_b"], separator="|")
-        .is_in(nick.to_series().implode())
-        .fill_null(False)
-        .alias("nickname")
-    )
-
-    people = (pl.col("kind_a") == "individual") & (pl.col("kind_b") == "individual")
-    initial = (
-        (pl.col("given_key_a").str.len_chars() == 1) | (pl.col("given_key_b").str.len_chars() == 1)
-    ) & (pl.col("given_key_a").str.slice(0, 1) == pl.col("given_key_b").str.slice(0, 1))
-    given = (
-        pl.when(pl.col("nickname") | initial).then(100.0)
-        .otherwise(pl.max_horizontal("given_sim", "given2_ab", "given2_ba"))
-    )
-    person_name = (0.55 * pl.col("family_sim") + 0.45 * pl.col("given"))
-    df = df.with_columns(given.alias("given"))
-    df = df.with_columns(
-        pl.when(people & pl.col("given").is_not_null() & pl.col("family_sim").is_not_null())
-        .then(pl.max_horizontal(person_name, pl.col("name_full")
-                                * pl.when(pl.col("given") >= 75).then(1.0).otherwise(0.0)))
+        pl.when(pl.col("person_name").is_not_null())
+        # Two joint clients are compared as wholes too ("Smith, John and Mary" = "John & Mary
+        # Smith"); one person against a joint client only through the partner it matches.
+        .then(pl.max_horizontal("person_name", pl.when(both_joint).then(pl.col("name_full"))))
         .otherwise(pl.col("name_full"))
         .round(1)
         .alias("name"),
         _equal("email_key").alias("email"),
         _equal("phone_key").alias("phone"),
-        (people & _both("given_key") & (pl.col("given") < 75)).alias("given_conflict"),
         (_both("generation") & (pl.col("generation_a") != pl.col("generation_b")))
         .alias("generation_conflict"),
         (pl.col("joint_a") != pl.col("joint_b")).alias("joint_mismatch"),
         (pl.col("kind_a") != pl.col("kind_b")).alias("kind_mismatch"),
         (pl.col("exact_key_a") == pl.col("exact_key_b")).fill_null(False).alias("exact_name"),
     )
-    postal = _equal("postal_key")
-    place = pl.when(postal.is_not_null()).then(postal).otherwise(pl.col("city_sim"))
+    # A postcode one typo away (2231/2232, 3153/3135) is half an agreement; a different
+    # postcode in the same town keeps half the town's agreement.
+    postal = pl.when(_both("postal_key")).then(
+        pl.when(pl.col("postal_sim") >= 100).then(100.0)
+        .when(pl.col("postal_sim") >= 75).then(50.0).otherwise(0.0)
+    )
+    place = (
+        pl.when(postal.is_not_null() & pl.col("city_sim").is_not_null())
+        .then(pl.max_horizontal(postal, 0.5 * pl.col("city_sim")))
+        .when(postal.is_not_null()).then(postal)
+        .otherwise(pl.col("city_sim"))
+    )
     address = (
         pl.when(pl.col("street_sim").is_not_null() & place.is_not_null())
         .then(0.5 * pl.col("street_sim") + 0.5 * place)
@@ -127,74 +107,80 @@ def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
         .round(1)
     )
     df = df.with_columns(address.alias("address"))
+    w = weights
+    df = df.with_columns(
+        (_name_weight(pl.col("name"), w)
+         + pl.when(pl.col("name") >= 97).then(_frequency_adjustment(records, w.learned))
+         .otherwise(0.0)).round(1).alias("w_name"),
+        pl.when(pl.col("email") == 100).then(w.email[0])
+        .when(pl.col("email") == 0).then(w.email[1]).otherwise(0.0).alias("w_email"),
+        pl.when(pl.col("phone") == 100).then(w.phone[0])
+        .when(pl.col("phone") == 0).then(w.phone[1]).otherwise(0.0).alias("w_phone"),
+        pl.when(pl.col("address") >= 90).then(w.address[0])
+        .when(pl.col("address") >= 60).then(w.address[1])
+        .when(pl.col("address") >= 40).then(w.address[2])
+        .when(pl.col("address").is_not_null()).then(w.address[3]).otherwise(0.0)
+        .alias("w_address"),
+    )
     weight = (
-        pl.lit(PRIOR)
-        + _name_weight(pl.col("name"))
-        + pl.when(pl.col("email") == 100).then(3.5).when(pl.col("email") == 0).then(-1.0)
-        .otherwise(0.0)
-        + pl.when(pl.col("phone") == 100).then(3.0).when(pl.col("phone") == 0).then(-1.0)
-        .otherwise(0.0)
-        + pl.when(pl.col("address") >= 90).then(2.0).when(pl.col("address") >= 60).then(1.0)
-        .when(pl.col("address") < 40).then(-2.5).otherwise(0.0)
+        pl.lit(w.prior) + pl.col("w_name") + pl.col("w_email") + pl.col("w_phone")
+        + pl.col("w_address")
         + pl.when(pl.col("given_conflict")).then(-6.0).otherwise(0.0)
         + pl.when(pl.col("generation_conflict")).then(-6.0).otherwise(0.0)
         + pl.when(pl.col("kind_mismatch")).then(-1.5).otherwise(0.0)
     )
     df = df.with_columns(weight.round(2).alias("weight"))
-    df = df.with_columns(
+    return df.with_columns(
         (100.0 / (1.0 + (-pl.col("weight")).exp())).round(1).alias("score"),
+        cap().alias("cap"),
     )
-    return df
 
 
 def explain(scored: pl.DataFrame, pair_columns: list[str]) -> pl.DataFrame:
-    """Add the one-line `reason` and keep the columns later steps use.
+    """Add the one-line `reason`, comparison levels and flags (see `levels`), and keep the
+    columns later steps use.
 
     Reasons cost more than scores: call this on the pairs worth showing, not every candidate.
     """
-    return scored.with_columns(_reason().alias("reason")).select(
+    return with_levels(scored.with_columns(reason().alias("reason"))).select(
         *pair_columns, "source_a", "source_b", "name", "email", "phone", "address",
         "given_conflict", "generation_conflict", "joint_mismatch", "kind_mismatch", "nickname",
-        "exact_name", "weight", "score", "reason",
+        "exact_name", "w_name", "w_email", "w_phone", "w_address", "weight", "score", "cap",
+        "reason", *LEVEL_COLUMNS, *FLAG_COLUMNS,
     )
 
 
-def _name_weight(name: pl.Expr) -> pl.Expr:
-    """Evidence from the name score: piecewise linear through (60, -5), (70, -1), (80, 1.5),
-    (90, 3.5), (97, 5), so a small typo costs a little, not a whole tier."""
-    points = [(60.0, -5.0), (70.0, -1.0), (80.0, 1.5), (90.0, 3.5), (97.0, 5.0)]
+def with_name_frequency(records: pl.DataFrame) -> pl.DataFrame:
+    """`records` with `name_tf`: the share of all records that carry the same `sorted_key`
+    (the name with its words in order), null for records without a name."""
+    return records.with_columns(
+        pl.when(pl.col("sorted_key").is_not_null())
+        .then(pl.len().over("sorted_key") / pl.len()).alias("name_tf")
+    )
+
+
+def _frequency_adjustment(records: pl.DataFrame, learned: bool) -> pl.Expr:
+    """Term-frequency adjustment for an agreeing name, as in Splink: ln(u / tf), where tf is how
+    often the pair's name occurs in both lists and u the chance that two random records share a
+    name (the sum of every name's squared share). A name as common as the average one adds
+    nothing; `John Smith` among thousands of namesakes loses up to 3 (bounded by `TF_FLOOR`).
+    Learned from the lists at hand, no labels; a small list has no common names and no change.
+    With learned weights (large lists) a rare name also gains, up to `TF_RARE_CEILING`.
+    """
+    shares = records.filter(pl.col("sorted_key").is_not_null()).group_by("sorted_key").len()
+    total = max(int(shares["len"].sum()), 1)
+    u = float(((shares["len"] / total) ** 2).sum()) if shares.height else 1.0
+    tf = pl.max_horizontal("name_tf_a", "name_tf_b")
+    ceiling = TF_RARE_CEILING if learned else TF_CEILING
+    return (pl.lit(u).log() - tf.log()).clip(TF_FLOOR, ceiling).fill_null(0.0)
+
+
+def _name_weight(name: pl.Expr, weights: Weights) -> pl.Expr:
+    """Evidence from the name score: piecewise linear through each name level's weight at its
+    knot (by default (60, -5), (70, -1), (80, 1.5), (90, 3.5), (97, 5)), so a small typo costs
+    a little, not a whole tier."""
+    points = sorted(zip(NAME_KNOTS, weights.name, strict=True))
     expr = pl.when(name >= points[-1][0]).then(points[-1][1])
     for (x0, y0), (x1, y1) in reversed(list(pairwise(points))):
         expr = expr.when(name >= x0).then(y0 + (name - x0) * (y1 - y0) / (x1 - x0))
     return expr.otherwise(points[0][1])
-
-
-def _reason() -> pl.Expr:
-    """One line saying which fields agreed and which disagreed, strongest first."""
-    name = pl.col("name")
-    parts = [
-        pl.when(pl.col("exact_name")).then(pl.lit("same name"))
-        .when(name >= 97).then(pl.lit("same name, other spelling or order"))
-        .when(name >= 80).then(pl.format("similar names ({})", name.cast(pl.Int64)))
-        .otherwise(pl.format("different names ({})", name.cast(pl.Int64))),
-        pl.when(pl.col("nickname")).then(
-            pl.format("nickname {} = {}", pl.col("given_key_a"), pl.col("given_key_b"))
-        ),
-        pl.when(pl.col("given_conflict")).then(
-            pl.format("different given names ({} ≠ {}): likely family members",
-                      pl.col("given_key_a"), pl.col("given_key_b"))
-        ),
-        pl.when(pl.col("generation_conflict")).then(
-            pl.format("{} ≠ {}", pl.col("generation_a"), pl.col("generation_b"))
-        ),
-        pl.when(pl.col("joint_mismatch")).then(pl.lit("joint client vs one person: review")),
-        pl.when(pl.col("kind_mismatch")).then(pl.lit("business vs individual")),
-        pl.when(pl.col("email") == 100).then(pl.lit("same email"))
-        .when(pl.col("email") == 0).then(pl.lit("different email")),
-        pl.when(pl.col("phone") == 100).then(pl.lit("same phone"))
-        .when(pl.col("phone") == 0).then(pl.lit("different phone")),
-        pl.when(pl.col("address") >= 90).then(pl.lit("same address"))
-        .when(pl.col("address") >= 60).then(pl.lit("nearby address"))
-        .when(pl.col("address") < 40).then(pl.lit("different place")),
-    ]
-    return pl.concat_list(parts).list.drop_nulls().list.join("; ")

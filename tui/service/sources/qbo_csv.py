@@ -11,16 +11,11 @@ from tui.service.config import ColumnsConfig
 from tui.service.records import RecordSet
 from tui.service.sources.columns import QBO_ALIASES
 from tui.service.sources.identity import with_identity
+from tui.service.sources.one_cell_address import split_address
 from tui.service.sources.tabular import load_mapped, parse_active
 
 DELETED_SUFFIX = " (deleted)"
 
-# "12 Main St, Springfield, IL 62704 USA": street, city, then state + ZIP (+ country).
-_ADDRESS = (
-    r"^(?<street>.+?),\s*(?<city>[^,]+?),?\s+(?<region>[A-Za-z]{2})\.?\s+"
-    r"(?<postal>[0-9]{5}(?:-[0-9]{4})?|[A-Za-z][0-9][A-Za-z] ?[0-9][A-Za-z][0-9])"
-    r"(?:[,\s]+(?<country>.+))?$"
-)
 
 
 def _first_phone(column: pl.Expr) -> pl.Expr:
@@ -43,12 +38,16 @@ def read_qbo_csv(path: Path | str, columns: ColumnsConfig | None = None) -> Reco
         return pl.col(name) if name in have else pl.lit(None, dtype=pl.String)
 
     full = col("full_name")
-    given = pl.coalesce(col("given_name"), full.str.extract(r"^(\S+)\s", 1))
-    family = pl.coalesce(col("family_name"), full.str.extract(r"\s(\S+)$", 1))
+    # A plain "First Last" full name gives the two parts; "Last, First", joint names ("Paul and
+    # Hannah Fuentes") and anything else are left to the matcher, which reads them from the name.
+    plain = full.str.contains(r"^[^\s,&+]+\s+[^\s,&+]+$").fill_null(False) & ~full.str.contains(
+        r"(?i)\sand\s").fill_null(False)
+    given = pl.coalesce(col("given_name"), pl.when(plain).then(full.str.extract(r"^(\S+)\s", 1)))
+    family = pl.coalesce(col("family_name"), pl.when(plain).then(full.str.extract(r"\s(\S+)$", 1)))
     name = pl.coalesce(col("display_name"), full, col("company_name"))
     deleted = name.str.ends_with(DELETED_SUFFIX)
     display = name.str.strip_suffix(DELETED_SUFFIX)
-    address = col("address_block").str.replace_all(r"\s*\n\s*", ", ").str.extract_groups(_ADDRESS)
+    address = split_address(col("address_block"))
     active = parse_active("active") if "active" in have else pl.lit(True)
     company = col("company_name")
     kind = (
