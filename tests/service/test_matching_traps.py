@@ -143,3 +143,18 @@ def test_levels_and_flags_are_on_every_pair(report: Report) -> None:
         "similar", "missing", "missing", "exact")
     assert not any(pair[f] for f in ("flag_joint", "flag_household", "flag_given_conflict",
                                      "flag_generation", "flag_business_individual"))
+
+
+def test_a_name_level_is_exact_only_when_the_sync_sees_one_name(report: Report) -> None:
+    """The user test saw Patterns call `Alexandria Davis ↔ Alexander Davis` and `Danielle ↔
+    Dani` "exact", then rename on "accept all": exact means the same name to the sync."""
+    names = report.records["display_name"].to_list()
+
+    def sync_key(name: str) -> str:
+        return " ".join(name.removesuffix(" (deleted)").split()).casefold()
+
+    levels = report.result.pairs.select("a", "b", "lvl_name").iter_rows()
+    exact = [(names[a], names[b]) for a, b, level in levels if level == "exact"]
+    assert exact and all(sync_key(a) == sync_key(b) for a, b in exact)
+    similar = report.result.pairs.filter(pl.col("lvl_name") == "similar")
+    assert similar.height  # the rest are similar, not gone

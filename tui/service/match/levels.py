@@ -67,7 +67,9 @@ def _level(score: pl.Expr, exact: float, similar: float) -> pl.Expr:
 def with_levels(df: pl.DataFrame) -> pl.DataFrame:
     """Add `LEVEL_COLUMNS` (each one of `LEVELS`) and `FLAG_COLUMNS` (booleans).
 
-    Levels: name exact ≥ 97 (or the same name), similar ≥ 80; e-mail and phone exact or
+    Levels: name exact only when the names are the same as Canopy's sync compares them (case
+    and spacing aside) — a pattern called "exact" must not hide a nickname, a typo or a swapped
+    order, since accepting it renames a customer — similar ≥ 80; e-mail and phone exact or
     different; address exact ≥ 90, similar ≥ 60. `missing` when either side lacks the field.
     Flags: joint (one side is a joint client, the other not), household (different given names
     sharing an e-mail, a phone or an address), given_conflict, generation (Jr ≠ Sr),
@@ -78,7 +80,7 @@ def with_levels(df: pl.DataFrame) -> pl.DataFrame:
     ).fill_null(False)
     return df.with_columns(
         pl.when(pl.col("exact_name")).then(pl.lit("exact"))
-        .otherwise(_level(pl.col("name"), 97, 80)).alias("lvl_name"),
+        .otherwise(_level(pl.col("name"), 101, 80)).alias("lvl_name"),
         _level(pl.col("email"), 100, 101).alias("lvl_email"),
         _level(pl.col("phone"), 100, 101).alias("lvl_phone"),
         _level(pl.col("address"), 90, 60).alias("lvl_address"),
