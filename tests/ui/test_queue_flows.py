@@ -246,6 +246,8 @@ def test_a_stale_item_shows_what_changed_and_is_reconfirmed_with_one_key(
             await settle(pilot)
             toast = next(iter(app._notifications))
             assert "nonsense" in toast.message
+            # Said on the filter box too, where the eyes are while typing.
+            assert "nonsense" in str(screen.query_one("#filter").border_title)
             await pilot.press("escape")
             await pilot.press("y")
             assert app.triage.is_decided(item_id) and not app.triage.stale(item_id)

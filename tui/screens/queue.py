@@ -256,6 +256,8 @@ class QueueScreen(Screen[None]):
     def action_start_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.value = self.filter.text
+        box.border_title = None
+        box.remove_class("-error")
         box.add_class("-shown")
         box.focus()
 
@@ -263,8 +265,15 @@ class QueueScreen(Screen[None]):
         try:
             wanted = queue_filter.parse(text)
         except UserError as error:
+            # Also on the box's own border, where the eyes are while typing.
+            box = self.query_one("#filter", Input)
+            box.border_title = escape(error.what)
+            box.add_class("-error")
             self.notify(error.one_line(), severity="warning")
             return False
+        box = self.query_one("#filter", Input)
+        box.border_title = None
+        box.remove_class("-error")
         self.filter = wanted
         if wanted.empty:
             self.view.visible = None
