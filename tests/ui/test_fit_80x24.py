@@ -87,6 +87,9 @@ def test_progress_is_current_after_a_patterns_decision() -> None:
             await to_queue(pilot)
             screen = app.screen
             assert isinstance(screen, QueueScreen)
+            await pilot.press("f", *"undecided", "enter")
+            await settle(pilot)
+            shown_before = len(screen.view.shown)
             await pilot.press("T")
             await settle(pilot)
             assert isinstance(app.screen, PatternsScreen)
@@ -102,6 +105,10 @@ def test_progress_is_current_after_a_patterns_decision() -> None:
             assert app.screen is screen
             assert f"Decided {decided:,}/{total:,}" in static_text(
                 screen.query_one("#queue-title"))
+            # The `undecided` filter no longer shows the items decided there.
+            assert len(screen.view.shown) == shown_before - decided
+            assert not any(app.triage.is_decided(app.triage.items[p].id)
+                           for p in screen.view.shown)
 
     asyncio.run(scenario())
 

@@ -66,8 +66,11 @@ class QueueScreen(Screen[None]):
         # progress, the item's state and what a `decided`/`stale` filter lets through.
         if not self.is_mounted:
             return
-        if not self.filter.empty:
+        if self.filter.decided is not None or self.filter.stale:
+            position, focus = self.position, self.focus_index
             self._set_filter(self.filter.text)
+            if self.position == position:
+                self.focus_index = focus  # still on the item: keep the focused record
         self.show_item()
 
     def on_resize(self) -> None:
