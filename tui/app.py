@@ -35,6 +35,8 @@ class TriageApp(App[None]):
     TITLE = "cqtriage"
     BINDINGS = bindings("app")
     COMMANDS = App.COMMANDS | {CommandsProvider}
+    NOTIFICATION_TIMEOUT = 3
+    """Seconds a toast stays (Textual's default is 5): short, as toasts cover the screen."""
 
     def __init__(self, inputs: SessionInputs, config: Config, *,
                  prepare: Callable[[Callable[[str, float], None]], object] | None = None,

@@ -36,6 +36,9 @@ class Command:
     """The action run on the screen (or app) of its scope."""
     footer: bool = True
     key_display: str | None = None
+    priority: bool = False
+    """Run when the app reads the key, before keys after it are handed on: a key that moves
+    focus must, or the keys typed after it in one burst go to the field it left."""
 
 
 COMMANDS: list[Command] = [
@@ -88,7 +91,7 @@ COMMANDS: list[Command] = [
             "Jump to the next undecided item.", "next_undecided", footer=False),
     Command("queue.differing", "queue", "v", "Diff",
             "Show only the fields that differ between the records (again to show every field).",
-            "toggle_differing"),
+            "toggle_differing", footer=False),
     Command("queue.page_right", "queue", "right_square_bracket", "Page →",
             "Show the next page of record columns (when they do not all fit).",
             "page_columns(1)", footer=False, key_display="]"),
@@ -138,11 +141,11 @@ COMMANDS: list[Command] = [
             "decide_marked('reject')", footer=False),
     Command("queue.filter", "queue", "f", "Filter",
             "Filter the queue by kind, score and flag, e.g. `kind:probable score:60-80 "
-            "flag:joint undecided`; Enter on an empty box shows every item again.",
+            "flag:joint undecided`, or `stale`; Enter on an empty box shows every item again.",
             "start_filter"),
     Command("queue.keep", "queue", "n", "Keep as is",
             "Answer the item with \"nothing to change\": it counts as decided, the plan is "
-            "unchanged.", "keep"),
+            "unchanged.", "keep", footer=False),
     Command("queue.confirm_stale", "queue", "y", "Re-confirm",
             "Re-confirm a stale item: its decisions hold for the records as they are now.",
             "settle_stale('confirm', False)", footer=False),
@@ -178,6 +181,10 @@ COMMANDS: list[Command] = [
     Command("patterns.undo", "patterns", "u", "Undo",
             "Undo the last step: a whole pattern decision at once.", "undo"),
     Command("patterns.back", "patterns", "escape", "Back", "Back to where you were.", "back"),
+    Command("edit.next_field", "edit", "tab", "Next field", "Go to the next field.",
+            "next_field(1)", footer=False, priority=True),
+    Command("edit.previous_field", "edit", "shift+tab", "Prev field",
+            "Go to the previous field.", "next_field(-1)", footer=False, priority=True),
     Command("edit.save", "edit", "ctrl+s", "Save", "Check and save the edit as a decision.",
             "save"),
     Command("plan.apply", "plan", "a", "Apply",
@@ -188,7 +195,8 @@ COMMANDS: list[Command] = [
     Command("plan.export", "plan", "x", "Export",
             "Write the QBO import CSV, the Canopy worklist and the audit log.", "export"),
     Command("plan.back", "plan", "escape", "Back", "Back to where you were.", "back"),
-    Command("edit.cancel", "edit", "escape", "Cancel", "Discard the edit.", "cancel"),
+    Command("edit.cancel", "edit", "escape", "Cancel",
+            "Close the form; with unsaved changes, asks before discarding them.", "cancel"),
 ]
 
 
@@ -200,7 +208,7 @@ def bindings(scope: str) -> list[Binding]:
     """Textual bindings for one scope, each with its command's id (so it can be remapped)."""
     return [
         Binding(c.keys, c.action, c.label, show=c.footer, id=c.id, key_display=c.key_display,
-                tooltip=c.help)
+                tooltip=c.help, priority=c.priority)
         for c in in_scope(scope)
     ]
 

@@ -104,6 +104,12 @@ def test_filter_positions(report: Report, triage: Triage) -> None:
     undecided = queue_filter.positions(table, queue_filter.parse("score:95-100 undecided"),
                                        {first})
     assert undecided == shown[1:]
+    decided = queue_filter.positions(table, queue_filter.parse("decided"), {first})
+    assert decided == [shown[0]]
+    stale_words = queue_filter.parse("stale")
+    assert stale_words.stale and not stale_words.empty
+    assert queue_filter.positions(table, stale_words, set(), set()) == []
+    assert queue_filter.positions(table, stale_words, {first}, {first}) == [shown[0]]
 
 
 def test_view_steps_among_shown_and_marks_ranges() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers import settle, until_report
+from helpers import demo_app, settle, static_text, to_queue, until_report
 
 from tui.app import TriageApp
 from tui.cli import demo_paths
@@ -38,8 +38,10 @@ def test_apply_and_undo_from_the_plan_screen() -> None:
                 screen = app.screen
                 assert isinstance(screen, PlanScreen)
                 assert screen.plan.summary()["deactivations"] == 1
-                detail = str(screen.query_one("#plan-table .detail").render())
-                assert detail.startswith("Why: ") and screen.plan.operations[0].why[0] in detail
+                detail = static_text(screen.query_one("#plan-table .detail"))
+                # The value as a user reads it, not QBO's `True → False`.
+                assert "Active: active → inactive" in detail
+                assert f"Why: {screen.plan.operations[0].why[0]}" in " ".join(detail.split())
                 qbo_id = retire.split(":", 1)[1]
                 assert demo.server is not None
                 assert demo.server.store.get(qbo_id)["Active"] is True
@@ -72,5 +74,41 @@ def test_apply_and_undo_from_the_plan_screen() -> None:
                 assert app.session.journal.runs()[-2][4] is not None  # the apply is undone
         finally:
             demo.stop()
+
+    asyncio.run(scenario())
+
+
+def test_plan_reads_at_80_columns() -> None:
+    """At 80×24 the After column is on screen and the detail line gives the highlighted
+    change in full: a phone as its number, an address as one line, not QBO's objects."""
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await to_queue(pilot)
+            triage = app.triage
+            item = next(i for i in triage.items
+                        if any(k.startswith("qbo:") for k in i.members))
+            qbo_key = next(k for k in item.members if k.startswith("qbo:"))
+            triage.decide(item.id, "edit", record=qbo_key,
+                          fields={"phone": "555-0100", "street": "1 Main St", "city": "Reno"})
+            await pilot.press("P")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, PlanScreen)
+            frame = screen.query_one("#plan-table").shown
+            changes = {row["Field"]: row for row in frame.iter_rows(named=True)}
+            assert changes["Phone"]["After"] == "555-0100"
+            assert changes["Address"]["After"].startswith("1 Main St, Reno")
+            assert "{" not in "".join(frame["After"].to_list() + frame["Before"].to_list())
+            table = screen.query_one("#plan-table DataTable")
+            after = list(frame.columns).index("After")
+            right_edge = sum(c.render_width for c in table.ordered_columns[:after + 1])
+            assert right_edge <= 80  # After is on screen without scrolling
+            rows = frame["Field"].to_list()
+            table.move_cursor(row=rows.index("Phone"), animate=False)
+            await settle(pilot)
+            detail = static_text(screen.query_one("#plan-table .detail"))
+            before = changes["Phone"]["Before"]
+            assert f"Phone: {before} → 555-0100" in detail
 
     asyncio.run(scenario())

@@ -45,6 +45,16 @@ async def patterns_ready(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+async def plan_ready(pilot: Pilot) -> None:
+    await patterns_ready(pilot)
+    await pilot.press("a")       # link the biggest pattern (a preview first)
+    await settle(pilot)
+    await pilot.press("enter", "escape", "P")
+    await settle(pilot)
+    pilot.app.clear_notifications()  # the "Linked 20 items" toast is not the picture's point
+    await settle(pilot)
+
+
 async def help_ready(pilot: Pilot) -> None:
     await until_report(pilot)
     await pilot.press("question_mark")
@@ -83,6 +93,13 @@ def test_patterns_screen(snap_compare, size: tuple[int, int]) -> None:  # type: 
     """The Patterns view: a summary line, one row per pattern (items, open, score range, a
     level per field, flags), the biggest first, and a preview of its first items below."""
     assert snap_compare(demo_app(), terminal_size=size, run_before=patterns_ready)
+
+
+def test_plan_screen(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """The plan at 80×24: record, field, before and after on screen (Where, Action and Why
+    after them), and the detail line under the table giving the highlighted change in full
+    (`Display name: before → after`), then where, the action and why."""
+    assert snap_compare(demo_app(), terminal_size=(80, 24), run_before=plan_ready)
 
 
 def test_help_screen(snap_compare) -> None:  # type: ignore[no-untyped-def]

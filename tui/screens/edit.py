@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from tui.commands import bindings
+from tui.screens.dialogs import MessageDialog
 from tui.service.validate import EDITABLE_FIELDS
 
 if TYPE_CHECKING:
@@ -108,8 +109,31 @@ class EditScreen(ModalScreen[dict[str, str] | None]):
             self.notify(f"{len(errors)} field(s) need fixing before QBO would accept them.",
                         severity="warning")
             return
-        values = self.values()
-        self.dismiss({k: v for k, v in values.items() if v != self.original[k]})
+        self.dismiss(self.changed())
+
+    def action_next_field(self, step: int) -> None:
+        # Focus moves now, as the app reads the Tab, not when the field has handled the keys
+        # before it: the keys after it in the same burst go to the new field.
+        if step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    def changed(self) -> dict[str, str]:
+        """The fields whose values differ from the record's."""
+        return {k: v for k, v in self.values().items() if v != self.original[k]}
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        changes = self.changed()
+        if not changes:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        names = ", ".join(label for name, label in EDITABLE_FIELDS if name in changes)
+        self.app.push_screen(MessageDialog(
+            "Discard your changes?", f"Changed and not saved: {names}.",
+            "Enter: discard them   Escape: keep editing"), answered)

@@ -35,6 +35,9 @@ def help_table(keymap: dict[str, str]) -> Table:
     return table
 
 
+CLOSE_HINT = "Escape, q or ? closes this help"
+
+
 class HelpScreen(ModalScreen[None]):
     """Scrollable list of keys; Escape, q or ? closes it."""
 
@@ -51,5 +54,8 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with VerticalScroll() as scroll:
+            scroll.border_title = "Keys"
+            scroll.border_subtitle = CLOSE_HINT
+            yield Static(f"[b]{CLOSE_HINT}[/b] · ↑↓ / PgUp PgDn scroll", id="help-close")
             yield Static(help_table(getattr(self.app, "keymap", {})), id="help-table")

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import polars as pl
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
@@ -19,38 +20,74 @@ from tui.service.plan import Plan, build_plan
 from tui.service.views import KEY
 from tui.widgets.record_table import RecordTable
 
+FIELD_NAMES = {"DisplayName": "Display name", "GivenName": "First name",
+               "FamilyName": "Last name", "CompanyName": "Company", "PrimaryEmailAddr": "Email",
+               "PrimaryPhone": "Phone", "BillAddr": "Address", "Active": "Active"}
+"""QBO's field names as the plan shows them."""
 
-def _text(value: Any) -> str:
+ADDRESS_ORDER = ("Line1", "Line2", "City", "CountrySubDivisionCode", "PostalCode", "Country")
+
+
+def _text(value: Any, field: str = "") -> str:
+    """A QBO value as a user reads it: `Active` False as "inactive", a phone or e-mail object
+    as its number or address, BillAddr as one address line; "—" for nothing."""
+    if field == "Active" and isinstance(value, bool):
+        return "active" if value else "inactive"
     if isinstance(value, dict):
-        return ", ".join(f"{k} {v}" for k, v in value.items())
+        if "FreeFormNumber" in value or "Address" in value:
+            return _text(value.get("FreeFormNumber", value.get("Address")))
+        parts = [str(value[k]) for k in ADDRESS_ORDER if value.get(k)]
+        parts += [str(v) for k, v in value.items() if k not in ADDRESS_ORDER and v]
+        return ", ".join(parts) if parts else "—"
     return "—" if value in (None, "") else str(value)
 
 
 def plan_frame(plan: Plan) -> pl.DataFrame:
-    """One row per field changed (QBO) or per Canopy worklist line."""
+    """One row per field changed (QBO) or per Canopy worklist line: the record, the field,
+    before and after first (what a user checks), then where, the action and why."""
     rows = []
     for op in plan.operations:
         for name, value in op.fields.items():
             action = "applied" if op.applied else op.kind
-            rows.append({"Where": "QBO", "Action": action, "Record": op.qbo_id or op.key,
-                         "Field": name, "Before": _text(op.before.get(name)),
-                         "After": _text(value), "Why": "; ".join(op.why), KEY: op.key})
+            rows.append({"Record": op.qbo_id or op.key, "Field": FIELD_NAMES.get(name, name),
+                         "Before": _text(op.before.get(name), name),
+                         "After": _text(value, name), "Where": "QBO", "Action": action,
+                         "Why": "; ".join(op.why), KEY: op.key})
     for work_item in plan.worklist:
-        rows.append({"Where": "Canopy (by hand)", "Action": work_item.action,
-                     "Record": work_item.canopy_id, "Field": work_item.field,
+        rows.append({"Record": work_item.canopy_id, "Field": work_item.field,
                      "Before": work_item.before, "After": work_item.after,
+                     "Where": "Canopy (by hand)", "Action": work_item.action,
                      "Why": work_item.why, KEY: f"canopy:{work_item.canopy_id}"})
     for c in plan.contradictions:
-        rows.append({"Where": "Contradiction", "Action": "left alone", "Record": c.key,
-                     "Field": "", "Before": "", "After": "", "Why": c.message, KEY: c.key})
+        rows.append({"Record": c.key, "Field": "", "Before": "", "After": "",
+                     "Where": "Contradiction", "Action": "left alone", "Why": c.message,
+                     KEY: c.key})
     for stale in plan.stale:
         for change in stale.changes:
-            rows.append({"Where": "Stale", "Action": "left out", "Record": stale.item,
-                         "Field": "", "Before": "", "After": "",
+            rows.append({"Record": stale.item, "Field": "", "Before": "", "After": "",
+                         "Where": "Stale", "Action": "left out",
                          "Why": change + " (re-confirm with y or drop with z in the queue)",
                          KEY: stale.item})
-    columns = ["Where", "Action", "Record", "Field", "Before", "After", "Why", KEY]
+    columns = ["Record", "Field", "Before", "After", "Where", "Action", "Why", KEY]
     return pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String))
+
+
+PLAN_WIDTHS = {"Record": 14, "Field": 12, "Before": 16, "After": 16, "Where": 10, "Action": 8}
+"""Cells per column: record, field, before and after fit in 80 columns; the detail line under
+the table gives the highlighted row in full."""
+
+
+def plan_detail(row: dict[str, Any]) -> Text:
+    """The highlighted plan row in full: `Field: before → after` (when a field changes), then
+    where, the action and why."""
+    text = Text()
+    if row.get("Field"):
+        text.append(f"{row['Field']}: ", "bold")
+        text.append(f"{row['Before'] or '—'} → {row['After'] or '—'}\n")
+    text.append(f"{row['Where']} · {row['Action']} · {row['Record']}\n", "dim")
+    text.append("Why: ", "bold")
+    text.append(row.get("Why") or "")
+    return text
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -114,7 +151,8 @@ class PlanScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self._summary(), id="plan-summary")
-        yield RecordTable(plan_frame(self.plan), detail="Why", id="plan-table")
+        yield RecordTable(plan_frame(self.plan), detail=plan_detail, widths=PLAN_WIDTHS,
+                          id="plan-table")
         yield ProgressBar(total=1, show_eta=False, id="plan-progress")
         yield Footer(compact=True)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -59,6 +61,21 @@ class QueueScreen(Screen[None]):
             self._set_filter(self._initial_filter)
         self.show_item()
 
+    def on_screen_resume(self) -> None:
+        # Back from Patterns, the plan or the edit form: decisions made there change the
+        # progress, the item's state and what a `decided`/`stale` filter lets through.
+        if not self.is_mounted:
+            return
+        if self.filter.decided is not None or self.filter.stale:
+            position, focus = self.position, self.focus_index
+            self._set_filter(self.filter.text)
+            if self.position == position:
+                self.focus_index = focus  # still on the item: keep the focused record
+        self.show_item()
+
+    def on_resize(self) -> None:
+        self.show_item()  # the title's lines are cut to the width
+
     # drawing -------------------------------------------------------------------------------------
     @property
     def item(self) -> Item | None:
@@ -88,26 +105,12 @@ class QueueScreen(Screen[None]):
         item, state, members = current
         self.focus_index = max(0, min(self.focus_index, len(members) - 1))
         changed = self.triage.stale(item.id)
-        status = "[b]stale[/b]: records changed since you decided (y re-confirm · z drop)" \
-            if changed else "decided" if self.triage.is_decided(item.id) else (
-            self.triage.apply_issue(item.id) or "" if self.triage.in_conflict(item.id) else
-            "skipped" if state.skipped else "undecided")
+        status = "[b]stale[/b] (y re-confirm · z drop)" if changed else (
+            "decided" if self.triage.is_decided(item.id) else (
+                escape(self.triage.apply_issue(item.id) or "")
+                if self.triage.in_conflict(item.id)
+                else "skipped" if state.skipped else "undecided"))
         chain = "" if item.complete else " · members do not all agree"
-        percent = decided * 100 // total if total else 100
-        view = self.view
-        counter = (f"{self.position + 1:,} / {total:,}" if view.visible is None else
-                   f"{view.rank(self.position) + 1:,} / {view.count():,} shown of {total:,}")
-        marked = ""
-        if view.marks:
-            marked = (" · [reverse]● marked[/reverse]" if self.position in view.marks else "")
-            marked += f" · {len(view.marks):,} marked"
-        title.update(
-            f"[b]{counter}[/b]{marked} · {status} · {item.title}{chain}\n"
-            f"Decided {decided:,}/{total:,} ({percent}%)"
-            + (f" · {len(item.members) - len(members)} split off" if state.split else "")
-            + (f" · filter: {self.filter.text}" if not self.filter.empty else "")
-            + (" · differing fields only (v)" if self.differing_only else "")
-        )
         columns, values = [], []
         for key in members:
             marks = []
@@ -126,11 +129,40 @@ class QueueScreen(Screen[None]):
         rows = ([(name, label) for name, label in SHOWN_FIELDS if name in differing]
                 if self.differing_only else SHOWN_FIELDS)
         grid.show(columns, rows, values, differing, self.focus_index)
-        if len(grid.window) < len(members):
-            first, last = grid.window[0] + 1, grid.window[-1] + 1
-            title.update(f"{title.content}  [b]records {first}–{last} of {len(members)}[/b] "
-                         "([ ] page)")
+        width = (title.size.width or self.app.size.width) - 2  # less the padding
+        lines = []
+        for line in self._title_text(item, state, members, status + chain, decided, total,
+                                     grid.window).split("\n"):
+            text = Text.from_markup(line)
+            text.truncate(width, overflow="ellipsis")
+            lines.append(text)
+        title.update(Text("\n").join(lines))
         reason.show(self.triage, members, state, self.focus_index, changed)
+
+    def _title_text(self, item: Item, state: ItemState, members: list[str], status: str,
+                    decided: int, total: int, window: range) -> str:
+        """Two lines, each cut with an ellipsis rather than wrapped (the title is two rows):
+        where you are and the progress first, so neither is ever pushed off; then the item's
+        state and kind."""
+        percent = decided * 100 // total if total else 100
+        view = self.view
+        counter = (f"{self.position + 1:,} / {total:,}" if view.visible is None else
+                   f"{view.rank(self.position) + 1:,} / {view.count():,} shown of {total:,}")
+        first = [f"[b]{counter}[/b]", f"Decided {decided:,}/{total:,} ({percent}%)"]
+        if view.marks:
+            first.append(f"{len(view.marks):,} marked"
+                         + (" [reverse]● this one[/reverse]" if self.position in view.marks
+                            else ""))
+        if len(window) < len(members):
+            first.append(f"[b]records {window[0] + 1}–{window[-1] + 1} of {len(members)}[/b] "
+                         "([ ] page)")
+        if state.split:
+            first.append(f"{len(item.members) - len(members)} split off")
+        if not self.filter.empty:
+            first.append(f"filter: {escape(self.filter.text)}")
+        if self.differing_only:
+            first.append("differing fields only (v)")
+        return " · ".join(first) + f"\n{status} · {escape(item.title)}"
 
     # navigation --------------------------------------------------------------------------------
     def _go(self, position: int) -> None:
@@ -227,6 +259,8 @@ class QueueScreen(Screen[None]):
     def action_start_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.value = self.filter.text
+        box.border_title = None
+        box.remove_class("-error")
         box.add_class("-shown")
         box.focus()
 
@@ -234,15 +268,23 @@ class QueueScreen(Screen[None]):
         try:
             wanted = queue_filter.parse(text)
         except UserError as error:
+            # Also on the box's own border, where the eyes are while typing.
+            box = self.query_one("#filter", Input)
+            box.border_title = escape(error.what)
+            box.add_class("-error")
             self.notify(error.one_line(), severity="warning")
             return False
+        box = self.query_one("#filter", Input)
+        box.border_title = None
+        box.remove_class("-error")
         self.filter = wanted
         if wanted.empty:
             self.view.visible = None
         else:
             table = self.app.item_table()  # type: ignore[attr-defined]
             decided = {i.id for i in self.triage.items if self.triage.is_decided(i.id)}
-            self.view.visible = queue_filter.positions(table, wanted, decided)
+            stale = set(self.triage.stale_item_ids()) if wanted.stale else set()
+            self.view.visible = queue_filter.positions(table, wanted, decided, stale)
         if self.view.visible is not None and self.view.visible:
             shown = self.view.visible
             here = self.view.rank(self.position)

@@ -2,7 +2,8 @@
 predicate over the item table (`patterns.item_table`), giving the queue positions shown.
 
 Words of one name are alternatives (`kind:canopy kind:qbo` is either); different names must all
-hold; `undecided`, `decided` and `pattern:<key>` narrow further.
+hold; `undecided`, `decided`, `stale` (decisions whose records changed since) and
+`pattern:<key>` narrow further.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ KINDS = {
 """Words a user may type → the queue's item kinds."""
 
 HELP = ("kind:competing|canopy|qbo|mixed|probable|link  score:60-80  flag:"
-        + "|".join(FLAGS) + "  undecided")
+        + "|".join(FLAGS) + "  undecided|decided|stale")
 
 
 @dataclass
@@ -40,13 +41,15 @@ class QueueFilter:
     flags: set[str] = field(default_factory=set)
     pattern: str | None = None
     decided: bool | None = None
+    stale: bool = False
+    """Only items whose records changed under their decisions (`Triage.stale_item_ids`)."""
     text: str = ""
     """As typed, to show and to edit again."""
 
     @property
     def empty(self) -> bool:
         return not (self.kinds or self.score or self.flags or self.pattern
-                    or self.decided is not None)
+                    or self.decided is not None or self.stale)
 
 
 def parse(text: str) -> QueueFilter:
@@ -68,6 +71,8 @@ def parse(text: str) -> QueueFilter:
             wanted.score = (float(low or 0), float(high or 100))
         elif name == "score" and re.fullmatch(r"\d+(?:\.\d+)?", value):
             wanted.score = (float(value), 100.0)
+        elif word.casefold() == "stale":
+            wanted.stale = True
         elif word.casefold() in ("undecided", "decided"):
             wanted.decided = word.casefold() == "decided"
         else:
@@ -75,9 +80,10 @@ def parse(text: str) -> QueueFilter:
     return wanted
 
 
-def positions(table: pl.DataFrame, wanted: QueueFilter, decided: set[str]) -> list[int]:
+def positions(table: pl.DataFrame, wanted: QueueFilter, decided: set[str],
+              stale: set[str] | None = None) -> list[int]:
     """Queue positions of the items `wanted` lets through, in queue order; `decided` holds
-    the ids of decided items."""
+    the ids of decided items, `stale` those of stale items (needed only for `stale`)."""
     if wanted.empty:
         return table["pos"].to_list()
     condition = pl.lit(True)
@@ -93,6 +99,8 @@ def positions(table: pl.DataFrame, wanted: QueueFilter, decided: set[str]) -> li
     if wanted.decided is not None:
         done = pl.col("item").is_in(sorted(decided))
         condition &= done if wanted.decided else ~done
+    if wanted.stale:
+        condition &= pl.col("item").is_in(sorted(stale or ()))
     return table.filter(condition)["pos"].to_list()
 
 

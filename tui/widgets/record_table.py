@@ -7,6 +7,9 @@ fresh table, which costs about a tenth of a second at 100,000 rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import polars as pl
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,9 +30,16 @@ class RecordTable(Vertical):
     RecordTable > DataTable { height: 1fr; }
     RecordTable > .empty { color: $text-muted; padding: 1 2; }
     RecordTable > .detail {
-        height: auto; max-height: 3; padding: 0 1; background: $boost; dock: bottom;
+        height: auto; max-height: 6; padding: 0 1; background: $boost; dock: bottom;
     }
     """
+
+    ID_WIDTH = 12
+    """Cells of an id column at most (a longer id ends in "…"): names get the room."""
+    TEXT_WIDTH = 24
+    """Cells of any other column at most, but the long ones (`LONG_COLUMNS`)."""
+    LONG_COLUMNS = frozenset({"Why", "Members"})
+    """Columns read in full in the detail line, left as wide as their text up to 48."""
 
     BINDINGS = bindings("table")
 
@@ -42,11 +52,15 @@ class RecordTable(Vertical):
             self.key = key
             """The record key of the row ("canopy:C12")."""
 
-    def __init__(self, frame: pl.DataFrame, *, detail: str | None = None,
-                 id: str | None = None) -> None:
+    def __init__(self, frame: pl.DataFrame, *,
+                 detail: str | Callable[[dict[str, Any]], Text] | None = None,
+                 widths: dict[str, int] | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.detail = detail
-        """A column whose full text the detail line shows for the highlighted row."""
+        """A column whose full text the detail line shows for the highlighted row, or a
+        function of the row (column → value) giving the detail's text."""
+        self.widths = widths or {}
+        """Column → its width in cells, over the caps by kind (`ID_WIDTH`, `TEXT_WIDTH`)."""
         self.frame = frame
         """Every row of the tab."""
         self.shown = frame
@@ -63,9 +77,25 @@ class RecordTable(Vertical):
         if self.shown.height == 0:
             message = "No rows match the filter." if self.filter_text else "Nothing here."
             return Static(message, classes="empty")
-        data = self.shown.drop(KEY).to_arrow()
-        return DataTable(backend=ArrowBackend(data), cursor_type="cell", zebra_stripes=True,
-                         max_column_content_width=48, show_row_labels=False)
+        shown = self.shown.drop(KEY)
+        return DataTable(backend=ArrowBackend(shown.to_arrow()), cursor_type="cell",
+                         zebra_stripes=True, max_column_content_width=48,
+                         column_widths=self._column_widths(shown), show_row_labels=False)
+
+    def _column_widths(self, shown: pl.DataFrame) -> list[int | None]:
+        """Each column as wide as its longest value or its header, capped by kind: ids at
+        12 cells, other short values at 24, so two names fit side by side at 80 columns."""
+        out: list[int | None] = []
+        for name in shown.columns:
+            if name in self.LONG_COLUMNS:
+                out.append(None)
+                continue
+            cap = self.widths.get(name) or (
+                self.ID_WIDTH if name.casefold().endswith("id") else self.TEXT_WIDTH)
+            longest = shown[name].cast(pl.String).str.len_chars().max()
+            content = max(len(name), int(longest) if isinstance(longest, int) else 1)
+            out.append(min(cap, content))
+        return out
 
     async def _remount(self) -> None:
         shown = filter_rows(self.frame, self.filter_text)
@@ -140,10 +170,14 @@ class RecordTable(Vertical):
             return
         line = self.query_one(".detail", Static)
         table = self.table
-        if table is None or self.shown.height == 0 or self.detail not in self.shown.columns:
+        if table is None or self.shown.height == 0 or (
+                isinstance(self.detail, str) and self.detail not in self.shown.columns):
             line.update("")
             return
         row = min(table.cursor_row, self.shown.height - 1)
+        if callable(self.detail):
+            line.update(self.detail(self.shown.row(row, named=True)))
+            return
         value = self.shown[self.detail][row]
         text = "" if value is None else str(value)
         line.update(Text.assemble((f"{self.detail}: ", "bold"), text))

@@ -1,0 +1,87 @@
+"""The edit form driven with the Pilot: keys sent in one burst (as over SSH or a paste) each land
+in their field, and Escape asks before throwing edits away."""
+
+from __future__ import annotations
+
+import asyncio
+
+from helpers import demo_app, settle, to_queue
+from textual import events
+from textual.app import App
+from textual.widgets import Input
+
+from tui.screens.dialogs import MessageDialog
+from tui.screens.edit import EditScreen
+from tui.screens.queue import QueueScreen
+
+
+def burst(app: App, keys: list[str]) -> None:
+    """Queue every key at once, as the terminal driver does when many bytes arrive together:
+    nothing runs between two keys."""
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        char = {"tab": "\t"}.get(key, key if len(key) == 1 else None)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        driver.send_message(event)
+
+
+def test_keys_in_a_burst_land_in_their_fields() -> None:
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await to_queue(pilot)
+            await pilot.press("e")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, EditScreen)
+            for name in ("display_name", "given_name", "family_name"):
+                form.query_one(f"#field-{name}", Input).value = ""
+            await settle(pilot)
+            burst(app, [*"Bobby", "tab", *"Tables", "tab", *"Inc"])
+            await settle(pilot)
+            values = form.values()
+            assert (values["display_name"], values["given_name"], values["family_name"]) == (
+                "Bobby", "Tables", "Inc")
+            # Typing then Tab in one burst keeps the last character.
+            burst(app, [*"xyz", "tab"])
+            await settle(pilot)
+            assert form.values()["family_name"] == "Incxyz"
+            assert app.focused is form.query_one("#field-company_name", Input)
+            burst(app, ["shift+tab", *"Q"])
+            await settle(pilot)
+            # Back in the field, typed over its text (a field selects its text when entered).
+            assert form.values()["family_name"] == "Q"
+            assert form.values()["company_name"] == form.original["company_name"]
+
+    asyncio.run(scenario())
+
+
+def test_escape_asks_before_discarding_edits() -> None:
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await to_queue(pilot)
+            await pilot.press("e")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, EditScreen)
+            await pilot.press(*"Jr")
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, MessageDialog)  # asked, nothing lost yet
+            await pilot.press("escape")                   # keep editing
+            await settle(pilot)
+            assert app.screen is form and form.values()["display_name"].endswith("Jr")
+            await pilot.press("escape", "enter")           # discard
+            await settle(pilot)
+            assert isinstance(app.screen, QueueScreen)
+            # Without changes Escape closes at once.
+            await pilot.press("e")
+            await settle(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, QueueScreen)
+
+    asyncio.run(scenario())
