@@ -41,7 +41,8 @@ def _send_cut(server: SandboxServer, token: str, path: str, body: bytes, sent: i
     with socket.create_connection(server.server_address[:2], timeout=10) as sock:
         sock.sendall(_request(server, token, path, body) + body[:sent])
         if reset:
-            # SO_LINGER 0: close() sends RST, as a connection cut by the network.
+            # SO_LINGER 0: close() sends RST, as a connection cut by the network. Linux still
+            # hands the server the bytes queued before the reset, then ECONNRESET mid-body.
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             return b""
         sock.shutdown(socket.SHUT_WR)
@@ -154,7 +155,9 @@ def test_a_content_length_that_is_not_a_number_is_refused_and_not_remembered(
                     body).replace(f"Content-Length: {len(body)}".encode(),
                                   f"Content-Length: {length}".encode())
     with socket.create_connection(server.server_address[:2], timeout=10) as sock:
-        sock.sendall(head + body)
+        # The headers alone: a body the server cannot measure would stay unread, and closing
+        # over unread bytes resets the connection, which could swallow the answer.
+        sock.sendall(head)
         sock.shutdown(socket.SHUT_WR)
         answer = b""
         while chunk := sock.recv(65536):
