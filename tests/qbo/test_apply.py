@@ -3,6 +3,7 @@ kill -9 at random moments: the company ends exactly as after an uninterrupted ru
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tui.sandbox import wire
 from tui.sandbox.seed import customers_from_csv
 from tui.sandbox.server import SandboxConfig, SandboxServer, seed_from_records
 from tui.sandbox.store import CustomerStore
@@ -277,4 +279,30 @@ def test_a_plan_with_only_canopy_work_sends_nothing(server: SandboxServer,
         apply.start_apply(session.journal, build_plan(triage))
     assert "export" in caught.value.todo
     assert session.journal.runs() == []
+    session.close()
+
+
+def test_a_batch_refused_as_a_whole_marks_no_operation_failed(
+        server: SandboxServer, client: QboClient, tmp_path: Path) -> None:
+    """QBO answering a batch's request id with a whole-request Fault (here one remembered from
+    an earlier send cut off mid-body, as the sandbox once did): nothing was applied, so apply
+    stops with every operation still sent, none failed, and says the request is at fault."""
+    seeded(server)
+    canopy = many_clients(tmp_path / "clients.csv", 5)
+    session = _decide_all_creates(canopy, client)
+    journal = session.journal
+    run = apply.start_apply(journal, build_plan(Triage(session.report, journal)))
+    ops = journal.operations(run)
+    before = client.count()
+    refusal = wire.required("BatchItemRequest")
+    server.store.remember(f"b0-{ops[0].request_id[:30]}", refusal.status,
+                          json.dumps(refusal.body()).encode())
+    with pytest.raises(UserError) as caught:
+        apply.run(journal, client, run)
+    message = caught.value.one_line()
+    assert "code 2020" in message and "whole batch was refused, none of it applied" in message
+    assert "5 operation(s) left sent or pending, none failed" in message
+    assert "fix the record" not in message
+    assert {op.state for op in journal.operations(run)} == {"sent"}
+    assert client.count() == before
     session.close()

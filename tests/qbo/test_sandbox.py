@@ -72,3 +72,21 @@ def test_token_file_is_private_even_over_an_older_file(tmp_path: Path) -> None:
     save_tokens(Tokens("local", "1", "secret-access", "secret-refresh"), path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert "secret" not in repr(Tokens("local", "1", "secret-access", "secret-refresh"))
+
+
+@pytest.mark.parametrize(("bad", "code"), [({"bId": "x" * 11}, "2050"), ({"bId": ""}, "2050"),
+                                           ("not an object", "2010")],
+                         ids=["long-bid", "empty-bid", "not-an-object"])
+def test_a_batch_refused_whole_writes_none_of_its_items(
+        server: SandboxServer, client: QboClient, bad: object, code: str) -> None:
+    # The bad item comes after good ones: a batch-level Fault must mean nothing was applied,
+    # since that Fault is what the request id remembers.
+    items: list[object] = [{"bId": str(n), "operation": "create",
+                            "Customer": {"DisplayName": f"Before {n}"}} for n in range(1, 4)]
+    if isinstance(bad, dict):
+        bad = {**bad, "operation": "create", "Customer": {"DisplayName": "Bad One"}}
+    response = post(server, client, "batch", {"BatchItemRequest": [*items, bad]},
+                    requestid="whole-or-none")
+    assert response.status_code == 400
+    assert response.json()["Fault"]["Error"][0]["code"] == code
+    assert client.count() == 0

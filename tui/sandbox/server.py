@@ -22,17 +22,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tui.sandbox import batch as batches
 from tui.sandbox import query as qlang
 from tui.sandbox import wire
-from tui.sandbox.entities import ENTITIES
 from tui.sandbox.oauth_endpoints import OAuthEndpoints
 from tui.sandbox.seed import seed_from_records
 from tui.sandbox.store import CustomerStore
 
 __all__ = ["SandboxConfig", "SandboxServer", "seed_from_records"]
 
-MAX_BATCH = 30
-MAX_BID = 10
 MAX_REQUEST_ID = 50
 
 
@@ -95,6 +93,16 @@ class SandboxServer(ThreadingHTTPServer):
         self.failures: deque[tuple[int, str]] = deque()
         """Injected failures (status, body) answered to the next API requests, for tests."""
         self.requests_seen = 0
+        self.incomplete: list[str] = []
+        """Path and query of every request whose body never fully arrived (not processed)."""
+        self.incomplete_arrived = threading.Condition(self.lock)
+
+    def wait_for_incomplete(self, count: int, timeout: float = 10.0) -> bool:
+        """Block until `count` incomplete requests were dropped (False if `timeout` seconds
+        pass first): tests synchronise on it instead of sleeping."""
+        with self.incomplete_arrived:
+            return self.incomplete_arrived.wait_for(lambda: len(self.incomplete) >= count,
+                                                    timeout)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client killed mid-request (the crash tests do it) is not the server's error.
@@ -150,6 +158,9 @@ class SandboxServer(ThreadingHTTPServer):
 class _Handler(OAuthEndpoints, BaseHTTPRequestHandler):
     server: SandboxServer
     protocol_version = "HTTP/1.1"
+    timeout = 120
+    """Seconds a connection may stay silent, mid-body or between requests (Intuit's request
+    timeout, reference qbo-and-canopy.md "Limits"); then it is closed, nothing processed."""
 
     def log_message(self, format: str, *args: Any) -> None:
         return None  # quiet: tests and the demo need no access log on stderr
@@ -169,9 +180,37 @@ class _Handler(OAuthEndpoints, BaseHTTPRequestHandler):
     def _json(self, status: int, data: Any) -> None:
         self._send(status, json.dumps(data).encode())
 
-    def _body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+    def _body(self) -> bytes | None:
+        """The request's whole body (b"" without one), or None when it never fully arrived:
+        the client closed, reset or went silent before Content-Length bytes came (a client
+        killed mid-send). Raises wire.Fault for a Content-Length that is not a number, or a
+        chunked body (the sandbox needs the length up front, as python-quickbooks sends it).
+        """
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            raise wire.Fault(411, "2010", "Request has invalid or unsupported property",
+                             "send the body with a Content-Length, not chunked")
+        raw = (self.headers.get("Content-Length") or "0").strip()
+        if not raw.isdigit():
+            raise wire.Fault(400, "2010", "Request has invalid or unsupported property",
+                             f"Content-Length must be a number of bytes, not {raw!r}")
+        length = int(raw)
+        if length == 0:
+            return b""
+        try:
+            # A buffered socket file: read(n) returns short only at end of stream.
+            body = self.rfile.read(length)
+        except OSError:  # reset by the peer, or the timeout above
+            return None
+        return body if len(body) == length else None
+
+    def _drop_incomplete(self) -> None:
+        """A request whose body never fully arrived was never received: no answer, nothing
+        processed, nothing remembered under its request id, so a resend of the whole request
+        under that id is processed afresh. The connection closes: its bytes are out of step."""
+        self.close_connection = True
+        with self.server.incomplete_arrived:
+            self.server.incomplete.append(self.path)
+            self.server.incomplete_arrived.notify_all()
 
     def do_GET(self) -> None:
         self._route("GET")
@@ -183,9 +222,16 @@ class _Handler(OAuthEndpoints, BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         path = parts.path
-        # Read the whole body before any answer: on a kept-alive connection an unread body
-        # would be taken for the next request.
-        self.payload = self._body()
+        try:
+            # Read the whole body before any answer: on a kept-alive connection an unread body
+            # would be taken for the next request.
+            payload = self._body()
+        except wire.Fault as fault:
+            self.close_connection = True  # the body's end is unknown: no next request here
+            return self._json(fault.status, fault.body())
+        if payload is None:
+            return self._drop_incomplete()
+        self.payload = payload
         try:
             if path == "/.well-known/openid_configuration":
                 return self._discovery()
@@ -305,12 +351,12 @@ class _Handler(OAuthEndpoints, BaseHTTPRequestHandler):
             return 200, {entity: store.get(read.group(2), entity), "time": wire.now_text()}
         if rest in ("customer", "vendor", "employee") and method == "POST":
             entity = rest.capitalize()
-            result = self._write(entity, self._parse(body), params)
+            result = self._write(entity, batches.parse(body), params)
             if persist:
                 self._persist()
             return 200, {entity: result, "time": wire.now_text()}
         if rest == "batch" and method == "POST":
-            response = self._batch(self._parse(body))
+            response = batches.run(self.server.store, batches.parse(body), self._query)
             if persist:
                 self._persist()
             return 200, response
@@ -329,18 +375,6 @@ class _Handler(OAuthEndpoints, BaseHTTPRequestHandler):
             response[entity] = [store.out(by_id[r["Id"]], entity) for r in response[entity]]
         return response
 
-    @staticmethod
-    def _parse(body: bytes) -> dict[str, Any]:
-        try:
-            data = json.loads(body or b"{}")
-        except json.JSONDecodeError as exc:
-            raise wire.Fault(400, "2010", "Request has invalid or unsupported property",
-                             f"Malformed JSON: {exc}") from None
-        if not isinstance(data, dict):
-            raise wire.Fault(400, "2010", "Request has invalid or unsupported property",
-                             "The body must be a JSON object")
-        return data
-
     def _write(self, entity: str, data: dict[str, Any],
                params: dict[str, str]) -> dict[str, Any]:
         store = self.server.store
@@ -350,42 +384,6 @@ class _Handler(OAuthEndpoints, BaseHTTPRequestHandler):
         if data.get("Id") is not None:
             return store.update(data, entity)
         return store.create(data, entity)
-
-    def _batch(self, data: dict[str, Any]) -> dict[str, Any]:
-        items = data.get("BatchItemRequest")
-        if not isinstance(items, list) or not items:
-            raise wire.required("BatchItemRequest")
-        if len(items) > MAX_BATCH:
-            raise wire.Fault(400, "2050", "Invalid String Length",
-                             f"A batch holds at most {MAX_BATCH} items; {len(items)} sent",
-                             "BatchItemRequest")
-        out = []
-        for item in items:
-            bid = str(item.get("bId", ""))
-            if not bid or len(bid) > MAX_BID:
-                raise wire.Fault(400, "2050", "Invalid String Length",
-                                 f"bId must be 1 to {MAX_BID} characters: {bid!r}", "bId")
-            try:
-                if "Query" in item:
-                    result = {"QueryResponse": self._query(item["Query"])}
-                else:
-                    operation = item.get("operation")
-                    entity = next((e for e in ENTITIES if isinstance(item.get(e), dict)), None)
-                    if entity is None:
-                        raise wire.Fault(400, "4000", "Unsupported operation", "this sandbox "
-                                         "batches Customer, Vendor and Employee items only")
-                    if operation == "create":
-                        result = {entity: self.server.store.create(item[entity], entity)}
-                    elif operation == "update":
-                        result = {entity: self.server.store.update(item[entity], entity)}
-                    else:
-                        raise wire.Fault(400, "6000", "A business validation error has "
-                                         "occurred", f"{entity} operation {operation!r} is "
-                                         "not allowed (name-list records cannot be deleted)")
-                out.append({"bId": bid, **result})
-            except wire.Fault as fault:
-                out.append({"bId": bid, "Fault": fault.body()["Fault"]})
-        return {"BatchItemResponse": out, "time": wire.now_text()}
 
     def _persist(self) -> None:
         path = self.server.config.state_file

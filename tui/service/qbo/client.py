@@ -25,7 +25,13 @@ from quickbooks.exceptions import AuthorizationException, QuickbooksException
 from tui.service.config import QboConfig
 from tui.service.errors import UserError
 from tui.service.qbo import oauth
-from tui.service.qbo.errors import QboError, Unreachable, fault_error
+from tui.service.qbo.errors import (
+    AuthFailed,
+    BatchRefused,
+    QboError,
+    Unreachable,
+    fault_error,
+)
 from tui.service.qbo.tokens import Tokens, save_tokens
 
 log = logging.getLogger(__name__)
@@ -295,7 +301,8 @@ class QboClient:
         """Up to 30 creates or updates in one request; per item, the customer or its error.
 
         Sent with our own short bIds and a requestid (python-quickbooks' batch helper sends
-        neither), so a retried batch is applied once.
+        neither), so a retried batch is applied once. Raises BatchRefused when QBO refuses the
+        request as a whole (nothing in it applied), Unreachable or AuthFailed as `_call` does.
         """
         if not 1 <= len(items) <= 30:
             raise ValueError("a batch holds 1 to 30 items")
@@ -307,8 +314,14 @@ class QboClient:
             url = f"{qb.api_url}/company/{qb.company_id}/batch"
             return qb.make_request("POST", url, json.dumps(body), request_id=request_id)
 
+        what = f"a batch of {len(items)}"
         with self.batch_limiter:
-            result = self._call(f"a batch of {len(items)}", send)
+            try:
+                result = self._call(what, send)
+            except (Unreachable, AuthFailed):
+                raise
+            except QboError as error:
+                raise _refused(error) from None
         by_bid = {entry["bId"]: entry for entry in result.get("BatchItemResponse", [])}
         out: list[dict[str, Any] | QboError] = []
         for item in items:
@@ -322,3 +335,14 @@ class QboClient:
                     first.get("Message", "no answer for this item"),
                     int(first.get("code") or 0), first.get("Detail", "")), f"item {item.bid}"))
         return out
+
+
+def _refused(error: QboError) -> BatchRefused:
+    """A whole-batch Fault, told as what it is. It is not retried under a fresh request id:
+    that would hide a request we build wrong, or a QBO (or sandbox) that remembered an
+    answer for a body it never fully received — the kill -9 test exists to catch that."""
+    return BatchRefused(
+        f"{error.what}; the whole batch was refused, none of it applied",
+        "no record is at fault; if the same answer comes again, QBO is answering from memory "
+        "of an earlier send of this batch: report it",
+        code=error.code)

@@ -35,6 +35,13 @@ class Unreachable(QboError):
     request may have been applied; resend it under the same request id, never call it failed."""
 
 
+class BatchRefused(QboError):
+    """QBO refused a batch request as a whole (a Fault for the request, not per item): none of
+    its items was applied. Our batches are built whole, so this is a fault in the request or
+    an answer QBO remembered for its request id from an earlier, cut-off send — never a
+    refusal of each record, so no operation is marked failed for it."""
+
+
 class NotFound(QboError):
     """610: no such customer (or it was merged away)."""
 
