@@ -66,3 +66,6 @@ def test_qbo_clients_setting_changes_the_prediction(tmp_path: Path, server: Sand
     # "Old Match Co" links only when Canopy brings in inactive customers.
     linked = report["verdicts"]["canopy"]["Matches"]
     assert linked == {"active": 1, "inactive": 1, "all": 2}[selection]
+    # One customer is inactive whatever the selection, and the report says which it used.
+    assert report["counts"]["qbo_inactive"] == 1
+    assert report["thresholds"]["qbo_clients"] == selection

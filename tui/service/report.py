@@ -96,7 +96,9 @@ class Report:
         counts = {
             "canopy_records": canopy.height,
             "qbo_records": qbo.height,
-            "qbo_inactive": qbo.filter(pl.col("verdict") == "Inactive").height,
+            # Counted from the records, not the verdicts: with qbo_clients = "all" an inactive
+            # customer has a Matches/New verdict and would vanish from this count.
+            "qbo_inactive": qbo.filter(~pl.col("active").fill_null(True)).height,
             "qbo_sub_customers": qbo.filter(pl.col("is_job")).height,
             "matched": matched.height,
             "matched_uncertain": matched.filter(pl.col("evidence") == "uncertain").height,
@@ -202,6 +204,7 @@ class Report:
                 "accept": self.config.match.accept,
                 "max_block": self.config.match.max_block,
                 "exact_case_sensitive": self.config.match.exact_case_sensitive,
+                "qbo_clients": self.config.match.qbo_clients,
             },
             "counts": self.counts(),
             "verdicts": {"canopy": self.verdicts("canopy"), "qbo": self.verdicts("qbo")},
