@@ -7,7 +7,6 @@ they survive a re-run of the report over the same inputs.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,6 +17,7 @@ import polars as pl
 from tui.service import stale
 from tui.service.errors import UserError
 from tui.service.journal import Decision, Journal
+from tui.service.queue_items import Item, build_items
 from tui.service.report import Report
 from tui.service.validate import name_clash_key, validate_record
 
@@ -53,38 +53,6 @@ BASIS_FIELDS = ("display_name", "kind", "given_name", "family_name", "company_na
 """The fields a decision is made on: when one of them changes in an input, the decision is
 stale. Not SyncToken or update time: QBO bumps those on writes that change nothing here."""
 
-KIND_ORDER = {"changed": -1, "competing": 0, "mixed": 1, "canopy": 2, "qbo": 3, "pair": 4,
-              "link": 5}
-KIND_TITLES = {
-    "competing": "Several Canopy clients for one QBO customer",
-    "mixed": "Duplicates on both sides",
-    "canopy": "Duplicates inside Canopy",
-    "qbo": "Duplicates inside QBO",
-    "pair": "Probable match: the name rule misses it",
-    "link": "Canopy will link these by name, but the evidence disagrees",
-    "record": "A record with no twin",
-    "changed": "Decided earlier, on records that have since changed or regrouped",
-}
-
-
-@dataclass
-class Item:
-    """One entry of the queue."""
-
-    id: str
-    kind: str
-    """`competing`, `mixed`, `canopy`, `qbo` (groups), `pair` (probable), `link`, or `record`
-    (a lone record opened from the report, outside the queue)."""
-    members: list[str]
-    """Record keys, Canopy first."""
-    complete: bool = True
-    """False for a group whose members do not all agree."""
-
-    @property
-    def title(self) -> str:
-        return KIND_TITLES[self.kind]
-
-
 @dataclass
 class ItemState:
     """An item as the live decisions leave it."""
@@ -108,36 +76,6 @@ class ItemState:
         """The item's question is answered: something is retired, linked, created or split
         off, or it is explicitly kept as is. Choosing a primary or editing alone is not."""
         return bool(self.inactive or self.links or self.creates or self.split or self.kept)
-
-
-def _item_id(prefix: str, members: list[str]) -> str:
-    digest = hashlib.sha1("|".join(sorted(members)).encode()).hexdigest()[:10]
-    return f"{prefix}:{members[0]}:{digest}"
-
-
-def build_items(report: Report) -> list[Item]:
-    """Queue items in working order: groups by urgency, then probable pairs, then doubtful links."""
-    recs = report.records
-    keys = (recs["source"] + ":" + recs["record_id"]).to_list()
-    items: list[Item] = []
-    for group in report.result.groups.iter_rows(named=True):
-        members = sorted((keys[i] for i in group["members"]),
-                         key=lambda k: (not k.startswith("canopy:"), k))
-        items.append(Item(_item_id("group", members), group["kind"], members,
-                          bool(group["complete"])))
-    pairs = report.result.pairs
-    probable = pairs.filter(pl.col("category") == "probable").sort("score", descending=True)
-    doubtful = pairs.filter((pl.col("category") == "matched")
-                            & (pl.col("evidence") == "disagrees")).sort("score")
-    grouped = set(recs.filter(pl.col("group").is_not_null())["idx"].to_list())
-    for kind, frame in (("pair", probable), ("link", doubtful)):
-        for a, b in frame.select("a", "b").iter_rows():
-            if a in grouped or b in grouped:
-                continue  # decided inside its group
-            members = [keys[a], keys[b]]
-            items.append(Item(_item_id(kind, members), kind, members))
-    items.sort(key=lambda item: KIND_ORDER[item.kind])
-    return items
 
 
 class Triage:
