@@ -142,7 +142,7 @@ def session_app(canopy: Path, qbo: Path, config: Config) -> tuple[TriageApp,
     demo = demo_for(qbo) if prepare is None else None
     for path in (canopy,) if prepare or demo else (canopy, qbo):
         check_input_file(Path(path))  # a FIFO or a device would hang the loader
-    paths.data_dir().mkdir(parents=True, exist_ok=True)  # unwritable: one line, before the UI
+    paths.private_dir(paths.data_dir())  # 0700; unwritable: one line, before the UI
     if demo is not None:
         app = TriageApp(SessionInputs.of(canopy, qbo), config, prepare=demo.resume,
                         client_factory=demo.client)
@@ -179,7 +179,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from tui.service.config import load_config
     from tui.service.inputs import SessionInputs
 
-    paths.data_dir().mkdir(parents=True, exist_ok=True)  # unwritable: one line, before the UI
+    paths.private_dir(paths.data_dir())  # 0700; unwritable: one line, before the UI
     # The demo's QBO is the sandbox, in-process: started and read in the loader's worker.
     demo = DemoQbo(qbo)
     config = load_config(args.config)

@@ -101,3 +101,49 @@ def test_after_apply_the_plan_says_applied_and_after_undo_and_a_reread_it_brings
         session.close()
     finally:
         demo.stop()
+
+
+def test_undo_after_a_reread_puts_the_change_back_in_the_plan() -> None:
+    """Round 2 of the user test: apply a rename, start the demo again (QBO re-read: the list
+    shows the new name), undo: QBO has the old name back while the list still shows the new
+    one. The plan used to say nothing was left to do (the rename silently lost) and called the
+    decision stale, blaming the app's own rename."""
+    canopy, qbo = cli.demo_paths()
+    demo = DemoQbo(qbo)
+    try:
+        session = open_session(SessionInputs.of(canopy, demo.start()), Config())
+        triage = Triage(session.report, session.journal)
+        pair = next(i for i in triage.items if i.kind == "pair"
+                    and triage.record(i.members[0])["display_name"]
+                    != triage.record(i.members[1])["display_name"])
+        canopy_key, qbo_key = pair.members
+        wanted = triage.record(canopy_key)["display_name"]
+        triage.decide(pair.id, "link", canopy=canopy_key, qbo=qbo_key)
+        apply.run(session.journal, demo.client(),
+                  apply.start_apply(session.journal, build_plan(triage)))
+        session.close()
+    finally:
+        demo.stop()
+    demo = DemoQbo(qbo)
+    try:
+        session = open_session(SessionInputs.of(canopy, demo.start()), Config())  # re-read
+        session.accept_changes()
+        journal = session.journal
+        undone = apply.run(journal, demo.client(), apply.start_undo(journal))
+        assert undone.complete
+        qbo_id = qbo_key.split(":", 1)[1]
+        assert demo.server.store.get(qbo_id)["DisplayName"] != wanted  # the old name is back
+        triage = Triage(session.report, journal)  # the list still shows the new name
+        assert triage.record(qbo_key)["display_name"] == wanted
+        assert triage.stale(pair.id) == [] and triage.is_decided(pair.id)
+        plan = build_plan(triage)
+        [op] = plan.operations
+        assert (op.key, op.fields, op.applied) == (qbo_key, {"DisplayName": wanted}, False)
+        result = apply.run(journal, demo.client(), apply.start_apply(journal, plan))
+        assert (result.done, result.conflicts, result.failed) == (1, [], [])
+        assert demo.server.store.get(qbo_id)["DisplayName"] == wanted
+        # QBO and the list agree again: nothing left to send.
+        assert build_plan(Triage(session.report, journal)).operations == []
+        session.close()
+    finally:
+        demo.stop()

@@ -68,6 +68,8 @@ def plan_rows(plan: Plan) -> list[dict[str, Any]]:
     """The plan's operations as journal rows (bodies ready to send)."""
     rows = []
     for op in plan.operations:
+        if op.applied:
+            continue  # QBO holds it already: the plan shows it as applied, apply sends nothing
         if op.kind == "create":
             body = dict(op.fields)
         else:

@@ -177,9 +177,9 @@ def _apart(triage: Triage, facts: _Facts, split: str, others: list[str]) -> None
     """A record said to be "not a duplicate" that shares its name (as the sync compares names)
     with another record of the item is still one client to Canopy's name rule: that needs a
     distinguishing name, on the Canopy side (Canopy's rename is by hand)."""
-    name = name_clash_key(triage.record(split)["display_name"] or "")
+    name = name_clash_key(triage.current(split)["display_name"] or "")
     for other in others:
-        if name_clash_key(triage.record(other)["display_name"] or "") != name:
+        if name_clash_key(triage.current(other)["display_name"] or "") != name:
             continue
         canopy = split if split.startswith("canopy:") else other
         partner = other if canopy == split else split
@@ -219,7 +219,7 @@ def _left_without_customer(facts: _Facts, triage: Triage) -> list[Contradiction]
     last active one is a contradiction."""
 
     def active_after(key: str) -> bool:
-        return key not in facts.inactive and (bool(triage.record(key)["active"])
+        return key not in facts.inactive and (bool(triage.current(key)["active"])
                                               or key in facts.links)
 
     found = []
@@ -228,7 +228,7 @@ def _left_without_customer(facts: _Facts, triage: Triage) -> list[Contradiction]
         retired = [k for k in qbo if k in facts.inactive]
         if not retired or any(active_after(k) for k in qbo):
             continue
-        if not any(triage.record(k)["active"] for k in qbo):
+        if not any(triage.current(k)["active"] for k in qbo):
             continue  # none was active before: the plan takes nothing away
         canopy = [k for k in members if k.startswith("canopy:") and k not in facts.inactive]
         served = all(k in facts.creates or any(active_after(q) for q in facts.links.get(k, ()))
@@ -241,6 +241,19 @@ def _left_without_customer(facts: _Facts, triage: Triage) -> list[Contradiction]
                 key, f"retires the last active QBO customer of its group: {who} would be left "
                 "with none (keep one active, or link the client to one)", [item_id]))
     return found
+
+
+def _as_api(row: dict[str, Any]) -> dict[str, Any]:
+    """A record row's fields in QBO's shape, `Active` included."""
+    out = api_fields({k: "" if v is None else str(v) for k, v in row.items()})
+    out["Active"] = bool(row["active"])
+    return out
+
+
+def _held(triage: Triage, op: Operation) -> bool:
+    """QBO holds every field of the update already (our own writes put it there)."""
+    now = _as_api(triage.current(op.key))
+    return all(now.get(api) == value for api, value in op.fields.items())
 
 
 def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Plan:
@@ -272,10 +285,10 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
     applicable = not unapplicable_why
     taken: dict[str, str] = {}
     for key in (f"qbo:{i}" for i in qbo_ids.to_list()):
-        taken[name_clash_key(triage.record(key)["display_name"] or "")] = key
+        taken[name_clash_key(triage.current(key)["display_name"] or "")] = key
 
     def edited(key: str) -> dict[str, str]:
-        values = {k: "" if v is None else str(v) for k, v in triage.record(key).items()}
+        values = {k: "" if v is None else str(v) for k, v in triage.current(key).items()}
         values.update({name: next(iter(v)) for name, v in facts.edits.get(key, {}).items()})
         return values
 
@@ -284,17 +297,17 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
 
     def update_for(key: str) -> Operation:
         if key not in updates:
-            row = triage.record(key)
+            row = triage.current(key)
             updates[key] = Operation("update", key, {}, qbo_id=row["record_id"],
                                      sync_token=row["sync_token"])
         return updates[key]
 
     def change(key: str, values: dict[str, Any], why: str, items: list[str]) -> None:
-        row = triage.record(key)
-        current = api_fields({k: "" if v is None else str(v) for k, v in row.items()})
-        current["Active"] = bool(row["active"])
+        # Against QBO as it stands after our own writes; a change the list still lacks but our
+        # own applied run made is kept, to show as applied.
+        current, listed = _as_api(triage.current(key)), _as_api(triage.record(key))
         values = {api: value for api, value in values.items()
-                  if api == "BillAddr" or current.get(api) != value}
+                  if api == "BillAddr" or current.get(api) != value or listed.get(api) != value}
         if "BillAddr" in values:
             merged = {**current.get("BillAddr", {}), **values["BillAddr"]}
             if merged == current.get("BillAddr", {}):
@@ -316,7 +329,7 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
 
     def canopy_work(key: str, action: str, why: str, name: str = "", before: str = "",
                     after: str = "") -> None:
-        row = triage.record(key)
+        row = triage.current(key)
         worklist.append(WorkItem(row["record_id"], row["display_name"] or "", action, name,
                                  before, after, why))
 
@@ -337,11 +350,11 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
         else:
             for name in fields:
                 canopy_work(key, "edit", "edited in the queue", name,
-                            str(triage.record(key).get(name) or ""), values[name])
+                            str(triage.current(key).get(name) or ""), values[name])
     for (canopy, qbo_key), items in facts.link_items.items():
         if canopy in blocked or qbo_key in blocked:
             continue
-        if not triage.record(qbo_key)["active"]:
+        if not triage.current(qbo_key)["active"]:
             change(qbo_key, {"Active": True}, "made active again: Canopy's sync links only "
                    "active customers", items)
         canopy_name = edited(canopy)["display_name"]
@@ -368,7 +381,8 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
     others = {name_clash_key(name): who for name, who in (other_names or {}).items()}
     own, done = own_writes(triage.journal), applied_signatures(triage.journal)
     for op in operations:
-        op.applied = signature(op.kind, op.key, op.fields) in done
+        op.applied = signature(op.kind, op.key, op.fields) in done or (
+            op.kind == "update" and _held(triage, op))
         if op.kind == "create" and op.key in own.created and not op.applied:
             op.brings_back = own.created[op.key]
             op.why.append(f"brings back QBO {op.brings_back}, which an earlier run created for "

@@ -46,6 +46,9 @@ def fields_from_body(body: dict[str, Any]) -> dict[str, str]:
     """A QBO Customer body (create or sparse update) as record fields, text as `BASIS_FIELDS`
     hold them."""
     out = {field: str(body[api]) for api, field in _API_FIELDS.items() if api in body}
+    if "display_name" in out and body.get("Active") is False:
+        # QBO shows an inactive customer's name with " (deleted)"; the readers take it off.
+        out["display_name"] = out["display_name"].removesuffix(" (deleted)")
     if "PrimaryEmailAddr" in body:
         out["email"] = str((body["PrimaryEmailAddr"] or {}).get("Address", ""))
     if "PrimaryPhone" in body:

@@ -17,6 +17,7 @@ import polars as pl
 from tui.service import stale
 from tui.service.errors import UserError
 from tui.service.journal import Decision, Journal
+from tui.service.own_writes import own_writes
 from tui.service.queue_items import Item, build_items
 from tui.service.report import Report
 from tui.service.validate import name_clash_key, validate_record
@@ -149,10 +150,40 @@ class Triage:
         columns["active"] = ["yes" if v else "no" for v in recs["active"].to_list()]
         return columns
 
+    @cached_property
+    def _after_own_writes(self) -> dict[str, dict[str, str]]:
+        """QBO record key → the fields our own last write left on it, for every customer whose
+        list entry is an older version in the chain of our writes (the list was read before
+        we applied or undid): QBO holds these now, not what the list says."""
+        own = own_writes(self.journal)
+        if not own.latest:
+            return {}
+        qbo = self.report.records.filter(pl.col("source") == "qbo")
+        out = {}
+        for record_id, token in qbo.select("record_id", "sync_token").iter_rows():
+            latest = own.latest.get(record_id)
+            if (latest is None or token is None or str(token) == str(latest.get("SyncToken"))
+                    or str(token) not in own.tokens.get(record_id, set())):
+                continue
+            out[f"qbo:{record_id}"] = stale.fields_from_body(latest)
+        return out
+
     def fields_of(self, key: str) -> dict[str, str]:
-        """The record's `BASIS_FIELDS` as text (`active` as "yes"/"no")."""
+        """The record's `BASIS_FIELDS` as text (`active` as "yes"/"no"), as QBO holds them
+        after our own writes (see `current`)."""
         row = self._row_of[key]
-        return {name: self._basis_columns[name][row] for name in BASIS_FIELDS}
+        out = {name: self._basis_columns[name][row] for name in BASIS_FIELDS}
+        out.update(self._after_own_writes.get(key, {}))
+        return out
+
+    def current(self, key: str) -> dict[str, Any]:
+        """The record (as `record`) with what our own applied or undone writes left on it since
+        the QBO list was read: what a plan must be built against, or it would skip a rename
+        the list shows done while an undo has since put the old name back."""
+        row = self.record(key)
+        for name, value in self._after_own_writes.get(key, {}).items():
+            row[name] = value == "yes" if name == "active" else value
+        return row
 
     def exists(self, key: str) -> bool:
         """The record is in the inputs as they are now."""
