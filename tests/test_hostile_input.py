@@ -217,3 +217,32 @@ def test_read_only_out_names_the_folder(tmp_path: Path,
     finally:
         locked.chmod(0o755)
     assert str(locked) in line
+
+
+@pytest.mark.parametrize("command", ["report", "plan", "export"])
+def test_one_file_given_for_both_lists_is_refused(tmp_path: Path, command: str,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    extra = ["--out", str(tmp_path / "out")] if command == "export" else []
+    line = one_line_error(capsys, [command, "--canopy", CANOPY, "--qbo", CANOPY, *extra])
+    assert "the Canopy and QBO lists are the same file" in line
+
+
+def test_a_header_alone_is_read_with_a_warning(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "clients.csv"
+    empty.write_text("Client Name,Email\n", encoding="utf-8")
+    assert main(["report", "--canopy", str(empty), "--qbo", QBO]) == 0
+    err = capsys.readouterr().err
+    assert "no records under the header: is this the right export?" in err
+
+
+def test_headless_commands_leave_the_apps_last_session_alone(tmp_path: Path) -> None:
+    from tui.service.inputs import SessionInputs, last_inputs, remember_last
+
+    remember_last(SessionInputs.of(CANOPY, QBO))
+    scratch = tmp_path / "scratch.csv"
+    scratch.write_text("Client Name\nZed\n", encoding="utf-8")
+    assert main(["plan", "--canopy", str(scratch), "--qbo", QBO]) == 0
+    assert main(["export", "--canopy", str(scratch), "--qbo", QBO,
+                 "--out", str(tmp_path / "out")]) == 0
+    assert last_inputs() == SessionInputs.of(CANOPY, QBO)

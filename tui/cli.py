@@ -90,6 +90,7 @@ def _qbo_path(qbo: Path, config_path: Path | None, fetch: bool = True) -> Path:
 
 def _run_report(canopy: Path, qbo: Path, json_out: Path | None, config_path: Path | None) -> int:
     from tui.service.config import load_config
+    from tui.service.inputs import SessionInputs
     from tui.service.report import build_report
     from tui.service.sources.canopy_csv import read_canopy_csv
     from tui.service.sources.qbo_csv import read_qbo_csv
@@ -99,6 +100,7 @@ def _run_report(canopy: Path, qbo: Path, json_out: Path | None, config_path: Pat
     qbo = _qbo_path(qbo, config_path)
     progress = _StepPrinter()
     progress("reading", 0.0)
+    SessionInputs.of(canopy, qbo).check_distinct()
     canopy_set = read_canopy_csv(canopy, config.columns)
     qbo_set = read_qbo_csv(qbo, config.columns)
     report = build_report(canopy_set, qbo_set, config, progress)

@@ -20,7 +20,8 @@ def _open(args: argparse.Namespace, fetch: bool) -> Any:
 
     config = load_config(args.config)
     qbo = _qbo_path(args.qbo, args.config, fetch=fetch)
-    session = open_session(SessionInputs.of(args.canopy, qbo), config)
+    # Headless: the app's last session (what bare `cqtriage` reopens) stays as it was.
+    session = open_session(SessionInputs.of(args.canopy, qbo), config, remember=False)
     for records in (session.report.canopy, session.report.qbo):
         for warning in records.warnings:
             print(f"cqtriage: warning: {records.path}: {warning}", file=sys.stderr)

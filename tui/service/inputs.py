@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from tui.service import paths
+from tui.service.errors import UserError
 
 LAST_SESSION_FILE = "last-session.json"
 
@@ -23,6 +25,18 @@ class SessionInputs:
     @classmethod
     def of(cls, canopy: Path | str, qbo: Path | str) -> SessionInputs:
         return cls(Path(canopy).expanduser().resolve(), Path(qbo).expanduser().resolve())
+
+    def check_distinct(self) -> None:
+        """Raise UserError when the Canopy and QBO lists are one file (a slip of the shell's
+        history: the report would compare a list with itself)."""
+        try:
+            same = os.path.samefile(self.canopy, self.qbo)
+        except OSError:
+            return  # a missing file is the reader's to report, with its own line
+        if same:
+            raise UserError("the Canopy and QBO lists are the same file",
+                            "give Canopy's client export to --canopy and QBO's customer list "
+                            "to --qbo", self.qbo)
 
     def journal_path(self) -> Path:
         """One journal per pair of inputs, named after their paths."""

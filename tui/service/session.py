@@ -128,10 +128,15 @@ def _changes(journal: Journal, report: Report) -> list[InputChange]:
 
 
 def open_session(inputs: SessionInputs, config: Config,
-                 progress: Progress = no_progress, defer: bool = False) -> Session:
+                 progress: Progress = no_progress, defer: bool = False,
+                 remember: bool = True) -> Session:
     """Read both inputs, build the report and open (or resume) the journal. With `defer`, a
-    new session's input fingerprints are left for `Session.record_new_inputs`."""
+    new session's input fingerprints are left for `Session.record_new_inputs`; `remember`
+    makes it the session bare `cqtriage` reopens (the app's sessions, not headless commands).
+
+    Raises UserError when both inputs are the same file."""
     progress("reading", 0.0)
+    inputs.check_distinct()
     canopy = read_canopy_csv(inputs.canopy, config.columns)
     qbo = read_qbo_csv(inputs.qbo, config.columns)
     report = build_report(canopy, qbo, config, progress)
@@ -147,5 +152,6 @@ def open_session(inputs: SessionInputs, config: Config,
     else:
         _remember_inputs(journal, report)
         changes = []
-    remember_last(inputs)
+    if remember:
+        remember_last(inputs)
     return Session(inputs, report, journal, changes, unrecorded)

@@ -89,7 +89,10 @@ def with_record_ids(frame: pl.DataFrame, raw: pl.DataFrame) -> tuple[pl.DataFram
 
 
 def with_identity(records: RecordSet) -> RecordSet:
-    """The record set with stable `record_id`s (see `with_record_ids`) and their warnings."""
+    """The record set with stable `record_id`s (see `with_record_ids`) and their warnings, and
+    a warning when there is no record at all (a header alone: likely the wrong file)."""
     records.frame, warnings = with_record_ids(records.frame, records.raw)
     records.warnings.extend(warnings)
+    if records.frame.height == 0:
+        records.warnings.append("no records under the header: is this the right export?")
     return records
