@@ -166,3 +166,5 @@ def test_not_a_duplicate_with_the_same_name_asks_for_a_distinguishing_name(
     [work] = plan.worklist
     assert (work.canopy_id, work.action) == ("C12", "rename")
     assert "Canopy C4, QBO 74" in work.why and "distinguishing name" in work.why
+    assert (work.field, work.before, work.after) == (
+        "Client Name", "Mabel Fernandez", "(a name that tells them apart)")  # never "→ ''"

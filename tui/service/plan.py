@@ -16,7 +16,7 @@ from tui.service.plan_checks import check_operations
 from tui.service.sources.identity import is_own_id
 from tui.service.sources.qbo_api import load_other_names
 from tui.service.triage import Triage
-from tui.service.validate import name_clash_key
+from tui.service.validate import EDITABLE_FIELDS, name_clash_key
 
 ADDRESS = {"street": "Line1", "city": "City", "region": "CountrySubDivisionCode",
            "postal_code": "PostalCode", "country": "Country"}
@@ -61,6 +61,11 @@ class Operation:
     brings_back: str | None = None
     """For a create: the Id of the customer an earlier run created for this client and an undo
     made inactive; apply makes that one active again instead of creating a second."""
+
+
+CANOPY_FIELD_NAMES = {"display_name": "Client Name", **{
+    name: label for name, label in EDITABLE_FIELDS if name != "display_name"}}
+"""Record field → the name a Canopy worklist line gives it (Canopy's own words)."""
 
 
 @dataclass
@@ -330,8 +335,8 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
     def canopy_work(key: str, action: str, why: str, name: str = "", before: str = "",
                     after: str = "") -> None:
         row = triage.current(key)
-        worklist.append(WorkItem(row["record_id"], row["display_name"] or "", action, name,
-                                 before, after, why))
+        worklist.append(WorkItem(row["record_id"], row["display_name"] or "", action,
+                                 CANOPY_FIELD_NAMES.get(name, name), before, after, why))
 
     for key, items in facts.inactive.items():
         if key in blocked:
@@ -373,7 +378,7 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
                            for p in sorted(partners))
         canopy_work(canopy, "rename", f"not the same client as {others}, but the sync treats "
                     "them as one by name: give one a distinguishing name", "display_name",
-                    edited(canopy)["display_name"], "")
+                    edited(canopy)["display_name"], "(a name that tells them apart)")
     creates = [Operation("create", key, api_fields(edited(key)), items=list(items),
                          why=["not in QBO: created so the sync links it"])
                for key, items in facts.creates.items() if key not in blocked]
