@@ -54,6 +54,17 @@ def test_keys_in_a_burst_land_in_their_fields() -> None:
             # Back in the field, typed over its text (a field selects its text when entered).
             assert form.values()["family_name"] == "Q"
             assert form.values()["company_name"] == form.original["company_name"]
+            # Round 2 of the user test: a hidden stop between the last field and the first ate
+            # a value. Tab from the last field lands on the first; shift+tab comes back.
+            fields = list(form.query(Input))
+            fields[-1].focus()
+            await settle(pilot)
+            burst(app, ["tab"])
+            await settle(pilot)
+            assert app.focused is fields[0]
+            burst(app, ["shift+tab"])
+            await settle(pilot)
+            assert app.focused is fields[-1]
 
     asyncio.run(scenario())
 

@@ -67,7 +67,8 @@ class EditScreen(ModalScreen[dict[str, str] | None]):
         """Warnings that do not stop a save (a name another record already has)."""
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        # Not a tab stop of its own: Tab goes from the last field straight back to the first.
+        with VerticalScroll(can_focus=False):
             yield Label(f"Edit {self.key}   ctrl+s: save   escape: cancel", id="edit-title")
             for name, label in EDITABLE_FIELDS:
                 with Horizontal(classes="field"):

@@ -27,7 +27,8 @@ def anchor(members: list[str], state: ItemState, focus: int) -> str:
 def reason_text(triage: Triage, members: list[str], state: ItemState, focus: int) -> str:
     """Two lines (markup): the focused record against its anchor, then why."""
     if len(members) < 2:
-        return "One record left: the rest were split off as not duplicates."
+        return ("One record left in this item: the rest were split off as not duplicates or "
+                "are no longer in the input.")
     focused = members[focus]
     other = anchor(members, state, focus)
     pair = triage.pair_evidence(focused, other)
