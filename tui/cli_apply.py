@@ -31,10 +31,10 @@ def _open(args: argparse.Namespace, fetch: bool) -> Any:
     return config, session, Triage(session.report, session.journal)
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items()) or "—"
-    return "—" if value in (None, "") else str(value)
+def _show(value: Any, field: str = "") -> str:
+    from tui.service.qbo_values import shown
+
+    return shown(value, field)
 
 
 def print_plan(plan: Any) -> None:
@@ -51,15 +51,15 @@ def print_plan(plan: Any) -> None:
         if op.applied:
             print(f"\n= applied already: {op.kind} {op.qbo_id or op.key} ({op.key})")
             for name, value in op.fields.items():
-                print(f"    {name}: {_show(op.before.get(name))} → {_show(value)}")
+                print(f"    {name}: {_show(op.before.get(name), name)} → {_show(value, name)}")
         elif op.kind == "create":
             print(f"\n+ create {op.fields.get('DisplayName')!r} (from {op.key})")
             for name, value in op.fields.items():
-                print(f"    {name}: {_show(value)}")
+                print(f"    {name}: {_show(value, name)}")
         else:
-            print(f"\n~ update QBO {op.qbo_id} ({op.key}), SyncToken {op.sync_token}")
+            print(f"\n~ update QBO {op.qbo_id} ({op.key}), SyncToken {_show(op.sync_token)}")
             for name, value in op.fields.items():
-                print(f"    {name}: {_show(op.before.get(name))} → {_show(value)}")
+                print(f"    {name}: {_show(op.before.get(name), name)} → {_show(value, name)}")
         for why in op.why:
             print(f"    why: {why}")
     if plan.worklist:

@@ -72,7 +72,7 @@ def test_plan_and_exports_from_the_cli(tmp_path: Path) -> None:
         todo = list(csv.reader(handle))
     assert todo[0] == ["QBO Id", "Customer", "Action", "Field", "From", "To", "Why"]
     assert sorted(tuple(row[:6]) for row in todo[1:]) == [
-        ("5", "Zed Zulu", "make inactive", "Active", "yes", "no"),
+        ("5", "Zed Zulu", "make inactive", "Active", "active", "inactive"),
         ("6", "Pat Lee", "edit", "Display name", "Pat Lee", "Pat Lee Jr")]
 
 

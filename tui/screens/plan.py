@@ -17,29 +17,13 @@ from tui.commands import bindings
 from tui.screens.dialogs import MessageDialog
 from tui.service.errors import UserError
 from tui.service.plan import Plan, build_plan
+from tui.service.qbo_values import FIELD_NAMES, shown
 from tui.service.views import KEY
 from tui.widgets.record_table import RecordTable
 
-FIELD_NAMES = {"DisplayName": "Display name", "GivenName": "First name",
-               "FamilyName": "Last name", "CompanyName": "Company", "PrimaryEmailAddr": "Email",
-               "PrimaryPhone": "Phone", "BillAddr": "Address", "Active": "Active"}
-"""QBO's field names as the plan shows them."""
-
-ADDRESS_ORDER = ("Line1", "Line2", "City", "CountrySubDivisionCode", "PostalCode", "Country")
-
 
 def _text(value: Any, field: str = "") -> str:
-    """A QBO value as a user reads it: `Active` False as "inactive", a phone or e-mail object
-    as its number or address, BillAddr as one address line; "—" for nothing."""
-    if field == "Active" and isinstance(value, bool):
-        return "active" if value else "inactive"
-    if isinstance(value, dict):
-        if "FreeFormNumber" in value or "Address" in value:
-            return _text(value.get("FreeFormNumber", value.get("Address")))
-        parts = [str(value[k]) for k in ADDRESS_ORDER if value.get(k)]
-        parts += [str(v) for k, v in value.items() if k not in ADDRESS_ORDER and v]
-        return ", ".join(parts) if parts else "—"
-    return "—" if value in (None, "") else str(value)
+    return shown(value, field)
 
 
 def plan_frame(plan: Plan) -> pl.DataFrame:
@@ -109,8 +93,11 @@ def confirmation(journal: Any, plan: Plan, kind: str) -> tuple[str, str]:
                 "each once.")
     if kind == "apply":
         c = apply.counts(apply.preview_apply(journal, plan))
+        back = sum(op.brings_back is not None and not op.applied for op in plan.operations)
         return ("Apply to QuickBooks Online?",
-                f"{_plural(c['creates'], 'customer', 'customers')} to create, "
+                f"{_plural(c['creates'], 'customer', 'customers')} to create"
+                + (f" ({back:,} of them brought back: created by an earlier run, then undone)"
+                   if back else "") + ", "
                 f"{_plural(c['updates'], 'customer', 'customers')} to update "
                 f"({c['deactivations']:,} made inactive).\n\nEach write is journaled first; "
                 "U undoes the whole run afterwards.")

@@ -17,6 +17,7 @@ from tui.service import paths
 from tui.service.errors import UserError
 from tui.service.journal import Journal
 from tui.service.plan import Plan
+from tui.service.qbo_values import FIELD_NAMES, shown
 from tui.service.triage import Triage
 
 QBO_IMPORT_HEADERS = ["Name", "Company", "Email", "Phone", "Mobile", "Fax", "Website",
@@ -140,20 +141,6 @@ def canopy_worklist_csv(plan: Plan, path: Path) -> Path:
 
 
 QBO_WORKLIST_HEADERS = ["QBO Id", "Customer", "Action", "Field", "From", "To", "Why"]
-_FIELD_WORDS = {"DisplayName": "Display name", "GivenName": "First name",
-                "FamilyName": "Last name", "CompanyName": "Company", "PrimaryEmailAddr": "Email",
-                "PrimaryPhone": "Phone", "BillAddr": "Billing address", "Active": "Active"}
-
-
-def _plain(value: Any) -> str:
-    """A QBO field value as a person types it: the address on one line, Active as yes/no."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dict):
-        return ", ".join(str(v) for v in value.values() if v not in (None, ""))
-    return "" if value is None else str(value)
-
-
 def qbo_worklist_csv(triage: Triage, plan: Plan, path: Path) -> Path:
     """The plan's changes to existing QBO customers, one field a row, for the manual route:
     QBO's import screen only creates customers, so renames, edits and making a customer
@@ -167,8 +154,9 @@ def qbo_worklist_csv(triage: Triage, plan: Plan, path: Path) -> Path:
         for api, value in op.fields.items():
             action = ("make inactive" if api == "Active" and value is False else
                       "make active" if api == "Active" else "edit")
-            rows.append([op.qbo_id or "", name, action, _FIELD_WORDS.get(api, api),
-                         _plain(op.before.get(api)), _plain(value), "; ".join(op.why)])
+            rows.append([op.qbo_id or "", name, action, FIELD_NAMES.get(api, api),
+                         shown(op.before.get(api), api, ""), shown(value, api, ""),
+                         "; ".join(op.why)])
     return _write_csv(path, QBO_WORKLIST_HEADERS, rows)
 
 
