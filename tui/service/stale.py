@@ -53,9 +53,13 @@ def fields_from_body(body: dict[str, Any]) -> dict[str, str]:
         out["email"] = str((body["PrimaryEmailAddr"] or {}).get("Address", ""))
     if "PrimaryPhone" in body:
         out["phone"] = str((body["PrimaryPhone"] or {}).get("FreeFormNumber", ""))
+    address = body.get("BillAddr") or {}
     for api, field in _ADDRESS_FIELDS.items():
-        if api in (body.get("BillAddr") or {}):
-            out[field] = str(body["BillAddr"][api])
+        if api in address:
+            out[field] = str(address[api])
+    lines = [str(address[f"Line{n}"]) for n in range(1, 6) if address.get(f"Line{n}")]
+    if len(lines) > 1:  # the QBO list holds the lines joined, as `qbo_api` writes them
+        out["street"] = ", ".join(lines)
     if "Active" in body:
         out["active"] = "yes" if body["Active"] else "no"
     return out
