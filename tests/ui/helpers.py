@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 from rich.console import Console
@@ -70,7 +71,8 @@ async def until_reclassified(pilot: Pilot) -> None:
     """Wait until the report screen shows the thresholds last asked for (re-classifying starts
     after a short quiet spell, then runs in a worker)."""
     screen = pilot.app.screen
-    for _ in range(400):
+    deadline = time.monotonic() + 60  # generous: the whole suite may be loading the machine
+    while time.monotonic() < deadline:
         if screen._wanted is None:  # type: ignore[attr-defined]
             break
         await pilot.pause(0.02)

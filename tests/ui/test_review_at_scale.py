@@ -240,8 +240,11 @@ def test_report_keys_focus_and_thresholds_that_add_up() -> None:
             why = table.shown["Why"][1]
             assert static_text(table.query_one(".detail")) .strip().endswith(why)
             review = app.session.report.config.match.review
-            await pilot.press(*["right_square_bracket"] * 4)  # quick presses: none lost
+            await pilot.press("right_square_bracket")
+            # The busy sign is up from the first press (asserted here, not after the rest: on
+            # a loaded machine the run may be over by then).
             assert "Re-classifying" in str(screen.query_one("#histogram").render())
+            await pilot.press(*["right_square_bracket"] * 3)  # quick presses: none lost
             await until_reclassified(pilot)
             assert app.session.report.config.match.review == review + 20
 
