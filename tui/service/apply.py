@@ -25,7 +25,6 @@ from tui.service.journal import Journal, StoredOperation
 from tui.service.own_writes import (
     ENVELOPE,
     OwnWrites,
-    applied_signatures,
     is_canopy,
     own_writes,
     signature,
@@ -135,10 +134,9 @@ def preview_apply(journal: Journal, plan: Plan) -> list[dict[str, Any]]:
         raise UserError("nothing to send to QBO",
                         "decide a change on a QBO customer first; Canopy's worklist is done by "
                         "hand (export it)" if plan.worklist else "decide something first")
-    done = applied_signatures(journal)
     own = own_writes(journal)
     rows = [_against_own_writes(r, own) for r in plan_rows(plan)
-            if signature(r["kind"], r["key"], r["body"]) not in done]
+            if signature(r["kind"], r["key"], r["body"]) not in own.applied]
     if not rows:
         raise UserError("nothing to apply", "every decided change is applied already")
     return rows

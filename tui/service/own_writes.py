@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.service.journal import Journal
+from tui.service.stale import fields_from_body
 
 ENVELOPE = ("Id", "SyncToken", "sparse")
 """Body keys that say which customer and version, not what changes."""
@@ -29,14 +30,26 @@ class OwnWrites:
     """Customer Id → every SyncToken our writes sent or were answered with."""
     created: dict[str, str] = field(default_factory=dict)
     """Canopy record key → Id of the QBO customer an apply created for it."""
+    applied: set[str] = field(default_factory=set)
+    """`signature` of every operation done by an apply run not undone: never sent twice."""
+    applied_fields: dict[str, dict[str, str]] = field(default_factory=dict)
+    """QBO record key → the fields those runs wrote (as `stale.fields_from_body`), newest last:
+    a list read after them shows these, which is no one else's change."""
 
 
 def own_writes(journal: Journal) -> OwnWrites:
-    """Gather the journal's done operations, in the order they were sent."""
+    """Gather the journal's done operations, in the order they were sent (one pass)."""
     own = OwnWrites()
-    for run_id, kind, *_ in journal.runs():
+    for run_id, kind, _, _, undone_by in journal.runs():
+        live_apply = kind == "apply" and undone_by is None
         for op in journal.operations(run_id):
-            if op.state != "done" or not op.result:
+            if op.state != "done":
+                continue
+            if live_apply:
+                own.applied.add(signature(op.kind, op.key, op.body))
+                if op.key.startswith("qbo:"):
+                    own.applied_fields.setdefault(op.key, {}).update(fields_from_body(op.body))
+            if not op.result:
                 continue
             customer = str(op.result["Id"])
             chain = own.tokens.setdefault(customer, set())
@@ -58,15 +71,3 @@ def signature(kind: str, key: str, body: dict[str, Any]) -> str:
         kind = "create"
         fields.pop("Active", None)
     return json.dumps([kind, key, fields], sort_keys=True)
-
-
-def applied_signatures(journal: Journal) -> set[str]:
-    """Operations already done by an apply run that was not undone: never sent twice."""
-    done = set()
-    for run_id, kind, _, _, undone_by in journal.runs():
-        if kind == "apply" and undone_by is None:
-            done |= {signature(op.kind, op.key, op.body)
-                     for op in journal.operations(run_id) if op.state == "done"}
-    return done
-
-

@@ -11,7 +11,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.service.own_writes import applied_signatures, own_writes, signature
+from tui.service.own_writes import own_writes, signature
 from tui.service.plan_checks import check_operations
 from tui.service.sources.identity import is_own_id
 from tui.service.sources.qbo_api import load_other_names
@@ -384,9 +384,9 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
                for key, items in facts.creates.items() if key not in blocked]
     operations = creates + [updates[k] for k in sorted(updates)]
     others = {name_clash_key(name): who for name, who in (other_names or {}).items()}
-    own, done = own_writes(triage.journal), applied_signatures(triage.journal)
+    own = own_writes(triage.journal)
     for op in operations:
-        op.applied = signature(op.kind, op.key, op.fields) in done or (
+        op.applied = signature(op.kind, op.key, op.fields) in own.applied or (
             op.kind == "update" and _held(triage, op))
         if op.kind == "create" and op.key in own.created and not op.applied:
             op.brings_back = own.created[op.key]

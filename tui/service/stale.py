@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from tui.service.journal import Decision, Journal
+from tui.service.journal import Decision
 from tui.service.sources.identity import is_own_id
 
 VANISHED = "__vanished__"
@@ -62,18 +62,6 @@ def fields_from_body(body: dict[str, Any]) -> dict[str, str]:
         out["street"] = ", ".join(lines)
     if "Active" in body:
         out["active"] = "yes" if body["Active"] else "no"
-    return out
-
-
-def applied_fields(journal: Journal) -> dict[str, dict[str, str]]:
-    """QBO record key → the fields our applied runs (not undone) wrote, newest last."""
-    out: dict[str, dict[str, str]] = {}
-    for run, kind, _, _, undone_by in journal.runs():
-        if kind != "apply" or undone_by is not None:
-            continue
-        for op in journal.operations(run):
-            if op.state == "done" and op.key.startswith("qbo:"):
-                out.setdefault(op.key, {}).update(fields_from_body(op.body))
     return out
 
 

@@ -94,13 +94,19 @@ class Triage:
         self._live: dict[str, list[Decision]] = {}
         for decision in journal.decisions():
             self._live.setdefault(decision.item, []).append(decision)
-        self._issues = journal.operation_issues()
+        self._read_runs()
         self._carry_decided_items()
-        self._ours = stale.applied_fields(journal)
-        # A conflict or a refusal at apply re-opens the item until it is decided again.
-        self._conflicts = {item: issue.seq for item, issue in self._issues.items()}
-        self._decided = {item for item in self._live if self.is_decided(item)}
         self._item_of = {key: n for n, item in enumerate(self.items) for key in item.members}
+
+    def _read_runs(self) -> None:
+        """What apply and undo runs left in the journal, read in one pass (the app builds a new
+        Triage after each run): our own writes, and the items a conflict or a refusal
+        re-opened until decided again."""
+        self._issues = self.journal.operation_issues()
+        self._conflicts = {item: issue.seq for item, issue in self._issues.items()}
+        self._own = own_writes(self.journal)
+        self._after_own_writes = self._read_after_own_writes()
+        self._decided = {item for item in self._live if self.is_decided(item)}
 
     def _carry_decided_items(self) -> None:
         """Decisions whose item is no longer in the queue (a member vanished, the group
@@ -150,12 +156,11 @@ class Triage:
         columns["active"] = ["yes" if v else "no" for v in recs["active"].to_list()]
         return columns
 
-    @cached_property
-    def _after_own_writes(self) -> dict[str, dict[str, str]]:
+    def _read_after_own_writes(self) -> dict[str, dict[str, str]]:
         """QBO record key → the fields our own last write left on it, for every customer whose
         list entry is an older version in the chain of our writes (the list was read before
         we applied or undid): QBO holds these now, not what the list says."""
-        own = own_writes(self.journal)
+        own = self._own
         if not own.latest:
             return {}
         qbo = self.report.records.filter(pl.col("source") == "qbo")
@@ -213,7 +218,7 @@ class Triage:
         out = []
         for key, before in stale.latest_basis(live).items():
             now = self.fields_of(key) if self.exists(key) else None
-            message = stale.changes(key, before, now, self._ours.get(key, {}),
+            message = stale.changes(key, before, now, self._own.applied_fields.get(key, {}),
                                     now is None and key in self._ids_now_on_several_rows)
             if message:
                 out.append(message)
