@@ -5,26 +5,48 @@ change is our own write), and there is nothing left to send."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import polars as pl
+
 from tui import cli
 from tui.demo.live import DemoQbo
 from tui.service import apply
 from tui.service.config import Config
 from tui.service.inputs import SessionInputs
 from tui.service.plan import build_plan
-from tui.service.session import open_session
-from tui.service.triage import Triage
+from tui.service.session import Session, open_session
+from tui.service.triage import Item, Triage
 
 
-def test_plan_after_apply_and_a_reread_of_qbo() -> None:
+@contextmanager
+def demo_session() -> Iterator[tuple[DemoQbo, Session]]:
+    """`cqtriage demo`, headless: the demo company up (its QBO read anew) and the session open;
+    on the way out, the session closed and the company stopped, as when the user quits."""
     canopy, qbo = cli.demo_paths()
     demo = DemoQbo(qbo)
     try:
-        snapshot = demo.start()
-        session = open_session(SessionInputs.of(canopy, snapshot), Config())
+        session = open_session(SessionInputs.of(canopy, demo.start()), Config())
+        try:
+            yield demo, session
+        finally:
+            session.close()
+    finally:
+        demo.stop()
+
+
+def renamed_pair(triage: Triage) -> Item:
+    """A probable pair whose names differ: linking it renames the QBO customer."""
+    return next(i for i in triage.items if i.kind == "pair"
+                and triage.record(i.members[0])["display_name"]
+                != triage.record(i.members[1])["display_name"])
+
+
+def test_plan_after_apply_and_a_reread_of_qbo() -> None:
+    with demo_session() as (demo, session):
         triage = Triage(session.report, session.journal)
-        pair = next(i for i in triage.items if i.kind == "pair"
-                    and triage.record(i.members[0])["display_name"]
-                    != triage.record(i.members[1])["display_name"])
+        pair = renamed_pair(triage)
         canopy_key, qbo_key = pair.members
         triage.decide(pair.id, "link", canopy=canopy_key, qbo=qbo_key)
         progress = triage.progress()[0]
@@ -34,14 +56,8 @@ def test_plan_after_apply_and_a_reread_of_qbo() -> None:
         result = apply.run(session.journal, demo.client(),
                            apply.start_apply(session.journal, plan))
         assert (result.done, result.failed) == (1, [])
-        session.close()
-    finally:
-        demo.stop()
 
-    demo = DemoQbo(qbo)
-    try:
-        snapshot = demo.start()  # `cqtriage demo` again: QBO is read anew
-        session = open_session(SessionInputs.of(canopy, snapshot), Config())
+    with demo_session() as (demo, session):  # `cqtriage demo` again: QBO is read anew
         assert [(c.source, c.edited) for c in session.changes] == [("qbo", 1)]
         session.accept_changes()
         triage = Triage(session.report, session.journal)
@@ -50,22 +66,13 @@ def test_plan_after_apply_and_a_reread_of_qbo() -> None:
         assert triage.is_decided(pair.id) and triage.progress()[0] == progress
         plan = build_plan(triage)
         assert plan.operations == [] and plan.contradictions == [] and plan.stale == []
-        session.close()
-    finally:
-        demo.stop()
 
 
 def test_after_apply_the_plan_says_applied_and_after_undo_and_a_reread_it_brings_back() -> None:
     """The user test's finding: after a run the plan still read as an unsent dry run; and after
     apply → undo, a re-read QBO list holds the customer our create made (inactive now), which
     the plan called a name clash instead of bringing it back."""
-    import polars as pl
-
-    canopy, qbo = cli.demo_paths()
-    demo = DemoQbo(qbo)
-    try:
-        snapshot = demo.start()
-        session = open_session(SessionInputs.of(canopy, snapshot), Config())
+    with demo_session() as (demo, session):
         triage = Triage(session.report, session.journal)
         lone = session.report.records.filter(
             (pl.col("source") == "canopy") & (pl.col("verdict") == "Unmatched")
@@ -78,16 +85,10 @@ def test_after_apply_the_plan_says_applied_and_after_undo_and_a_reread_it_brings
         assert [op.applied for op in plan.operations] == [True]
         assert plan.summary()["creates"] == 0 and plan.summary()["applied"] == 1
         apply.run(journal, demo.client(), apply.start_undo(journal))
-        session.close()
-    finally:
-        demo.stop()
-    demo = DemoQbo(qbo)
-    try:
-        snapshot = demo.start()
-        session = open_session(SessionInputs.of(canopy, snapshot), Config())
+
+    with demo_session() as (demo, session):
         session.accept_changes()
-        triage = Triage(session.report, session.journal)
-        plan = build_plan(triage)
+        plan = build_plan(Triage(session.report, session.journal))
         assert plan.contradictions == []
         [op] = plan.operations
         assert (op.kind, op.applied) == ("create", False) and op.brings_back is not None
@@ -98,9 +99,6 @@ def test_after_apply_the_plan_says_applied_and_after_undo_and_a_reread_it_brings
         assert (result.done, result.failed) == (1, [])
         assert len(demo.server.store.all()) == before  # brought back, not created again
         assert demo.server.store.get(op.brings_back)["Active"] is True
-        session.close()
-    finally:
-        demo.stop()
 
 
 def test_undo_after_a_reread_puts_the_change_back_in_the_plan() -> None:
@@ -108,25 +106,16 @@ def test_undo_after_a_reread_puts_the_change_back_in_the_plan() -> None:
     shows the new name), undo: QBO has the old name back while the list still shows the new
     one. The plan used to say nothing was left to do (the rename silently lost) and called the
     decision stale, blaming the app's own rename."""
-    canopy, qbo = cli.demo_paths()
-    demo = DemoQbo(qbo)
-    try:
-        session = open_session(SessionInputs.of(canopy, demo.start()), Config())
+    with demo_session() as (demo, session):
         triage = Triage(session.report, session.journal)
-        pair = next(i for i in triage.items if i.kind == "pair"
-                    and triage.record(i.members[0])["display_name"]
-                    != triage.record(i.members[1])["display_name"])
+        pair = renamed_pair(triage)
         canopy_key, qbo_key = pair.members
         wanted = triage.record(canopy_key)["display_name"]
         triage.decide(pair.id, "link", canopy=canopy_key, qbo=qbo_key)
         apply.run(session.journal, demo.client(),
                   apply.start_apply(session.journal, build_plan(triage)))
-        session.close()
-    finally:
-        demo.stop()
-    demo = DemoQbo(qbo)
-    try:
-        session = open_session(SessionInputs.of(canopy, demo.start()), Config())  # re-read
+
+    with demo_session() as (demo, session):  # re-read
         session.accept_changes()
         journal = session.journal
         undone = apply.run(journal, demo.client(), apply.start_undo(journal))
@@ -144,6 +133,3 @@ def test_undo_after_a_reread_puts_the_change_back_in_the_plan() -> None:
         assert demo.server.store.get(qbo_id)["DisplayName"] == wanted
         # QBO and the list agree again: nothing left to send.
         assert build_plan(Triage(session.report, journal)).operations == []
-        session.close()
-    finally:
-        demo.stop()
