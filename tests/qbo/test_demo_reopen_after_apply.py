@@ -15,6 +15,7 @@ from tui.demo.live import DemoQbo
 from tui.service import apply
 from tui.service.config import Config
 from tui.service.inputs import SessionInputs
+from tui.service.own_writes import own_writes
 from tui.service.plan import build_plan
 from tui.service.session import Session, open_session
 from tui.service.triage import Item, Triage
@@ -133,3 +134,66 @@ def test_undo_after_a_reread_puts_the_change_back_in_the_plan() -> None:
         assert demo.server.store.get(qbo_id)["DisplayName"] == wanted
         # QBO and the list agree again: nothing left to send.
         assert build_plan(Triage(session.report, journal)).operations == []
+
+
+def _undecided_with(triage: Triage, key: str) -> list[Item]:
+    return [i for i in triage.items if key in i.members and not triage.is_decided(i.id)]
+
+
+def test_a_customer_our_run_created_joins_its_decision_not_a_new_group() -> None:
+    """The user test's finding: give one of several Canopy clients of one QBO customer a
+    customer of its own (a distinguishing name, then create), apply, start again. QBO's list
+    now holds the new customer; matching put it in a new, undecided "duplicates on both sides"
+    group with the same clients, beside the carried decided item. It is the decision's own
+    result: the decided item takes it in, and nothing is asked twice."""
+    with demo_session() as (demo, session):
+        triage = Triage(session.report, session.journal)
+        group = next(i for i in triage.items if i.kind == "competing"
+                     and len({triage.record(m)["display_name"] for m in i.members}) == 1)
+        first, *others = [m for m in group.members if m.startswith("canopy:")]
+        triage.decide(group.id, "primary", record=first)
+        for n, key in enumerate(others, start=2):
+            name = f"{triage.record(key)['display_name']} ({n})"
+            triage.decide(group.id, "edit", record=key, fields={"display_name": name})
+            triage.decide(group.id, "create", record=key)
+        plan = build_plan(triage)
+        assert [op.kind for op in plan.operations] == ["create"] * len(others)
+        result = apply.run(session.journal, demo.client(),
+                           apply.start_apply(session.journal, plan))
+        assert (result.done, result.failed) == (len(others), [])
+
+    with demo_session() as (demo, session):
+        session.accept_changes()
+        triage = Triage(session.report, session.journal)
+        created = [f"qbo:{i}" for i in own_writes(session.journal).created.values()]
+        assert len(created) == len(others)
+        for key in [*group.members, *created]:
+            assert _undecided_with(triage, key) == [], key
+        home = triage.item(group.id)
+        assert set(created) <= set(home.members) and triage.is_decided(group.id)
+        assert triage.stale(group.id) == []
+        plan = build_plan(triage)
+        assert all(op.applied for op in plan.operations) and plan.contradictions == []
+
+
+def test_a_lone_record_created_under_another_name_is_not_a_probable_pair_again() -> None:
+    """The same kind from the report: a lone Canopy client created in QBO under an edited name
+    comes back as a customer that only resembles it; that pair is the decision's result."""
+    with demo_session() as (demo, session):
+        triage = Triage(session.report, session.journal)
+        lone = session.report.records.filter(
+            (pl.col("source") == "canopy") & (pl.col("verdict") == "Unmatched")
+            & pl.col("twin_idx").is_null() & (pl.col("kind") == "individual"))["record_id"][0]
+        key = f"canopy:{lone}"
+        name = f"{triage.record(key)['display_name']} (2)"
+        triage.decide(f"record:{key}", "edit", record=key, fields={"display_name": name})
+        triage.decide(f"record:{key}", "create", record=key)
+        journal = session.journal
+        result = apply.run(journal, demo.client(), apply.start_apply(journal, build_plan(triage)))
+        assert (result.done, result.failed) == (1, [])
+
+    with demo_session() as (demo, session):
+        session.accept_changes()
+        triage = Triage(session.report, session.journal)
+        [made] = own_writes(session.journal).created.values()
+        assert _undecided_with(triage, key) == [] and _undecided_with(triage, f"qbo:{made}") == []

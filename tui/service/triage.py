@@ -125,9 +125,43 @@ class Triage:
                 if name in d.payload}
             members = sorted(keys, key=lambda k: (not k.startswith("canopy:"), k))
             carried.append(Item(item_id, "changed", members, complete=False))
-        if carried:
-            self.items = carried + self.items
-            self.index = {item.id: n for n, item in enumerate(self.items)}
+        self.items = self._absorb_own_creates(carried + self.items)
+        self.index = {item.id: n for n, item in enumerate(self.items)}
+
+    def _absorb_own_creates(self, items: list[Item]) -> list[Item]:
+        """`items` without those an earlier decision already answers once our own creates are
+        read back. After a decision gives a Canopy client a customer of its own and a run
+        creates it, QBO's list holds that customer and matching puts it with the records the
+        decision was about: a new group, or a probable pair with its client. Such an item
+        (undecided, every member a member of one decided item or a customer our runs created
+        for one) is not a new question; the decided item takes in the created customer and the
+        new item is left out.
+
+        Returns the remaining items, in order; extends the decided items' members in place.
+        """
+        created = self._own.created
+        covers: list[tuple[Item | None, set[str]]] = []
+        for item in items:
+            made = {f"qbo:{created[key]}" for key in item.members if key in created}
+            if made and self._live.get(item.id):
+                covers.append((item, set(item.members) | made))
+        # A lone record's create, decided from the report, has no item to take the pair in.
+        covers += [(None, {key, f"qbo:{created[key]}"}) for key in created
+                   if self._live.get(f"record:{key}")]
+        if not covers:
+            return items
+        kept = []
+        for item in items:
+            answered = not self._live.get(item.id) and next(
+                (cover for _, cover in covers if set(item.members) <= cover), None)
+            if not answered:
+                kept.append(item)
+                continue
+            for home, cover in covers:
+                if home is not None and cover is answered:
+                    home.members = sorted(set(home.members) | set(item.members),
+                                          key=lambda k: (not k.startswith("canopy:"), k))
+        return kept
 
     # Built on first use (search, the edit form): opening the queue need not pay for them.
     @cached_property
