@@ -9,32 +9,56 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import numpy as np
 import polars as pl
 from rapidfuzz import fuzz
 
 from tui.service.match.levels import FLAG_COLUMNS, LEVEL_COLUMNS, cap, reason, with_levels
-from tui.service.match.names import compare_people, similarity, typo_similarity
+from tui.service.match.names import GENDER_COLUMNS, NAME_COLUMNS, compare_people, person_inputs
+from tui.service.match.pairwise import code, column_similarity
 from tui.service.match.weights import DEFAULT, NAME_KNOTS, Weights
-
-_SIDE_COLUMNS = [
-    "source", "kind", "exact_key", "name_key", "given_key", "given2_key", "family_key",
-    "family2_key", "gender_key", "gender2_key", "fgender_key", "fgender2_key", "generation",
-    "joint", "email_key", "phone_key", "street_key", "city_key", "postal_key", "name_tf",
-]
 
 TF_FLOOR, TF_CEILING, TF_RARE_CEILING = -3.0, 0.0, 3.0
 """Bounds of the term-frequency adjustment to an agreeing name's weight (log-odds)."""
 
+_GATHERED = ("source", "kind", "generation", "joint", "name_tf")
+"""Side columns carried onto the pairs as they are (the reason line and the cap read them)."""
 
-def _sides(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
-    """The pairs with every side column gathered as `<col>_a` / `<col>_b`."""
-    a_idx, b_idx = pairs["a"], pairs["b"]
-    cols = [pairs[name] for name in pairs.columns]
-    for name in _SIDE_COLUMNS:
+_CODED = ("exact_key", "email_key", "phone_key")
+"""Side columns only compared for equality: carried as integer codes."""
+
+_DROPPED = frozenset(
+    {f"{c}_{side}" for c in (*NAME_COLUMNS, *GENDER_COLUMNS, *_CODED, "name_tf")
+     for side in "ab"}
+    | {"name_full", "street_sim", "city_sim", "postal_sim", "person_name"}
+)
+"""Working columns not returned (codes stand in for strings there)."""
+
+
+def _sides(records: pl.DataFrame, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Series]:
+    """Per pair: `_GATHERED` columns as `<col>_a` / `<col>_b`, the person-name inputs (see
+    `names.person_inputs`, which codes `given_key`: the string is gathered after), each
+    `_CODED` column's codes, and the field similarities `name_full`, `street_sim`, `city_sim`,
+    `postal_sim` (0–100, null where either side lacks the field)."""
+    cols = person_inputs(records, a, b)
+    for name in _GATHERED:
         series = records[name]
-        cols.append(series.gather(a_idx).alias(f"{name}_a"))
-        cols.append(series.gather(b_idx).alias(f"{name}_b"))
-    return pl.DataFrame(cols)
+        cols[f"{name}_a"] = series.gather(a)
+        cols[f"{name}_b"] = series.gather(b)
+    for name in _CODED:
+        coded = code(records, [name])
+        for side, rows in (("a", a), ("b", b)):
+            codes = coded.pair(name, rows)
+            cols[f"{name}_{side}"] = pl.Series(np.where(codes < 0, np.nan, codes)).fill_nan(None)
+    for name, column, scorer, typos in (
+        ("name_full", "name_key", fuzz.token_sort_ratio, False),
+        ("street_sim", "street_key", fuzz.token_sort_ratio, False),
+        ("city_sim", "city_key", fuzz.ratio, False),
+        ("postal_sim", "postal_key", fuzz.ratio, True),
+    ):
+        scores = column_similarity(records, column, a, b, scorer, typos)
+        cols[name] = pl.Series(scores).fill_nan(None)
+    return cols
 
 
 def _both(column: str) -> pl.Expr:
@@ -62,14 +86,16 @@ def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame,
     """
     if "name_tf" not in records.columns:
         records = with_name_frequency(records)
-    df = _sides(records, pairs)
-    df = df.with_columns(
-        similarity(df["name_key_a"], df["name_key_b"], fuzz.token_sort_ratio).alias("name_full"),
-        similarity(df["street_key_a"], df["street_key_b"], fuzz.token_sort_ratio)
-        .alias("street_sim"),
-        similarity(df["city_key_a"], df["city_key_b"], fuzz.ratio).alias("city_sim"),
-        typo_similarity(df["postal_key_a"], df["postal_key_b"]).alias("postal_sim"),
-    )
+    u = _name_collision(records)
+    # Only the records the pairs touch are coded: a small chunk does not pay for the lists.
+    a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
+    rows, local = np.unique(np.concatenate([a, b]), return_inverse=True)
+    local = local.ravel()
+    touched = records.select(*_GATHERED, *_CODED, *NAME_COLUMNS, *GENDER_COLUMNS, "name_key",
+                             "street_key", "city_key", "postal_key")[rows]
+    sides = _sides(touched, local[: len(a)], local[len(a):])
+    # One lazy query from here: Polars shares the subexpressions and materialises once.
+    df = pl.concat([pairs, pl.DataFrame(sides)], how="horizontal").lazy()
     df = compare_people(df)
     both_joint = pl.col("joint_a") & pl.col("joint_b")
     df = df.with_columns(
@@ -90,7 +116,7 @@ def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame,
     )
     # A postcode one typo away (2231/2232, 3153/3135) is half an agreement; a different
     # postcode in the same town keeps half the town's agreement.
-    postal = pl.when(_both("postal_key")).then(
+    postal = pl.when(pl.col("postal_sim").is_not_null()).then(
         pl.when(pl.col("postal_sim") >= 100).then(100.0)
         .when(pl.col("postal_sim") >= 75).then(50.0).otherwise(0.0)
     )
@@ -110,7 +136,7 @@ def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame,
     w = weights
     df = df.with_columns(
         (_name_weight(pl.col("name"), w)
-         + pl.when(pl.col("name") >= 97).then(_frequency_adjustment(records, w.learned))
+         + pl.when(pl.col("name") >= 97).then(_frequency_adjustment(u, w.learned))
          .otherwise(0.0)).round(1).alias("w_name"),
         pl.when(pl.col("email") == 100).then(w.email[0])
         .when(pl.col("email") == 0).then(w.email[1]).otherwise(0.0).alias("w_email"),
@@ -130,10 +156,16 @@ def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame,
         + pl.when(pl.col("kind_mismatch")).then(-1.5).otherwise(0.0)
     )
     df = df.with_columns(weight.round(2).alias("weight"))
-    return df.with_columns(
+    df = df.with_columns(
         (100.0 / (1.0 + (-pl.col("weight")).exp())).round(1).alias("score"),
         cap().alias("cap"),
     )
+    kept = [c for c in df.collect_schema().names() if c not in _DROPPED]
+    out = df.select(kept).collect()
+    # The reason line names the given names: strings, not the codes compared.
+    given = records["given_key"]
+    return out.with_columns(given.gather(pairs["a"]).alias("given_key_a"),
+                            given.gather(pairs["b"]).alias("given_key_b"))
 
 
 def explain(scored: pl.DataFrame, pair_columns: list[str]) -> pl.DataFrame:
@@ -159,7 +191,21 @@ def with_name_frequency(records: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _frequency_adjustment(records: pl.DataFrame, learned: bool) -> pl.Expr:
+def _name_collision(records: pl.DataFrame) -> float:
+    """u for the term-frequency adjustment: the chance that two random records share a name,
+    the sum of every name's squared share among records with a name (1.0 when none has one).
+
+    Read from `name_tf` (a name's count over all records): the counts' squares summed are the
+    counts summed over the records, so no grouping is needed.
+    """
+    tf = records["name_tf"].drop_nulls()
+    if tf.is_empty():
+        return 1.0
+    counts = (tf * records.height).round(0)
+    return float(counts.sum()) / float(tf.len()) ** 2
+
+
+def _frequency_adjustment(u: float, learned: bool) -> pl.Expr:
     """Term-frequency adjustment for an agreeing name, as in Splink: ln(u / tf), where tf is how
     often the pair's name occurs in both lists and u the chance that two random records share a
     name (the sum of every name's squared share). A name as common as the average one adds
@@ -167,9 +213,6 @@ def _frequency_adjustment(records: pl.DataFrame, learned: bool) -> pl.Expr:
     Learned from the lists at hand, no labels; a small list has no common names and no change.
     With learned weights (large lists) a rare name also gains, up to `TF_RARE_CEILING`.
     """
-    shares = records.filter(pl.col("sorted_key").is_not_null()).group_by("sorted_key").len()
-    total = max(int(shares["len"].sum()), 1)
-    u = float(((shares["len"] / total) ** 2).sum()) if shares.height else 1.0
     tf = pl.max_horizontal("name_tf_a", "name_tf_b")
     ceiling = TF_RARE_CEILING if learned else TF_CEILING
     return (pl.lit(u).log() - tf.log()).clip(TF_FLOOR, ceiling).fill_null(0.0)
