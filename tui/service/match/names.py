@@ -108,17 +108,14 @@ def person_inputs(records: pl.DataFrame, a: np.ndarray, b: np.ndarray) -> dict[s
         female = records[column] == "f"
         out[f"{column}_a"] = female.gather(a)
         out[f"{column}_b"] = female.gather(b)
-    typo_all, ratio_all = pairs.spread(typo), pairs.spread(ratio)
-    flags = {k: pairs.spread(v.astype(np.float64), 0.0) > 0 for k, v in
-             (("_k", nick), ("_f", full), ("_i", initial))}
     for r, (x, y) in enumerate(requests):
         part = slice(r * n, (r + 1) * n)
-        out[f"{x}~{y}"] = pl.Series(typo_all[part]).fill_nan(None)
+        out[f"{x}~{y}"] = pl.Series(pairs.spread(typo, part)).fill_nan(None)
         if r < len(_COMBOS):
             i, j = _COMBOS[r]
-            out[f"_r{i}{j}"] = pl.Series(ratio_all[part]).fill_nan(None)
-            for prefix, flag in flags.items():
-                out[f"{prefix}{i}{j}"] = pl.Series(flag[part])
+            out[f"_r{i}{j}"] = pl.Series(pairs.spread(ratio, part)).fill_nan(None)
+            for prefix, flag in (("_k", nick), ("_f", full), ("_i", initial)):
+                out[f"{prefix}{i}{j}"] = pl.Series(pairs.spread(flag, part, False))
     return out
 
 

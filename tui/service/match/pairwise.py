@@ -40,11 +40,13 @@ class Coded:
 
 def code(records: pl.DataFrame, columns: Sequence[str]) -> Coded:
     """`columns` of `records` (String) coded over one vocabulary, so equal strings in any of
-    them share a code; the vocabulary is sorted (byte order)."""
+    them share a code (the vocabulary's order is arbitrary)."""
     stacked = pl.concat([records[c] for c in columns])
-    # Dense ranks run 1.. over the sorted distinct values; a null ranks null, coded -1.
-    codes = stacked.rank("dense").fill_null(0).cast(pl.Int64).to_numpy() - 1
-    values = stacked.drop_nulls().unique().sort().to_numpy().astype(object)
+    vocabulary = stacked.drop_nulls().unique()
+    # An Enum's physical value is the position in its categories: a hash lookup, no sort.
+    codes = (stacked.cast(pl.Enum(vocabulary)).to_physical().cast(pl.Int64).fill_null(-1)
+             .to_numpy())
+    values = vocabulary.to_numpy().astype(object)
     n = records.height
     return Coded(values, {c: codes[i * n:(i + 1) * n] for i, c in enumerate(columns)})
 
@@ -68,10 +70,15 @@ class Distinct:
         keys, inverse = np.unique(left[valid] * base + right[valid], return_inverse=True)
         return cls(valid, keys // base, keys % base, inverse.ravel())
 
-    def spread(self, scores: np.ndarray, missing: float = np.nan) -> np.ndarray:
-        """Per-distinct-pair `scores` back onto every entry; `missing` where a code is absent."""
-        out = np.full(len(self.valid), missing, dtype=np.result_type(scores.dtype, type(missing)))
-        out[self.valid] = scores[self.inverse]
+    def spread(self, scores: np.ndarray, part: slice | None = None,
+               missing: float = np.nan) -> np.ndarray:
+        """Per-distinct-pair `scores` back onto every entry (or the entries `part`, a slice
+        with a step of 1); `missing` where a code is absent."""
+        part = part or slice(0, len(self.valid))
+        valid = self.valid[part]
+        start = int(self.valid[: part.start].sum()) if part.start else 0
+        out = np.full(len(valid), missing, dtype=np.result_type(scores.dtype, type(missing)))
+        out[valid] = scores[self.inverse[start: start + int(valid.sum())]]
         return out
 
 
