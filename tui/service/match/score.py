@@ -200,12 +200,12 @@ def explain(scored: pl.DataFrame, pair_columns: list[str]) -> pl.DataFrame:
 
     Reasons cost more than scores: call this on the pairs worth showing, not every candidate.
     """
-    return with_levels(scored.with_columns(reason().alias("reason"))).select(
+    return with_levels(scored.lazy().with_columns(reason().alias("reason"))).select(
         *pair_columns, "source_a", "source_b", "name", "email", "phone", "address",
         "given_conflict", "generation_conflict", "joint_mismatch", "kind_mismatch", "nickname",
         "exact_name", "w_name", "w_email", "w_phone", "w_address", "weight", "score", "cap",
         "reason", *LEVEL_COLUMNS, *FLAG_COLUMNS,
-    )
+    ).collect()
 
 
 def with_name_frequency(records: pl.DataFrame) -> pl.DataFrame:
