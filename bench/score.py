@@ -29,7 +29,12 @@ from tui.service.config import Config  # noqa: E402
 from tui.service.match import engine  # noqa: E402
 from tui.service.match.block import BLOCKING_COLUMNS, candidate_pairs, exact_pairs  # noqa: E402
 from tui.service.match.normalise import add_keys  # noqa: E402
-from tui.service.match.score import explain, score_pairs, with_name_frequency  # noqa: E402
+from tui.service.match.score import (  # noqa: E402
+    explain,
+    prepare,
+    score_pairs,
+    with_name_frequency,
+)
 from tui.service.match.weights import DEFAULT, MIN_PAIRS, RANDOM, SAMPLE, estimate  # noqa: E402
 from tui.service.sources.canopy_csv import read_canopy_csv  # noqa: E402
 from tui.service.sources.qbo_csv import read_qbo_csv  # noqa: E402
@@ -74,12 +79,15 @@ def main() -> None:
     figures: dict[str, float] = {}
 
     t = cpu()
+    prepared = prepare(records)
+    figures["prepare"] = cpu() - t
+    t = cpu()
     weights = DEFAULT
     if ordered.height >= MIN_PAIRS:
         sample = ordered.sample(min(SAMPLE, ordered.height), seed=0)
         ids = matchable["idx"].to_numpy()
-        weights = estimate(score_pairs(records, sample),
-                           score_pairs(records, engine.random_pairs(ids, RANDOM)),
+        weights = estimate(score_pairs(prepared, sample),
+                           score_pairs(prepared, engine.random_pairs(ids, RANDOM)),
                            ordered.height, len(ids) * (len(ids) - 1) / 2)
     figures["weights"] = cpu() - t
     score_s = explain_s = 0.0
@@ -87,7 +95,7 @@ def main() -> None:
     wall = time.perf_counter()
     for start_row in range(0, max(ordered.height, 1), engine.CHUNK):
         t = cpu()
-        scored = score_pairs(records, ordered.slice(start_row, engine.CHUNK), weights)
+        scored = score_pairs(prepared, ordered.slice(start_row, engine.CHUNK), weights)
         scores_parts.append(scored["score"])
         t2 = cpu()
         shown_parts.append(explain(scored.filter(

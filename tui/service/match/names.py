@@ -8,11 +8,21 @@ with a missing part, and between the people of joint clients; and telling relati
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import polars as pl
 
 from tui.service.match.nicknames import full_name_set, nickname_set
-from tui.service.match.pairwise import Distinct, code, lengths, similarity, typo_similarity
+from tui.service.match.pairwise import (
+    Coded,
+    Distinct,
+    code,
+    lengths,
+    nullable,
+    similarity,
+    typo_similarity,
+)
 
 FAMILY_SHARE = 0.55
 """The family name's share of a person's name score (the given name has the rest): a family
@@ -59,10 +69,45 @@ def _requests() -> list[tuple[str, str]]:
     return out
 
 
-def person_inputs(records: pl.DataFrame, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Series]:
+@dataclass(frozen=True)
+class NameTables:
+    """What comparing people needs from the records, built once per records frame."""
+
+    coded: Coded
+    """`NAME_COLUMNS` coded over one vocabulary."""
+    sizes: np.ndarray
+    """Length of each vocabulary value."""
+    first: np.ndarray
+    """Code of each vocabulary value's first character."""
+    full: np.ndarray
+    """Per vocabulary value: a full name the nickname table knows (`nicknames.full_names`)."""
+    nicknames: np.ndarray
+    """Code pairs (x × (vocabulary size + 1) + y) of given names that are nicknames of one
+    another (`nicknames.nickname_pairs`)."""
+    female: dict[str, pl.Series]
+    """Per `GENDER_COLUMNS` column: the record's name is female (null when not known)."""
+
+    @classmethod
+    def of(cls, records: pl.DataFrame) -> NameTables:
+        coded = code(records, NAME_COLUMNS)
+        values = coded.values.tolist()
+        lookup = {v: i for i, v in enumerate(values)}
+        base = len(values) + 1
+        nicks = np.array([lookup[x] * base + lookup[y] for x, y in nickname_set()
+                          if x in lookup and y in lookup], dtype=np.int64)
+        known_full = full_name_set()
+        initials = pl.DataFrame({"v": pl.Series(values, dtype=pl.String).str.slice(0, 1)})
+        return cls(
+            coded, lengths(coded.values), code(initials, ["v"]).codes["v"],
+            np.fromiter((v in known_full for v in values), bool, len(values)), np.sort(nicks),
+            {c: records[c] == "f" for c in GENDER_COLUMNS},
+        )
+
+
+def person_inputs(tables: NameTables, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Series]:
     """The columns `compare_people` reads, for pairs of records at positions `a`, `b`.
 
-    - `<part>_key_<side>` (Int64 codes, null where the part is missing) for the four name parts;
+    - `<part>_key_<side>` (Int32 codes, null where the part is missing) for the four name parts;
     - `<gender column>_<side>` (Boolean: female, null when unknown);
     - `<x>~<y>`: `typo_similarity` of two name parts (0–100, null where either is missing);
     - `_r<i><j>`: plain ratio of person i's given name (a) and person j's (b);
@@ -71,41 +116,31 @@ def person_inputs(records: pl.DataFrame, a: np.ndarray, b: np.ndarray) -> dict[s
 
     Each distinct pair of strings is compared once.
     """
-    coded = code(records, NAME_COLUMNS)
+    coded = tables.coded
     values = coded.values
     requests = _requests()
     left = np.concatenate([coded.pair(x[:-2], a) for x, _ in requests])
     right = np.concatenate([coded.pair(y[:-2], b) for _, y in requests])
     pairs = Distinct.of(left, right)
     ratio = similarity(values, pairs)
-    typo = typo_similarity(values, lengths(values), pairs, ratio)
+    typo = typo_similarity(values, tables.sizes, pairs, ratio)
     # Nicknames, full names and initials concern given names: only the given ~ given requests.
     n = len(a)
     given_rows = np.unique(pairs.inverse[: int(pairs.valid[: 4 * n].sum())])
-    lookup = {v: i for i, v in enumerate(values.tolist())}
-    base = len(values) + 1
-    nick_keys = np.array([lookup[x] * base + lookup[y] for x, y in nickname_set()
-                          if x in lookup and y in lookup], dtype=np.int64)
     gl, gr = pairs.left[given_rows], pairs.right[given_rows]
     nick = np.zeros(len(pairs.left), dtype=bool)
-    nick[given_rows] = np.isin(gl * base + gr, nick_keys)
-    known_full = full_name_set()
-    full_value = np.fromiter((v in known_full for v in values.tolist()), bool, len(values))
+    nick[given_rows] = np.isin(gl * (len(values) + 1) + gr, tables.nicknames)
     full = np.zeros(len(pairs.left), dtype=bool)
-    full[given_rows] = full_value[gl] & full_value[gr]
-    first = code(pl.DataFrame({"v": pl.Series(values.tolist(), dtype=pl.String)
-                               .str.slice(0, 1)}), ["v"]).codes["v"]
-    size = lengths(values)
+    full[given_rows] = tables.full[gl] & tables.full[gr]
+    size, first = tables.sizes, tables.first
     initial = np.zeros(len(pairs.left), dtype=bool)
     initial[given_rows] = ((size[gl] == 1) | (size[gr] == 1)) & (first[gl] == first[gr])
 
     out: dict[str, pl.Series] = {}
     for column in NAME_COLUMNS:
         for side, rows in (("a", a), ("b", b)):
-            codes = coded.pair(column, rows)
-            out[f"{column}_{side}"] = pl.Series(np.where(codes < 0, np.nan, codes)).fill_nan(None)
-    for column in GENDER_COLUMNS:
-        female = records[column] == "f"
+            out[f"{column}_{side}"] = nullable(coded.pair(column, rows))
+    for column, female in tables.female.items():
         out[f"{column}_a"] = female.gather(a)
         out[f"{column}_b"] = female.gather(b)
     for r, (x, y) in enumerate(requests):

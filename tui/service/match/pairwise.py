@@ -31,7 +31,7 @@ class Coded:
     values: np.ndarray
     """The vocabulary (object array of str); code i stands for `values[i]`."""
     codes: dict[str, np.ndarray]
-    """Column → int64 code per record, -1 where the value is null."""
+    """Column → int32 code per record, -1 where the value is null."""
 
     def pair(self, column: str, rows: np.ndarray) -> np.ndarray:
         """The codes of `column` at record positions `rows` (int array)."""
@@ -44,7 +44,7 @@ def code(records: pl.DataFrame, columns: Sequence[str]) -> Coded:
     stacked = pl.concat([records[c] for c in columns])
     vocabulary = stacked.drop_nulls().unique()
     # An Enum's physical value is the position in its categories: a hash lookup, no sort.
-    codes = (stacked.cast(pl.Enum(vocabulary)).to_physical().cast(pl.Int64).fill_null(-1)
+    codes = (stacked.cast(pl.Enum(vocabulary)).to_physical().cast(pl.Int32).fill_null(-1)
              .to_numpy())
     values = vocabulary.to_numpy().astype(object)
     n = records.height
@@ -67,7 +67,8 @@ class Distinct:
     def of(cls, left: np.ndarray, right: np.ndarray) -> Distinct:
         valid = (left >= 0) & (right >= 0)
         base = int(max(left.max(initial=0), right.max(initial=0))) + 1
-        keys, inverse = np.unique(left[valid] * base + right[valid], return_inverse=True)
+        keys, inverse = np.unique(left[valid].astype(np.int64) * base + right[valid],
+                                  return_inverse=True)
         return cls(valid, keys // base, keys % base, inverse.ravel())
 
     def spread(self, scores: np.ndarray, part: slice | None = None,
@@ -118,23 +119,19 @@ def lengths(values: np.ndarray) -> np.ndarray:
     return pl.Series(values.tolist(), dtype=pl.String).str.len_chars().to_numpy()
 
 
-def column_similarity(records: pl.DataFrame, column: str, a: np.ndarray, b: np.ndarray,
+def column_similarity(coded: Coded, column: str, a: np.ndarray, b: np.ndarray,
                       scorer: Callable[..., float] = fuzz.ratio,
-                      typos: bool = False) -> np.ndarray:
-    """Scores (0–100, NaN where either side is null) of `column` between records at positions
-    `a` and `b`, computed once per distinct pair of values; with `typos`, `typo_similarity`
-    over the ratio."""
-    coded = code(records, [column])
+                      sizes: np.ndarray | None = None) -> np.ndarray:
+    """Scores (0–100, NaN where either side is null) of `coded` `column` between records at
+    positions `a` and `b`, computed once per distinct pair of values; given the vocabulary's
+    `sizes` (see `lengths`), `typo_similarity` over the ratio."""
     pairs = Distinct.of(coded.pair(column, a), coded.pair(column, b))
     scores = similarity(coded.values, pairs, scorer)
-    if typos:
-        scores = typo_similarity(coded.values, lengths(coded.values), pairs, scores)
+    if sizes is not None:
+        scores = typo_similarity(coded.values, sizes, pairs, scores)
     return pairs.spread(scores)
 
 
-def same(records: pl.DataFrame, column: str, a: np.ndarray,
-         b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Whether `column` is equal between records at `a` and `b`, and whether both have it."""
-    coded = code(records, [column])
-    left, right = coded.pair(column, a), coded.pair(column, b)
-    return left == right, (left >= 0) & (right >= 0)
+def nullable(codes: np.ndarray) -> pl.Series:
+    """Codes as an Int32 Series, null where -1."""
+    return pl.Series(codes, dtype=pl.Int32).replace(-1, None)

@@ -7,6 +7,7 @@ one-line reason stay on every pair so the user can see why two records were put 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
@@ -17,10 +18,11 @@ from tui.service.match.levels import FLAG_COLUMNS, LEVEL_COLUMNS, cap, reason, w
 from tui.service.match.names import (
     GENDER_COLUMNS,
     NAME_COLUMNS,
+    NameTables,
     compare_people,
     person_inputs,
 )
-from tui.service.match.pairwise import code, column_similarity
+from tui.service.match.pairwise import Coded, code, column_similarity, lengths, nullable
 from tui.service.match.weights import DEFAULT, NAME_KNOTS, Weights
 
 TF_FLOOR, TF_CEILING, TF_RARE_CEILING = -3.0, 0.0, 3.0
@@ -43,45 +45,82 @@ _DROPPED = frozenset(
 """Working columns not returned (codes stand in for strings there)."""
 
 
-def _sides(records: pl.DataFrame, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Series]:
-    """Per pair: `_GATHERED` columns as `<col>_a` / `<col>_b`, the `_PERSON` columns, each
-    `_CODED` column's codes, and the field similarities `name_full`, `street_sim`, `city_sim`,
-    `postal_sim` (0–100, null where either side lacks the field)."""
-    cols = _people(records, a, b)
-    for name in _GATHERED:
-        series = records[name]
-        cols[f"{name}_a"] = series.gather(a)
-        cols[f"{name}_b"] = series.gather(b)
-    for name in _CODED:
-        coded = code(records, [name])
-        for side, rows in (("a", a), ("b", b)):
-            codes = coded.pair(name, rows)
-            cols[f"{name}_{side}"] = pl.Series(np.where(codes < 0, np.nan, codes)).fill_nan(None)
-    for name, column, scorer, typos in (
-        ("name_full", "name_key", fuzz.token_sort_ratio, False),
-        ("street_sim", "street_key", fuzz.token_sort_ratio, False),
-        ("city_sim", "city_key", fuzz.ratio, False),
-        ("postal_sim", "postal_key", fuzz.ratio, True),
-    ):
-        scores = column_similarity(records, column, a, b, scorer, typos)
-        cols[name] = pl.Series(scores).fill_nan(None)
-    return cols
+_SIMILAR = (
+    ("name_full", "name_key", fuzz.token_sort_ratio),
+    ("street_sim", "street_key", fuzz.token_sort_ratio),
+    ("city_sim", "city_key", fuzz.ratio),
+    ("postal_sim", "postal_key", fuzz.ratio),
+)
+"""Field similarities: (pair column, record column, rapidfuzz scorer); postcodes allow typos."""
 
 
-def _people(records: pl.DataFrame, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Series]:
-    """`names.compare_people`'s columns for pairs of records at positions `a`, `b`, computed
-    once per distinct pair of people: records with the same kind and name parts are one person
-    to it (at 100k × 100k, 565k candidate pairs hold 258k distinct pairs of people)."""
+@dataclass(frozen=True)
+class Prepared:
+    """What scoring needs from a records frame, built once (`prepare`) for every chunk of
+    pairs: string columns as integer codes, people as ids, the name-collision chance u."""
+
+    records: pl.DataFrame
+    """The `_GATHERED` columns and `given_key`."""
+    u: float
+    """See `_name_collision`."""
+    names: NameTables
+    person: np.ndarray
+    """Per record: its person id (records alike in kind and name parts share one)."""
+    stand_in: np.ndarray
+    """Per person id: one record carrying it."""
+    coded: dict[str, Coded]
+    """`_CODED` and the `_SIMILAR` record columns, each coded over its own vocabulary."""
+    postal_sizes: np.ndarray
+    """Lengths of the postcode vocabulary (for typos)."""
+
+
+def prepare(records: pl.DataFrame) -> Prepared:
+    """`records` (keyed, see `normalise.add_keys`) made ready for `score_pairs`: costs about
+    as much as scoring a small chunk, so a run prepares once and scores every chunk with it."""
+    if "name_tf" not in records.columns:
+        records = with_name_frequency(records)
     person = records.select(pl.struct("kind", *NAME_COLUMNS, *GENDER_COLUMNS).rank("dense"))
     ids = person.to_series().cast(pl.Int64).to_numpy() - 1
     # Any record stands for its person: all of them carry the same columns compare_people reads.
     stand_in = np.empty(int(ids.max(initial=-1)) + 1, dtype=np.int64)
     stand_in[ids] = np.arange(len(ids))
+    coded = {c: code(records, [c]) for c in (*_CODED, *(col for _, col, _ in _SIMILAR))}
+    return Prepared(
+        records.select(*_GATHERED, "given_key"), _name_collision(records),
+        NameTables.of(records), ids, stand_in, coded, lengths(coded["postal_key"].values),
+    )
+
+
+def _sides(prepared: Prepared, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Series]:
+    """Per pair: `_GATHERED` columns as `<col>_a` / `<col>_b`, the `_PERSON` columns, each
+    `_CODED` column's codes, and the field similarities `name_full`, `street_sim`, `city_sim`,
+    `postal_sim` (0–100, null where either side lacks the field)."""
+    cols = _people(prepared, a, b)
+    for name in _GATHERED:
+        series = prepared.records[name]
+        cols[f"{name}_a"] = series.gather(a)
+        cols[f"{name}_b"] = series.gather(b)
+    for name in _CODED:
+        coded = prepared.coded[name]
+        cols[f"{name}_a"] = nullable(coded.pair(name, a))
+        cols[f"{name}_b"] = nullable(coded.pair(name, b))
+    for name, column, scorer in _SIMILAR:
+        sizes = prepared.postal_sizes if column == "postal_key" else None
+        scores = column_similarity(prepared.coded[column], column, a, b, scorer, sizes)
+        cols[name] = pl.Series(scores).fill_nan(None)
+    return cols
+
+
+def _people(prepared: Prepared, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Series]:
+    """`names.compare_people`'s columns for pairs of records at positions `a`, `b`, computed
+    once per distinct pair of people: records with the same kind and name parts are one person
+    to it (at 100k × 100k, 565k candidate pairs hold 258k distinct pairs of people)."""
+    ids, stand_in = prepared.person, prepared.stand_in
     base = len(stand_in) + 1
     keys, inverse = np.unique(ids[a] * base + ids[b], return_inverse=True)
     left, right = stand_in[keys // base], stand_in[keys % base]
-    inputs = person_inputs(records, left, right)
-    kind = records["kind"]
+    inputs = person_inputs(prepared.names, left, right)
+    kind = prepared.records["kind"]
     inputs["kind_a"], inputs["kind_b"] = kind.gather(left), kind.gather(right)
     people = compare_people(pl.DataFrame(inputs).lazy()).select(_PERSON).collect()
     back = pl.Series(inverse.ravel())
@@ -101,9 +140,10 @@ def _equal(column: str) -> pl.Expr:
     )
 
 
-def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame,
+def score_pairs(records: pl.DataFrame | Prepared, pairs: pl.DataFrame,
                 weights: Weights = DEFAULT) -> pl.DataFrame:
-    """Score pairs (`a`, `b` row indices into `records`) field by field.
+    """Score pairs (`a`, `b` row indices into `records`) field by field; `records` is a keyed
+    records frame or, to score many chunks of one, its `prepare`d form.
 
     Adds `name`, `email`, `phone`, `address` (0–100 or null), their evidence `w_name`, `w_email`,
     `w_phone`, `w_address` (log-odds), the flags `given_conflict`,
@@ -111,16 +151,8 @@ def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame,
     evidence `weight` (from `weights`: learned by `weights.estimate` or the defaults), the
     combined `score` and the `cap` (see `levels.cap`), beside both records' key columns.
     """
-    if "name_tf" not in records.columns:
-        records = with_name_frequency(records)
-    u = _name_collision(records)
-    # Only the records the pairs touch are coded: a small chunk does not pay for the lists.
-    a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
-    rows, local = np.unique(np.concatenate([a, b]), return_inverse=True)
-    local = local.ravel()
-    touched = records.select(*_GATHERED, *_CODED, *NAME_COLUMNS, *GENDER_COLUMNS, "name_key",
-                             "street_key", "city_key", "postal_key")[rows]
-    sides = _sides(touched, local[: len(a)], local[len(a):])
+    prepared = records if isinstance(records, Prepared) else prepare(records)
+    sides = _sides(prepared, pairs["a"].to_numpy(), pairs["b"].to_numpy())
     # One lazy query from here: Polars shares the subexpressions and materialises once.
     df = pl.concat([pairs, pl.DataFrame(sides)], how="horizontal").lazy()
     both_joint = pl.col("joint_a") & pl.col("joint_b")
@@ -162,7 +194,7 @@ def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame,
     w = weights
     df = df.with_columns(
         (_name_weight(pl.col("name"), w)
-         + pl.when(pl.col("name") >= 97).then(_frequency_adjustment(u, w.learned))
+         + pl.when(pl.col("name") >= 97).then(_frequency_adjustment(prepared.u, w.learned))
          .otherwise(0.0)).round(1).alias("w_name"),
         pl.when(pl.col("email") == 100).then(w.email[0])
         .when(pl.col("email") == 0).then(w.email[1]).otherwise(0.0).alias("w_email"),
@@ -189,7 +221,7 @@ def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame,
     kept = [c for c in df.collect_schema().names() if c not in _DROPPED]
     out = df.select(kept).collect()
     # The reason line names the given names: strings, not the codes compared.
-    given = records["given_key"]
+    given = prepared.records["given_key"]
     return out.with_columns(given.gather(pairs["a"]).alias("given_key_a"),
                             given.gather(pairs["b"]).alias("given_key_b"))
 
