@@ -145,10 +145,10 @@ def person_inputs(tables: NameTables, a: np.ndarray, b: np.ndarray) -> dict[str,
         out[f"{column}_b"] = female.gather(b)
     for r, (x, y) in enumerate(requests):
         part = slice(r * n, (r + 1) * n)
-        out[f"{x}~{y}"] = pl.Series(pairs.spread(typo, part)).fill_nan(None)
+        out[f"{x}~{y}"] = pl.Series(values=pairs.spread(typo, part), nan_to_null=True)
         if r < len(_COMBOS):
             i, j = _COMBOS[r]
-            out[f"_r{i}{j}"] = pl.Series(pairs.spread(ratio, part)).fill_nan(None)
+            out[f"_r{i}{j}"] = pl.Series(values=pairs.spread(ratio, part), nan_to_null=True)
             for prefix, flag in (("_k", nick), ("_f", full), ("_i", initial)):
                 out[f"{prefix}{i}{j}"] = pl.Series(pairs.spread(flag, part, False))
     return out

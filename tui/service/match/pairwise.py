@@ -134,4 +134,5 @@ def column_similarity(coded: Coded, column: str, a: np.ndarray, b: np.ndarray,
 
 def nullable(codes: np.ndarray) -> pl.Series:
     """Codes as an Int32 Series, null where -1."""
-    return pl.Series(codes, dtype=pl.Int32).replace(-1, None)
+    # A float NaN becomes null on the way in: no second pass over the column.
+    return pl.Series(values=np.where(codes < 0, np.nan, codes), nan_to_null=True, dtype=pl.Int32)

@@ -107,7 +107,7 @@ def _sides(prepared: Prepared, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Ser
     for name, column, scorer in _SIMILAR:
         sizes = prepared.postal_sizes if column == "postal_key" else None
         scores = column_similarity(prepared.coded[column], column, a, b, scorer, sizes)
-        cols[name] = pl.Series(scores).fill_nan(None)
+        cols[name] = pl.Series(values=scores, nan_to_null=True)
     return cols
 
 
