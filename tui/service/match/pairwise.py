@@ -101,13 +101,19 @@ def typo_similarity(values: np.ndarray, lengths: np.ndarray, pairs: Distinct,
     """`ratio` (the distinct pairs' `similarity` by ratio) raised to 90 for one typo in words of
     three letters or more, and to 80 for two typos in words of seven or more; `lengths` are the
     vocabulary's lengths in characters."""
-    shorter = np.minimum(lengths[pairs.left], lengths[pairs.right])
-    todo = np.flatnonzero((ratio < 100) & (shorter >= 3))
+    left, right = lengths[pairs.left], lengths[pairs.right]
+    shorter = np.minimum(left, right)
+    allowed = np.where(shorter >= 7, 2, 1)
+    # Only a pair that typos could lift: not already at 90 or more (one typo gives 90), and no
+    # further apart in length than the typos allowed (each edit changes the length by one at
+    # most). Distances past 2 are cut short: 3 stands for "more than allowed".
+    todo = np.flatnonzero((ratio < 100 - TYPO_STEP) & (shorter >= 3)
+                          & (np.abs(left - right) <= allowed))
     if not todo.size:
         return ratio
     typos = process.cpdist(values[pairs.left[todo]].tolist(), values[pairs.right[todo]].tolist(),
-                           scorer=DamerauLevenshtein.distance, workers=-1)
-    allowed = np.where(shorter[todo] >= 7, 2, 1)
+                           scorer=DamerauLevenshtein.distance, workers=-1, score_cutoff=2)
+    allowed = allowed[todo]
     raised = ratio.copy()
     lifted = np.where(typos <= allowed, 100.0 - TYPO_STEP * typos, 0.0)
     raised[todo] = np.maximum(raised[todo], lifted)
@@ -116,7 +122,7 @@ def typo_similarity(values: np.ndarray, lengths: np.ndarray, pairs: Distinct,
 
 def lengths(values: np.ndarray) -> np.ndarray:
     """Length in characters of each vocabulary value."""
-    return pl.Series(values.tolist(), dtype=pl.String).str.len_chars().to_numpy()
+    return pl.Series(values.tolist(), dtype=pl.String).str.len_chars().cast(pl.Int64).to_numpy()
 
 
 def column_similarity(coded: Coded, column: str, a: np.ndarray, b: np.ndarray,

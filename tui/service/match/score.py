@@ -46,12 +46,14 @@ _DROPPED = frozenset(
 
 
 _SIMILAR = (
-    ("name_full", "name_key", fuzz.token_sort_ratio),
-    ("street_sim", "street_key", fuzz.token_sort_ratio),
-    ("city_sim", "city_key", fuzz.ratio),
-    ("postal_sim", "postal_key", fuzz.ratio),
+    ("name_full", "sorted_key"),
+    ("street_sim", "sorted_street"),
+    ("city_sim", "city_key"),
+    ("postal_sim", "postal_key"),
 )
-"""Field similarities: (pair column, record column, rapidfuzz scorer); postcodes allow typos."""
+"""Field similarities: (pair column, record column), by rapidfuzz's ratio; postcodes allow typos.
+Names and streets are compared as rapidfuzz's `token_sort_ratio` compares them, the ratio of
+their words sorted: sorted once per record (`sorted_key`, `sorted_street`), not per pair."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,10 @@ def prepare(records: pl.DataFrame) -> Prepared:
     # Any record stands for its person: all of them carry the same columns compare_people reads.
     stand_in = np.empty(int(ids.max(initial=-1)) + 1, dtype=np.int64)
     stand_in[ids] = np.arange(len(ids))
-    coded = {c: code(records, [c]) for c in (*_CODED, *(col for _, col, _ in _SIMILAR))}
+    # Keys hold single spaces between words, so splitting on one space splits as rapidfuzz does.
+    records = records.with_columns(
+        pl.col("street_key").str.split(" ").list.sort().list.join(" ").alias("sorted_street"))
+    coded = {c: code(records, [c]) for c in (*_CODED, *(col for _, col in _SIMILAR))}
     return Prepared(
         records.select(*_GATHERED, "given_key"), _name_collision(records),
         NameTables.of(records), ids, stand_in, coded, lengths(coded["postal_key"].values),
@@ -104,9 +109,9 @@ def _sides(prepared: Prepared, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Ser
         coded = prepared.coded[name]
         cols[f"{name}_a"] = nullable(coded.pair(name, a))
         cols[f"{name}_b"] = nullable(coded.pair(name, b))
-    for name, column, scorer in _SIMILAR:
+    for name, column in _SIMILAR:
         sizes = prepared.postal_sizes if column == "postal_key" else None
-        scores = column_similarity(prepared.coded[column], column, a, b, scorer, sizes)
+        scores = column_similarity(prepared.coded[column], column, a, b, fuzz.ratio, sizes)
         cols[name] = pl.Series(values=scores, nan_to_null=True)
     return cols
 
