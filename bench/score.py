@@ -29,12 +29,13 @@ from tui.service.config import Config  # noqa: E402
 from tui.service.match import engine  # noqa: E402
 from tui.service.match.block import BLOCKING_COLUMNS, candidate_pairs, exact_pairs  # noqa: E402
 from tui.service.match.normalise import add_keys  # noqa: E402
-from tui.service.match.score import (  # noqa: E402
-    explain,
-    prepare,
-    score_pairs,
-    with_name_frequency,
-)
+from tui.service.match.score import explain, score_pairs, with_name_frequency  # noqa: E402
+
+try:  # absent before scoring was prepared once per run: lets this compare with that version
+    from tui.service.match.score import prepare
+except ImportError:  # pragma: no cover
+    def prepare(records: pl.DataFrame) -> pl.DataFrame:  # type: ignore[misc]
+        return records
 from tui.service.match.weights import DEFAULT, MIN_PAIRS, RANDOM, SAMPLE, estimate  # noqa: E402
 from tui.service.sources.canopy_csv import read_canopy_csv  # noqa: E402
 from tui.service.sources.qbo_csv import read_qbo_csv  # noqa: E402
@@ -47,9 +48,9 @@ def cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def inputs(n: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def inputs(n: int, folder: Path | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Keyed records (with name frequency), pairs to score (sorted) and the matchable idx."""
-    folder = OUT / f"honest-n{n}"
+    folder = folder or OUT / f"honest-n{n}"
     cache = folder / "score-cache"
     if not (cache / "ordered.parquet").exists():
         match = Config().match
@@ -72,10 +73,11 @@ def inputs(n: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--folder", type=Path, help="lists to read instead of honest-n<size>")
     parser.add_argument("--dump", type=Path)
     parser.add_argument("--compare", type=Path)
     args = parser.parse_args()
-    records, ordered, matchable = inputs(args.size)
+    records, ordered, matchable = inputs(args.size, args.folder)
     figures: dict[str, float] = {}
 
     t = cpu()
