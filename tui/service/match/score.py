@@ -255,17 +255,13 @@ def with_name_frequency(records: pl.DataFrame) -> pl.DataFrame:
 
 
 def _name_collision(records: pl.DataFrame) -> float:
-    """u for the term-frequency adjustment: the chance that two random records share a name,
-    the sum of every name's squared share among records with a name (1.0 when none has one).
-
-    Read from `name_tf` (a name's count over all records): the counts' squares summed are the
-    counts summed over the records, so no grouping is needed.
-    """
-    tf = records["name_tf"].drop_nulls()
-    if tf.is_empty():
-        return 1.0
-    counts = (tf * records.height).round(0)
-    return float(counts.sum()) / float(tf.len()) ** 2
+    """u for the term-frequency adjustment: the chance that two random records of `records`
+    share a name, the sum of every name's squared share among records with a name (1.0 when
+    none has one). Counted on `sorted_key`, not read from `name_tf`: a frame of a few records
+    re-scored after an edit carries the `name_tf` of the whole lists."""
+    shares = records.filter(pl.col("sorted_key").is_not_null()).group_by("sorted_key").len()
+    total = max(int(shares["len"].sum()), 1)
+    return float(((shares["len"] / total) ** 2).sum()) if shares.height else 1.0
 
 
 def _frequency_adjustment(u: float, learned: bool) -> pl.Expr:
