@@ -16,7 +16,6 @@ from rapidfuzz import fuzz
 
 from tui.service.match.levels import FLAG_COLUMNS, LEVEL_COLUMNS, cap, reason, with_levels
 from tui.service.match.names import (
-    GENDER_COLUMNS,
     NAME_COLUMNS,
     NameTables,
     compare_people,
@@ -47,13 +46,14 @@ _DROPPED = frozenset(
 
 _SIMILAR = (
     ("name_full", "sorted_key"),
-    ("street_sim", "sorted_street"),
+    ("street_sim", "street_key"),
     ("city_sim", "city_key"),
     ("postal_sim", "postal_key"),
 )
 """Field similarities: (pair column, record column), by rapidfuzz's ratio; postcodes allow typos.
 Names and streets are compared as rapidfuzz's `token_sort_ratio` compares them, the ratio of
-their words sorted: sorted once per record (`sorted_key`, `sorted_street`), not per pair."""
+their words sorted: sorted once per distinct value (`sorted_key`, `_sorted_words`), not per
+pair."""
 
 
 @dataclass(frozen=True)
@@ -81,19 +81,42 @@ def prepare(records: pl.DataFrame) -> Prepared:
     as much as scoring a small chunk, so a run prepares once and scores every chunk with it."""
     if "name_tf" not in records.columns:
         records = with_name_frequency(records)
-    person = records.select(pl.struct("kind", *NAME_COLUMNS, *GENDER_COLUMNS).rank("dense"))
-    ids = person.to_series().cast(pl.Int64).to_numpy() - 1
+    names = NameTables.of(records)
+    ids = _person_ids(records, names)
     # Any record stands for its person: all of them carry the same columns compare_people reads.
     stand_in = np.empty(int(ids.max(initial=-1)) + 1, dtype=np.int64)
     stand_in[ids] = np.arange(len(ids))
-    # Keys hold single spaces between words, so splitting on one space splits as rapidfuzz does.
-    records = records.with_columns(
-        pl.col("street_key").str.split(" ").list.sort().list.join(" ").alias("sorted_street"))
     coded = {c: code(records, [c]) for c in (*_CODED, *(col for _, col in _SIMILAR))}
+    coded["street_key"] = _sorted_words(coded["street_key"])
     return Prepared(
-        records.select(*_GATHERED, "given_key"), _name_collision(records),
-        NameTables.of(records), ids, stand_in, coded, lengths(coded["postal_key"].values),
+        records.select(*_GATHERED, "given_key"), _name_collision(coded["sorted_key"]),
+        names, ids, stand_in, coded, lengths(coded["postal_key"].values),
     )
+
+
+def _sorted_words(coded: Coded) -> Coded:
+    """`coded` with each vocabulary value's words sorted. Two values alike once sorted keep
+    their own codes and so go to rapidfuzz, whose ratio of equal strings is 100: the same
+    score as sharing a code."""
+    # Keys hold single spaces between words, so splitting on one space splits as rapidfuzz does.
+    values = [" ".join(sorted(value.split(" "))) for value in coded.values.tolist()]
+    return Coded(np.array(values, dtype=object), coded.codes)
+
+
+def _person_ids(records: pl.DataFrame, names: NameTables) -> np.ndarray:
+    """Per record: an id (0..) shared by the records alike in kind, name parts and genders —
+    all `compare_people` reads."""
+    parts = [code(records, ["kind"]).codes["kind"]]
+    parts += [names.coded.codes[c] for c in NAME_COLUMNS]
+    parts += [f.cast(pl.Int8).fill_null(-1).to_numpy() for f in names.female.values()]
+    ids = np.zeros(records.height, dtype=np.int64)
+    for part in parts:
+        # Pair the id so far with the next column's code (-1 for null, hence the + 1) and
+        # number the distinct pairs again, so ids stay below the record count.
+        _, ids = np.unique(ids * (int(part.max(initial=0)) + 2) + (part.astype(np.int64) + 1),
+                           return_inverse=True)
+        ids = ids.ravel()
+    return ids
 
 
 def _sides(prepared: Prepared, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Series]:
@@ -254,14 +277,16 @@ def with_name_frequency(records: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _name_collision(records: pl.DataFrame) -> float:
-    """u for the term-frequency adjustment: the chance that two random records of `records`
-    share a name, the sum of every name's squared share among records with a name (1.0 when
-    none has one). Counted on `sorted_key`, not read from `name_tf`: a frame of a few records
-    re-scored after an edit carries the `name_tf` of the whole lists."""
-    shares = records.filter(pl.col("sorted_key").is_not_null()).group_by("sorted_key").len()
-    total = max(int(shares["len"].sum()), 1)
-    return float(((shares["len"] / total) ** 2).sum()) if shares.height else 1.0
+def _name_collision(sorted_names: Coded) -> float:
+    """u for the term-frequency adjustment: the chance that two random records share a name,
+    the sum of every name's squared share among records with a name (1.0 when none has one).
+    Counted on the frame's own `sorted_key` (coded), not read from `name_tf`: a frame of a few
+    records re-scored after an edit carries the `name_tf` of the whole lists."""
+    codes = sorted_names.codes["sorted_key"]
+    counts = np.bincount(codes[codes >= 0])
+    if not counts.size:
+        return 1.0
+    return float(((counts / max(int(counts.sum()), 1)) ** 2).sum())
 
 
 def _frequency_adjustment(u: float, learned: bool) -> pl.Expr:
