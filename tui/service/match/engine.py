@@ -14,7 +14,7 @@ from tui.service.config import MatchConfig
 from tui.service.match.block import BLOCKING_COLUMNS, candidate_pairs, exact_pairs
 from tui.service.match.classify import classify
 from tui.service.match.normalise import add_keys
-from tui.service.match.score import explain, score_pairs, with_name_frequency
+from tui.service.match.score import explain, prepare, score_pairs, with_name_frequency
 from tui.service.match.weights import DEFAULT, MIN_PAIRS, RANDOM, SAMPLE, Weights, estimate
 from tui.service.records import RecordSet
 
@@ -92,6 +92,8 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     to_score = pl.concat([candidates.select("a", "b"), exact]).unique(maintain_order=False)
     lap("block", 0.4)
     records = with_name_frequency(records)
+    # Codes and person ids built once for the EM sample, the random pairs and every chunk.
+    prepared = prepare(records)
     # Scored in chunks so memory stays bounded however many candidates blocking finds; only the
     # score of each candidate and the pairs above the floor are kept.
     ordered = to_score.sort("a", "b")
@@ -99,13 +101,13 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     if ordered.height >= MIN_PAIRS:
         sample = ordered.sample(min(SAMPLE, ordered.height), seed=0)
         ids = matchable["idx"].to_numpy()
-        weights = estimate(score_pairs(records, sample),
-                           score_pairs(records, random_pairs(ids, RANDOM)),
+        weights = estimate(score_pairs(prepared, sample),
+                           score_pairs(prepared, random_pairs(ids, RANDOM)),
                            ordered.height, len(ids) * (len(ids) - 1) / 2)
     lap("weights", 0.5)
     scores_parts, shown_parts = [], []
     for start_row in range(0, max(ordered.height, 1), CHUNK):
-        scored = score_pairs(records, ordered.slice(start_row, CHUNK), weights)
+        scored = score_pairs(prepared, ordered.slice(start_row, CHUNK), weights)
         scores_parts.append(scored["score"])
         shown_parts.append(explain(
             scored.filter((pl.col("score") >= SHOWN_FLOOR) | pl.col("exact_name")), ["a", "b"]

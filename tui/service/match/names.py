@@ -1,18 +1,28 @@
 """Comparing two people's names: straight, crosswise (given and family swapped between columns),
 with a missing part, and between the people of joint clients; and telling relatives apart.
 
-Works on a frame of pairs that carries both sides' keys as `<key>_a` / `<key>_b` (see
-`score._sides`); every function adds columns and returns the frame.
+`person_inputs` compares the name parts of record pairs (once per distinct pair of strings, see
+`pairwise`) into numeric columns; `compare_people` reads them with Polars expressions into
+`person_name`, `given`, `given_conflict` and `nickname`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import polars as pl
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import DamerauLevenshtein
 
-from tui.service.match.nicknames import full_names, nickname_pairs
+from tui.service.match.nicknames import full_name_set, nickname_set
+from tui.service.match.pairwise import (
+    Coded,
+    Distinct,
+    code,
+    lengths,
+    nullable,
+    similarity,
+    typo_similarity,
+)
 
 FAMILY_SHARE = 0.55
 """The family name's share of a person's name score (the given name has the rest): a family
@@ -28,49 +38,6 @@ SIMILAR_GIVEN = 75.0
 _COMBOS = ((1, 1), (1, 2), (2, 1), (2, 2))
 
 
-def similarity(a: pl.Series, b: pl.Series, scorer: object = fuzz.ratio) -> pl.Series:
-    """rapidfuzz scores (0–100) of aligned string columns; null where either side is null.
-
-    Equal strings score 100 without calling rapidfuzz: blocking on names makes them common.
-    """
-    missing = (a.is_null() | b.is_null()).to_numpy()
-    equal = (a == b).fill_null(False).to_numpy()
-    todo = np.flatnonzero(~missing & ~equal)
-    scores = np.full(len(a), np.nan)
-    scores[equal] = 100.0
-    if todo.size:
-        left = a.gather(todo).to_list()
-        right = b.gather(todo).to_list()
-        scores[todo] = process.cpdist(left, right, scorer=scorer, workers=-1)
-    return pl.Series(scores).fill_nan(None)
-
-
-TYPO_STEP = 10.0
-"""What one typo (an insertion, deletion, substitution or swap of neighbours, Damerau–
-Levenshtein) costs: rapidfuzz's ratio charges a swapped pair ("Jonh", "Smiht", "Bne") as two
-edits, 67–80, and a typo in both parts then looked like two names."""
-
-
-def typo_similarity(a: pl.Series, b: pl.Series, ratio: pl.Series | None = None) -> pl.Series:
-    """`similarity` by ratio (computed unless given), raised to 90 for one typo in words of
-    three letters or more, and to 80 for two typos in words of seven or more."""
-    ratio = similarity(a, b) if ratio is None else ratio
-    shorter = np.minimum(a.str.len_chars().fill_null(0).to_numpy(),
-                         b.str.len_chars().fill_null(0).to_numpy())
-    todo = np.flatnonzero(
-        ((ratio.is_not_null() & (ratio < 100)).fill_null(False).to_numpy()) & (shorter >= 3)
-    )
-    if not todo.size:
-        return ratio
-    typos = process.cpdist(a.gather(todo).to_list(), b.gather(todo).to_list(),
-                           scorer=DamerauLevenshtein.distance, workers=-1)
-    allowed = np.where(shorter[todo] >= 7, 2, 1)
-    raised = ratio.to_numpy().copy()
-    lifted = np.where(typos <= allowed, 100.0 - TYPO_STEP * typos, 0.0)
-    raised[todo] = np.maximum(raised[todo], lifted)
-    return pl.Series(raised).fill_nan(None)
-
-
 def _cols(i: int, side: str) -> tuple[str, str, str]:
     suffix = "" if i == 1 else "2"
     return f"given{suffix}_key_{side}", f"family{suffix}_key_{side}", f"gender{suffix}_key_{side}"
@@ -82,12 +49,112 @@ def _family_gender(column: str) -> pl.Expr:
     return pl.col(column.replace("family", "fgender"))
 
 
-def _is_nickname(given_a: pl.Expr, given_b: pl.Expr) -> pl.Expr:
-    nick = nickname_pairs().select(pl.concat_str(["x", "y"], separator="|")).to_series()
-    return pl.concat_str([given_a, given_b], separator="|").is_in(nick.implode()).fill_null(False)
+NAME_COLUMNS = ("given_key", "given2_key", "family_key", "family2_key")
+GENDER_COLUMNS = ("gender_key", "gender2_key", "fgender_key", "fgender2_key")
 
 
-def compare_people(df: pl.DataFrame) -> pl.DataFrame:
+def _requests() -> list[tuple[str, str]]:
+    """Every (a column, b column) of name parts `compare_people` reads, given ~ given first."""
+    out: list[tuple[str, str]] = []
+    for i, j in _COMBOS:
+        ga, fa, _ = _cols(i, "a")
+        gb, fb, _ = _cols(j, "b")
+        out.append((ga, gb))
+    for i, j in _COMBOS:
+        ga, fa, _ = _cols(i, "a")
+        gb, fb, _ = _cols(j, "b")
+        for x, y in ((fa, fb), (ga, fb), (fa, gb)):
+            if (x, y) not in out:
+                out.append((x, y))
+    return out
+
+
+@dataclass(frozen=True)
+class NameTables:
+    """What comparing people needs from the records, built once per records frame."""
+
+    coded: Coded
+    """`NAME_COLUMNS` coded over one vocabulary."""
+    sizes: np.ndarray
+    """Length of each vocabulary value."""
+    first: np.ndarray
+    """Code of each vocabulary value's first character."""
+    full: np.ndarray
+    """Per vocabulary value: a full name the nickname table knows (`nicknames.full_names`)."""
+    nicknames: np.ndarray
+    """Code pairs (x × (vocabulary size + 1) + y) of given names that are nicknames of one
+    another (`nicknames.nickname_pairs`)."""
+    female: dict[str, pl.Series]
+    """Per `GENDER_COLUMNS` column: the record's name is female (null when not known)."""
+
+    @classmethod
+    def of(cls, records: pl.DataFrame) -> NameTables:
+        coded = code(records, NAME_COLUMNS)
+        values = coded.values.tolist()
+        lookup = {v: i for i, v in enumerate(values)}
+        base = len(values) + 1
+        nicks = np.array([lookup[x] * base + lookup[y] for x, y in nickname_set()
+                          if x in lookup and y in lookup], dtype=np.int64)
+        known_full = full_name_set()
+        initials = pl.DataFrame({"v": pl.Series(values, dtype=pl.String).str.slice(0, 1)})
+        return cls(
+            coded, lengths(coded.values), code(initials, ["v"]).codes["v"],
+            np.fromiter((v in known_full for v in values), bool, len(values)), np.sort(nicks),
+            {c: records[c] == "f" for c in GENDER_COLUMNS},
+        )
+
+
+def person_inputs(tables: NameTables, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Series]:
+    """The columns `compare_people` reads, for pairs of records at positions `a`, `b`.
+
+    - `<part>_key_<side>` (Int32 codes, null where the part is missing) for the four name parts;
+    - `<gender column>_<side>` (Boolean: female, null when unknown);
+    - `<x>~<y>`: `typo_similarity` of two name parts (0–100, null where either is missing);
+    - `_r<i><j>`: plain ratio of person i's given name (a) and person j's (b);
+    - `_k<i><j>`: those given names are nicknames of one another (the `nicknames` table);
+    - `_f<i><j>`: both are full names the table knows; `_i<i><j>`: one is the other's initial.
+
+    Each distinct pair of strings is compared once.
+    """
+    coded = tables.coded
+    values = coded.values
+    requests = _requests()
+    left = np.concatenate([coded.pair(x[:-2], a) for x, _ in requests])
+    right = np.concatenate([coded.pair(y[:-2], b) for _, y in requests])
+    pairs = Distinct.of(left, right)
+    ratio = similarity(values, pairs)
+    typo = typo_similarity(values, tables.sizes, pairs, ratio)
+    # Nicknames, full names and initials concern given names: only the given ~ given requests.
+    n = len(a)
+    given_rows = np.unique(pairs.inverse[: int(pairs.valid[: 4 * n].sum())])
+    gl, gr = pairs.left[given_rows], pairs.right[given_rows]
+    nick = np.zeros(len(pairs.left), dtype=bool)
+    nick[given_rows] = np.isin(gl * (len(values) + 1) + gr, tables.nicknames)
+    full = np.zeros(len(pairs.left), dtype=bool)
+    full[given_rows] = tables.full[gl] & tables.full[gr]
+    size, first = tables.sizes, tables.first
+    initial = np.zeros(len(pairs.left), dtype=bool)
+    initial[given_rows] = ((size[gl] == 1) | (size[gr] == 1)) & (first[gl] == first[gr])
+
+    out: dict[str, pl.Series] = {}
+    for column in NAME_COLUMNS:
+        for side, rows in (("a", a), ("b", b)):
+            out[f"{column}_{side}"] = nullable(coded.pair(column, rows))
+    for column, female in tables.female.items():
+        out[f"{column}_a"] = female.gather(a)
+        out[f"{column}_b"] = female.gather(b)
+    for r, (x, y) in enumerate(requests):
+        part = slice(r * n, (r + 1) * n)
+        out[f"{x}~{y}"] = pl.Series(values=pairs.spread(typo, part), nan_to_null=True)
+        if r < len(_COMBOS):
+            i, j = _COMBOS[r]
+            out[f"_r{i}{j}"] = pl.Series(values=pairs.spread(ratio, part), nan_to_null=True)
+            for prefix, flag in (("_k", nick), ("_f", full), ("_i", initial)):
+                out[f"{prefix}{i}{j}"] = pl.Series(pairs.spread(flag, part, False))
+    return out
+
+
+def compare_people(df: pl.LazyFrame) -> pl.LazyFrame:
     """Add `person_name` (0–100, null unless both sides are people with names), `given`
     (the best given-name agreement, 0–100), `given_conflict` and `nickname`.
 
@@ -106,34 +173,17 @@ def compare_people(df: pl.DataFrame) -> pl.DataFrame:
     from `given_names`); it counts only when the straight reading is the best one.
     """
     people = (pl.col("kind_a") == "individual") & (pl.col("kind_b") == "individual")
-    ratios = [
-        similarity(df[_cols(i, "a")[0]], df[_cols(j, "b")[0]]).alias(f"_r{i}{j}")
-        for i, j in _COMBOS
-    ]
-    sims: dict[str, pl.Series] = {}
-    for (i, j), ratio in zip(_COMBOS, ratios, strict=True):
-        ga, fa, _ = _cols(i, "a")
-        gb, fb, _ = _cols(j, "b")
-        sims[f"{ga}~{gb}"] = typo_similarity(df[ga], df[gb], ratio)
-        for x, y in ((fa, fb), (ga, fb), (fa, gb)):
-            if f"{x}~{y}" not in sims:
-                sims[f"{x}~{y}"] = typo_similarity(df[x], df[y])
-    df = df.with_columns(*(s.alias(name) for name, s in sims.items()), *ratios)
     scores, conflicts, nicks = [], [], []
     for i, j in _COMBOS:
         ga, fa, sa = _cols(i, "a")
         gb, fb, sb = _cols(j, "b")
-        nick = _is_nickname(pl.col(ga), pl.col(gb))
-        initial = (
-            (pl.col(ga).str.len_chars() == 1) | (pl.col(gb).str.len_chars() == 1)
-        ) & (pl.col(ga).str.slice(0, 1) == pl.col(gb).str.slice(0, 1))
+        nick, initial = pl.col(f"_k{i}{j}"), pl.col(f"_i{i}{j}")
         opposite = (pl.col(sa) != pl.col(sb)).fill_null(False)
         # The nickname table pairs Louis with Louise and Frances with Francis: two full names of
         # opposite gender are two people, whatever a nickname list says (Dani, a nickname only,
         # still stands for Danielle).
-        full = pl.col(ga).is_in(full_names().implode()) & pl.col(gb).is_in(full_names().implode())
-        two_people = opposite & full.fill_null(False)
-        same_given = (nick & ~two_people) | initial.fill_null(False)
+        two_people = opposite & pl.col(f"_f{i}{j}")
+        same_given = (nick & ~two_people) | initial
         # A typo makes a word no list knows ("Jonh"); two known names one letter apart
         # (Jon/Ron) are two people, so they are judged by ratio alone.
         known = pl.col(sa).is_not_null() & pl.col(sb).is_not_null()
@@ -177,7 +227,7 @@ def compare_people(df: pl.DataFrame) -> pl.DataFrame:
         [(pl.col(f"_s{i}{j}") == best) & pl.col(f"_n{i}{j}") for i, j in _COMBOS]
     ).fill_null(False)
     given_best = pl.max_horizontal(
-        pl.when(_is_nickname(pl.col("given_key_a"), pl.col("given_key_b"))).then(100.0),
+        pl.when(pl.col("_k11")).then(100.0),
         *(pl.col(f"{_cols(i, 'a')[0]}~{_cols(j, 'b')[0]}") for i, j in _COMBOS),
     )
     df = df.with_columns(
@@ -186,5 +236,6 @@ def compare_people(df: pl.DataFrame) -> pl.DataFrame:
         (people & best.is_not_null() & ~clean).alias("given_conflict"),
         nicked.alias("nickname"),
     )
-    temporaries = [c for c in df.columns if "~" in c or c[:2] in ("_s", "_c", "_n", "_r")]
+    temporaries = [c for c in df.collect_schema().names()
+                   if "~" in c or c[:2] in ("_s", "_c", "_n", "_r", "_k", "_f", "_i")]
     return df.drop(temporaries)

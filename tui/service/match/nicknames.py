@@ -29,3 +29,15 @@ def full_names() -> pl.Series:
     """Lower-case given names the table lists nicknames for (Louis, Louise, Danielle), as
     opposed to names it knows only as someone's nickname (Dani)."""
     return pl.Series(sorted({t.name1 for t in nicknames.name_triplets()}), dtype=pl.String)
+
+
+@cache
+def nickname_set() -> frozenset[tuple[str, str]]:
+    """`nickname_pairs` as a set of tuples, built once per process."""
+    return frozenset(nickname_pairs().iter_rows())
+
+
+@cache
+def full_name_set() -> frozenset[str]:
+    """`full_names` as a set, built once per process."""
+    return frozenset(full_names().to_list())

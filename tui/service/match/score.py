@@ -7,34 +7,153 @@ one-line reason stay on every pair so the user can see why two records were put 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import pairwise
 
+import numpy as np
 import polars as pl
 from rapidfuzz import fuzz
 
 from tui.service.match.levels import FLAG_COLUMNS, LEVEL_COLUMNS, cap, reason, with_levels
-from tui.service.match.names import compare_people, similarity, typo_similarity
+from tui.service.match.names import (
+    NAME_COLUMNS,
+    NameTables,
+    compare_people,
+    person_inputs,
+)
+from tui.service.match.pairwise import Coded, code, column_similarity, lengths, nullable
 from tui.service.match.weights import DEFAULT, NAME_KNOTS, Weights
-
-_SIDE_COLUMNS = [
-    "source", "kind", "exact_key", "name_key", "given_key", "given2_key", "family_key",
-    "family2_key", "gender_key", "gender2_key", "fgender_key", "fgender2_key", "generation",
-    "joint", "email_key", "phone_key", "street_key", "city_key", "postal_key", "name_tf",
-]
 
 TF_FLOOR, TF_CEILING, TF_RARE_CEILING = -3.0, 0.0, 3.0
 """Bounds of the term-frequency adjustment to an agreeing name's weight (log-odds)."""
 
+_GATHERED = ("source", "kind", "generation", "joint", "name_tf")
+"""Side columns carried onto the pairs as they are (the reason line and the cap read them)."""
 
-def _sides(records: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
-    """The pairs with every side column gathered as `<col>_a` / `<col>_b`."""
-    a_idx, b_idx = pairs["a"], pairs["b"]
-    cols = [pairs[name] for name in pairs.columns]
-    for name in _SIDE_COLUMNS:
-        series = records[name]
-        cols.append(series.gather(a_idx).alias(f"{name}_a"))
-        cols.append(series.gather(b_idx).alias(f"{name}_b"))
-    return pl.DataFrame(cols)
+_CODED = ("exact_key", "email_key", "phone_key")
+"""Side columns only compared for equality: carried as integer codes."""
+
+_PERSON = ("person_name", "given", "given_conflict", "nickname")
+"""What `names.compare_people` adds."""
+
+_DROPPED = frozenset(
+    {f"{c}_{side}" for c in (*_CODED, "name_tf")
+     for side in "ab"}
+    | {"name_full", "street_sim", "city_sim", "postal_sim", "person_name"}
+)
+"""Working columns not returned (codes stand in for strings there)."""
+
+
+_SIMILAR = (
+    ("name_full", "sorted_key"),
+    ("street_sim", "street_key"),
+    ("city_sim", "city_key"),
+    ("postal_sim", "postal_key"),
+)
+"""Field similarities: (pair column, record column), by rapidfuzz's ratio; postcodes allow typos.
+Names and streets are compared as rapidfuzz's `token_sort_ratio` compares them, the ratio of
+their words sorted: sorted once per distinct value (`sorted_key`, `_sorted_words`), not per
+pair."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What scoring needs from a records frame, built once (`prepare`) for every chunk of
+    pairs: string columns as integer codes, people as ids, the name-collision chance u."""
+
+    records: pl.DataFrame
+    """The `_GATHERED` columns and `given_key`."""
+    u: float
+    """See `_name_collision`."""
+    names: NameTables
+    person: np.ndarray
+    """Per record: its person id (records alike in kind, name parts and genders share one)."""
+    stand_in: np.ndarray
+    """Per person id: one record carrying it."""
+    coded: dict[str, Coded]
+    """`_CODED` and the `_SIMILAR` record columns, each coded over its own vocabulary."""
+    postal_sizes: np.ndarray
+    """Lengths of the postcode vocabulary (for typos)."""
+
+
+def prepare(records: pl.DataFrame) -> Prepared:
+    """`records` (keyed, see `normalise.add_keys`) made ready for `score_pairs`. At 100k ×
+    100k it costs about a third of scoring the 565k candidate pairs, so a run prepares once and
+    scores the EM sample, the random pairs and every chunk with it."""
+    if "name_tf" not in records.columns:
+        records = with_name_frequency(records)
+    names = NameTables.of(records)
+    ids = _person_ids(records, names)
+    # Any record stands for its person: all of them carry the same columns compare_people reads.
+    stand_in = np.empty(int(ids.max(initial=-1)) + 1, dtype=np.int64)
+    stand_in[ids] = np.arange(len(ids))
+    coded = {c: code(records, [c]) for c in (*_CODED, *(col for _, col in _SIMILAR))}
+    coded["street_key"] = _sorted_words(coded["street_key"])
+    return Prepared(
+        records.select(*_GATHERED, "given_key"), _name_collision(coded["sorted_key"]),
+        names, ids, stand_in, coded, lengths(coded["postal_key"].values),
+    )
+
+
+def _sorted_words(coded: Coded) -> Coded:
+    """`coded` with each vocabulary value's words sorted. Two values alike once sorted keep
+    their own codes and so go to rapidfuzz, whose ratio of equal strings is 100: the same
+    score as sharing a code."""
+    # Keys hold single spaces between words, so splitting on one space splits as rapidfuzz does.
+    values = [" ".join(sorted(value.split(" "))) for value in coded.values.tolist()]
+    return Coded(np.array(values, dtype=object), coded.codes)
+
+
+def _person_ids(records: pl.DataFrame, names: NameTables) -> np.ndarray:
+    """Per record: an id (0..) shared by the records alike in kind, name parts and genders —
+    all `compare_people` reads."""
+    parts = [code(records, ["kind"]).codes["kind"]]
+    parts += [names.coded.codes[c] for c in NAME_COLUMNS]
+    parts += [f.cast(pl.Int8).fill_null(-1).to_numpy() for f in names.female.values()]
+    ids = np.zeros(records.height, dtype=np.int64)
+    for part in parts:
+        # Pair the id so far with the next column's code (-1 for null, hence the + 1) and
+        # number the distinct pairs again, so ids stay below the record count.
+        _, ids = np.unique(ids * (int(part.max(initial=0)) + 2) + (part.astype(np.int64) + 1),
+                           return_inverse=True)
+        ids = ids.ravel()
+    return ids
+
+
+def _sides(prepared: Prepared, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Series]:
+    """Per pair: `_GATHERED` columns as `<col>_a` / `<col>_b`, the `_PERSON` columns, each
+    `_CODED` column's codes, and the field similarities `name_full`, `street_sim`, `city_sim`,
+    `postal_sim` (0–100, null where either side lacks the field)."""
+    cols = _people(prepared, a, b)
+    for name in _GATHERED:
+        series = prepared.records[name]
+        cols[f"{name}_a"] = series.gather(a)
+        cols[f"{name}_b"] = series.gather(b)
+    for name in _CODED:
+        coded = prepared.coded[name]
+        cols[f"{name}_a"] = nullable(coded.pair(name, a))
+        cols[f"{name}_b"] = nullable(coded.pair(name, b))
+    for name, column in _SIMILAR:
+        sizes = prepared.postal_sizes if column == "postal_key" else None
+        scores = column_similarity(prepared.coded[column], column, a, b, fuzz.ratio, sizes)
+        cols[name] = pl.Series(values=scores, nan_to_null=True)
+    return cols
+
+
+def _people(prepared: Prepared, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Series]:
+    """`names.compare_people`'s columns for pairs of records at positions `a`, `b`, computed
+    once per distinct pair of people: records with the same kind and name parts are one person
+    to it (at 100k × 100k, 565k candidate pairs hold 258k distinct pairs of people)."""
+    ids, stand_in = prepared.person, prepared.stand_in
+    base = len(stand_in) + 1
+    keys, inverse = np.unique(ids[a] * base + ids[b], return_inverse=True)
+    left, right = stand_in[keys // base], stand_in[keys % base]
+    inputs = person_inputs(prepared.names, left, right)
+    kind = prepared.records["kind"]
+    inputs["kind_a"], inputs["kind_b"] = kind.gather(left), kind.gather(right)
+    people = compare_people(pl.DataFrame(inputs).lazy()).select(_PERSON).collect()
+    back = pl.Series(inverse.ravel())
+    return {name: people[name].gather(back) for name in _PERSON}
 
 
 def _both(column: str) -> pl.Expr:
@@ -50,27 +169,22 @@ def _equal(column: str) -> pl.Expr:
     )
 
 
-def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame,
+def score_pairs(records: pl.DataFrame | Prepared, pairs: pl.DataFrame,
                 weights: Weights = DEFAULT) -> pl.DataFrame:
-    """Score pairs (`a`, `b` row indices into `records`) field by field.
+    """Score pairs (`a`, `b` row indices into `records`) field by field; `records` is a keyed
+    records frame or, to score many chunks of one, its `prepare`d form.
 
     Adds `name`, `email`, `phone`, `address` (0–100 or null), their evidence `w_name`, `w_email`,
     `w_phone`, `w_address` (log-odds), the flags `given_conflict`,
     `generation_conflict`, `joint_mismatch`, `kind_mismatch`, `nickname`, `exact_name`, the
     evidence `weight` (from `weights`: learned by `weights.estimate` or the defaults), the
-    combined `score` and the `cap` (see `levels.cap`), beside both records' key columns.
+    combined `score` and the `cap` (see `levels.cap`), beside both records' `source`, `kind`,
+    `generation`, `joint` and `given_key` (`<col>_a`, `<col>_b`) and the pair columns given.
     """
-    if "name_tf" not in records.columns:
-        records = with_name_frequency(records)
-    df = _sides(records, pairs)
-    df = df.with_columns(
-        similarity(df["name_key_a"], df["name_key_b"], fuzz.token_sort_ratio).alias("name_full"),
-        similarity(df["street_key_a"], df["street_key_b"], fuzz.token_sort_ratio)
-        .alias("street_sim"),
-        similarity(df["city_key_a"], df["city_key_b"], fuzz.ratio).alias("city_sim"),
-        typo_similarity(df["postal_key_a"], df["postal_key_b"]).alias("postal_sim"),
-    )
-    df = compare_people(df)
+    prepared = records if isinstance(records, Prepared) else prepare(records)
+    sides = _sides(prepared, pairs["a"].to_numpy(), pairs["b"].to_numpy())
+    # One lazy query from here: Polars shares the subexpressions and materialises once.
+    df = pl.concat([pairs, pl.DataFrame(sides)], how="horizontal").lazy()
     both_joint = pl.col("joint_a") & pl.col("joint_b")
     df = df.with_columns(
         pl.when(pl.col("person_name").is_not_null())
@@ -90,7 +204,7 @@ def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame,
     )
     # A postcode one typo away (2231/2232, 3153/3135) is half an agreement; a different
     # postcode in the same town keeps half the town's agreement.
-    postal = pl.when(_both("postal_key")).then(
+    postal = pl.when(pl.col("postal_sim").is_not_null()).then(
         pl.when(pl.col("postal_sim") >= 100).then(100.0)
         .when(pl.col("postal_sim") >= 75).then(50.0).otherwise(0.0)
     )
@@ -110,7 +224,7 @@ def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame,
     w = weights
     df = df.with_columns(
         (_name_weight(pl.col("name"), w)
-         + pl.when(pl.col("name") >= 97).then(_frequency_adjustment(records, w.learned))
+         + pl.when(pl.col("name") >= 97).then(_frequency_adjustment(prepared.u, w.learned))
          .otherwise(0.0)).round(1).alias("w_name"),
         pl.when(pl.col("email") == 100).then(w.email[0])
         .when(pl.col("email") == 0).then(w.email[1]).otherwise(0.0).alias("w_email"),
@@ -130,10 +244,16 @@ def score_pairs(records: pl.DataFrame, pairs: pl.DataFrame,
         + pl.when(pl.col("kind_mismatch")).then(-1.5).otherwise(0.0)
     )
     df = df.with_columns(weight.round(2).alias("weight"))
-    return df.with_columns(
+    df = df.with_columns(
         (100.0 / (1.0 + (-pl.col("weight")).exp())).round(1).alias("score"),
         cap().alias("cap"),
     )
+    kept = [c for c in df.collect_schema().names() if c not in _DROPPED]
+    out = df.select(kept).collect()
+    # The reason line names the given names: strings, not the codes compared.
+    given = prepared.records["given_key"]
+    return out.with_columns(given.gather(pairs["a"]).alias("given_key_a"),
+                            given.gather(pairs["b"]).alias("given_key_b"))
 
 
 def explain(scored: pl.DataFrame, pair_columns: list[str]) -> pl.DataFrame:
@@ -142,12 +262,12 @@ def explain(scored: pl.DataFrame, pair_columns: list[str]) -> pl.DataFrame:
 
     Reasons cost more than scores: call this on the pairs worth showing, not every candidate.
     """
-    return with_levels(scored.with_columns(reason().alias("reason"))).select(
+    return with_levels(scored.lazy().with_columns(reason().alias("reason"))).select(
         *pair_columns, "source_a", "source_b", "name", "email", "phone", "address",
         "given_conflict", "generation_conflict", "joint_mismatch", "kind_mismatch", "nickname",
         "exact_name", "w_name", "w_email", "w_phone", "w_address", "weight", "score", "cap",
         "reason", *LEVEL_COLUMNS, *FLAG_COLUMNS,
-    )
+    ).collect()
 
 
 def with_name_frequency(records: pl.DataFrame) -> pl.DataFrame:
@@ -159,7 +279,19 @@ def with_name_frequency(records: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _frequency_adjustment(records: pl.DataFrame, learned: bool) -> pl.Expr:
+def _name_collision(sorted_names: Coded) -> float:
+    """u for the term-frequency adjustment: the chance that two random records share a name,
+    the sum of every name's squared share among records with a name (1.0 when none has one).
+    Counted on the frame's own `sorted_key` (coded), not read from `name_tf`: a frame of a few
+    records re-scored after an edit carries the `name_tf` of the whole lists."""
+    codes = sorted_names.codes["sorted_key"]
+    counts = np.bincount(codes[codes >= 0])
+    if not counts.size:
+        return 1.0
+    return float(((counts / max(int(counts.sum()), 1)) ** 2).sum())
+
+
+def _frequency_adjustment(u: float, learned: bool) -> pl.Expr:
     """Term-frequency adjustment for an agreeing name, as in Splink: ln(u / tf), where tf is how
     often the pair's name occurs in both lists and u the chance that two random records share a
     name (the sum of every name's squared share). A name as common as the average one adds
@@ -167,9 +299,6 @@ def _frequency_adjustment(records: pl.DataFrame, learned: bool) -> pl.Expr:
     Learned from the lists at hand, no labels; a small list has no common names and no change.
     With learned weights (large lists) a rare name also gains, up to `TF_RARE_CEILING`.
     """
-    shares = records.filter(pl.col("sorted_key").is_not_null()).group_by("sorted_key").len()
-    total = max(int(shares["len"].sum()), 1)
-    u = float(((shares["len"] / total) ** 2).sum()) if shares.height else 1.0
     tf = pl.max_horizontal("name_tf_a", "name_tf_b")
     ceiling = TF_RARE_CEILING if learned else TF_CEILING
     return (pl.lit(u).log() - tf.log()).clip(TF_FLOOR, ceiling).fill_null(0.0)

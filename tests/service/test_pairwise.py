@@ -1,0 +1,90 @@
+"""Distinct-pair scoring gives the scores of comparing every pair, one by one."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+from polars.testing import assert_frame_equal
+from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein
+
+from tui.service.match.normalise import add_keys
+from tui.service.match.pairwise import TYPO_STEP, code, column_similarity, lengths
+from tui.service.match.score import explain, prepare, score_pairs
+from tui.service.sources.canopy_csv import read_canopy_csv
+from tui.service.sources.qbo_csv import read_qbo_csv
+
+DATA = Path(__file__).parent.parent / "data"
+
+WORDS = ["john", "jonh", "jon", "smith", "smiht", "smyth", "catherine", "kathrine", "katharyne",
+         "ab", "ba", "abc", "bac", "main st 12", "12 main st", None]
+
+
+def one_by_one(x: str | None, y: str | None, scorer: object, typos: bool) -> float:
+    """The rule as written, for one pair: ratio, raised for one typo (words of 3+ letters) or
+    two (7+), each typo costing `TYPO_STEP`."""
+    if x is None or y is None:
+        return math.nan
+    ratio = 100.0 if x == y else float(np.float32(scorer(x, y)))  # cpdist works in float32
+    shorter = min(len(x), len(y))
+    if not typos or ratio >= 100 or shorter < 3:
+        return ratio
+    typo_count = DamerauLevenshtein.distance(x, y)
+    allowed = 2 if shorter >= 7 else 1
+    return max(ratio, 100.0 - TYPO_STEP * typo_count if typo_count <= allowed else 0.0)
+
+
+def test_distinct_pairs_score_as_every_pair_would() -> None:
+    rng = np.random.default_rng(4)
+    a = rng.integers(0, len(WORDS), 400)
+    b = rng.integers(0, len(WORDS), 400)
+    frame = pl.DataFrame({"w": pl.Series(WORDS, dtype=pl.String)})
+    coded = code(frame, ["w"])
+    for scorer, typos in ((fuzz.ratio, False), (fuzz.ratio, True), (fuzz.token_sort_ratio, False)):
+        sizes = lengths(coded.values) if typos else None
+        got = column_similarity(coded, "w", a, b, scorer, sizes)
+        want = np.array([one_by_one(WORDS[i], WORDS[j], scorer, typos)
+                         for i, j in zip(a, b, strict=True)])
+        np.testing.assert_array_equal(got, want)
+
+
+def test_typos_lift_as_the_rule_says() -> None:
+    words = ["jonh", "john", "johnston", "jonhstno", "andersen", "andresno", "abc", "xyz",
+             "catherine", "kathrine"]
+    coded = code(pl.DataFrame({"w": words}), ["w"])
+    a, b = np.arange(0, len(words), 2), np.arange(1, len(words), 2)
+    got = column_similarity(coded, "w", a, b, fuzz.ratio, lengths(coded.values))
+    # One swap is one typo (ratio 75 → 90); two swaps in a long word 80 (ratio 75); three edits
+    # are not typos (ratio 75 stays); short words all different stay 0; a ratio above what the
+    # typos would give (82.4 against 80) is kept.
+    assert [round(x, 1) for x in got] == [90.0, 80.0, 75.0, 0.0, 82.4]
+
+
+def test_codes_are_shared_between_columns() -> None:
+    frame = pl.DataFrame({"given": ["chen", "robert", None], "family": ["robert", "chen", "li"]})
+    coded = code(frame, ["given", "family"])
+    assert coded.codes["given"][0] == coded.codes["family"][1]
+    assert coded.codes["given"][1] == coded.codes["family"][0]
+    assert coded.codes["given"][2] == -1
+    assert coded.values[coded.codes["family"][2]] == "li"
+
+
+def test_a_prepared_run_scores_as_scoring_the_frame() -> None:
+    canopy = read_canopy_csv(DATA / "traps" / "canopy.csv").frame
+    qbo = read_qbo_csv(DATA / "traps" / "qbo.csv").frame
+    records = add_keys(pl.concat([canopy, qbo], how="vertical")).with_row_index("idx")
+    n = records.height
+    pairs = pl.DataFrame(
+        [(i, j) for i in range(n) for j in range(i + 1, n)], schema=["a", "b"], orient="row"
+    ).cast(pl.UInt32)
+    whole = explain(score_pairs(records, pairs), ["a", "b"])
+    prepared = prepare(records)
+    halves = pl.concat([
+        explain(score_pairs(prepared, part), ["a", "b"])
+        for part in (pairs.slice(0, pairs.height // 2), pairs.slice(pairs.height // 2))
+    ])
+    assert_frame_equal(whole, halves)
+    assert whole["score"].max() > 90  # the traps hold true pairs, so this compared something

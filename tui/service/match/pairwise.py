@@ -1,0 +1,144 @@
+"""String columns of record pairs compared once per distinct pair of values.
+
+Candidate pairs repeat values heavily (at 100k × 100k, 565k pairs hold about 50k distinct
+given-name pairs and 1.7k distinct city pairs), so each column is coded as integers over a
+vocabulary (`code`), a comparison gathers the two sides' codes (numpy), finds the distinct
+(code a, code b) pairs (`Distinct`), scores only those with rapidfuzz and spreads the scores
+back. The scores are those of scoring every pair: each scorer is a pure function of the two
+strings, and equal strings score 100 without calling rapidfuzz, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
+
+TYPO_STEP = 10.0
+"""What one typo (an insertion, deletion, substitution or swap of neighbours, Damerau–
+Levenshtein) costs: rapidfuzz's ratio charges a swapped pair ("Jonh", "Smiht", "Bne") as two
+edits, 67–80, and a typo in both parts then looked like two names."""
+
+
+@dataclass(frozen=True)
+class Coded:
+    """String columns of a records frame as integer codes over one shared vocabulary."""
+
+    values: np.ndarray
+    """The vocabulary (object array of str); code i stands for `values[i]`."""
+    codes: dict[str, np.ndarray]
+    """Column → int32 code per record, -1 where the value is null."""
+
+    def pair(self, column: str, rows: np.ndarray) -> np.ndarray:
+        """The codes of `column` at record positions `rows` (int array)."""
+        return self.codes[column][rows]
+
+
+def code(records: pl.DataFrame, columns: Sequence[str]) -> Coded:
+    """`columns` of `records` (String) coded over one vocabulary, so equal strings in any of
+    them share a code (the vocabulary's order is arbitrary)."""
+    stacked = pl.concat([records[c] for c in columns])
+    vocabulary = stacked.drop_nulls().unique()
+    # An Enum's physical value is the position in its categories: a hash lookup, no sort.
+    codes = (stacked.cast(pl.Enum(vocabulary)).to_physical().cast(pl.Int32).fill_null(-1)
+             .to_numpy())
+    values = vocabulary.to_numpy().astype(object)
+    n = records.height
+    return Coded(values, {c: codes[i * n:(i + 1) * n] for i, c in enumerate(columns)})
+
+
+@dataclass(frozen=True)
+class Distinct:
+    """The distinct (left, right) code pairs among aligned code arrays, and the way back."""
+
+    valid: np.ndarray
+    """Per entry: both codes present."""
+    left: np.ndarray
+    right: np.ndarray
+    """Codes of each distinct pair."""
+    inverse: np.ndarray
+    """Per valid entry: its distinct pair's position."""
+
+    @classmethod
+    def of(cls, left: np.ndarray, right: np.ndarray) -> Distinct:
+        valid = (left >= 0) & (right >= 0)
+        base = int(max(left.max(initial=0), right.max(initial=0))) + 1
+        keys, inverse = np.unique(left[valid].astype(np.int64) * base + right[valid],
+                                  return_inverse=True)
+        return cls(valid, keys // base, keys % base, inverse.ravel())
+
+    def spread(self, scores: np.ndarray, part: slice | None = None,
+               missing: float = np.nan) -> np.ndarray:
+        """Per-distinct-pair `scores` back onto every entry (or the entries `part`, a slice
+        with a step of 1); `missing` where a code is absent."""
+        part = part or slice(0, len(self.valid))
+        valid = self.valid[part]
+        start = int(self.valid[: part.start].sum()) if part.start else 0
+        out = np.full(len(valid), missing, dtype=np.result_type(scores.dtype, type(missing)))
+        out[valid] = scores[self.inverse[start: start + int(valid.sum())]]
+        return out
+
+
+def similarity(values: np.ndarray, pairs: Distinct,
+               scorer: Callable[..., float] = fuzz.ratio) -> np.ndarray:
+    """rapidfuzz scores (0–100) of each distinct pair of `values`; equal values score 100
+    without calling rapidfuzz."""
+    scores = np.full(len(pairs.left), 100.0)
+    todo = np.flatnonzero(pairs.left != pairs.right)
+    if todo.size:
+        scores[todo] = process.cpdist(values[pairs.left[todo]].tolist(),
+                                      values[pairs.right[todo]].tolist(),
+                                      scorer=scorer, workers=-1)
+    return scores
+
+
+def typo_similarity(values: np.ndarray, lengths: np.ndarray, pairs: Distinct,
+                    ratio: np.ndarray) -> np.ndarray:
+    """`ratio` (the distinct pairs' `similarity` by ratio) raised to 90 for one typo in words of
+    three letters or more, and to 80 for two typos in words of seven or more; `lengths` are the
+    vocabulary's lengths in characters."""
+    left, right = lengths[pairs.left], lengths[pairs.right]
+    shorter = np.minimum(left, right)
+    allowed = np.where(shorter >= 7, 2, 1)
+    # Only a pair that typos could lift: not already at 90 or more (one typo gives 90), and no
+    # further apart in length than the typos allowed (each edit changes the length by one at
+    # most). Distances past 2 are cut short: 3 stands for "more than allowed".
+    todo = np.flatnonzero((ratio < 100 - TYPO_STEP) & (shorter >= 3)
+                          & (np.abs(left - right) <= allowed))
+    if not todo.size:
+        return ratio
+    typos = process.cpdist(values[pairs.left[todo]].tolist(), values[pairs.right[todo]].tolist(),
+                           scorer=DamerauLevenshtein.distance, workers=-1, score_cutoff=2)
+    allowed = allowed[todo]
+    raised = ratio.copy()
+    lifted = np.where(typos <= allowed, 100.0 - TYPO_STEP * typos, 0.0)
+    raised[todo] = np.maximum(raised[todo], lifted)
+    return raised
+
+
+def lengths(values: np.ndarray) -> np.ndarray:
+    """Length in characters of each vocabulary value."""
+    return pl.Series(values.tolist(), dtype=pl.String).str.len_chars().cast(pl.Int64).to_numpy()
+
+
+def column_similarity(coded: Coded, column: str, a: np.ndarray, b: np.ndarray,
+                      scorer: Callable[..., float] = fuzz.ratio,
+                      sizes: np.ndarray | None = None) -> np.ndarray:
+    """Scores (0–100, NaN where either side is null) of `coded` `column` between records at
+    positions `a` and `b`, computed once per distinct pair of values; given the vocabulary's
+    `sizes` (see `lengths`), `typo_similarity` over the ratio."""
+    pairs = Distinct.of(coded.pair(column, a), coded.pair(column, b))
+    scores = similarity(coded.values, pairs, scorer)
+    if sizes is not None:
+        scores = typo_similarity(coded.values, sizes, pairs, scores)
+    return pairs.spread(scores)
+
+
+def nullable(codes: np.ndarray) -> pl.Series:
+    """Codes as an Int32 Series, null where -1."""
+    # A float NaN becomes null on the way in: no second pass over the column.
+    return pl.Series(values=np.where(codes < 0, np.nan, codes), nan_to_null=True, dtype=pl.Int32)
