@@ -6,18 +6,19 @@ and described to the user before anything resumes.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from tui.service.config import Config
+from tui.service.config import Config, check_thresholds
 from tui.service.inputs import SessionInputs, remember_last
 from tui.service.journal import InputRecord, Journal
 from tui.service.match.engine import Progress, no_progress
 from tui.service.records import RecordSet
-from tui.service.report import Report, build_report, file_digest, with_thresholds
+from tui.service.report import Report, build_report, file_digest
 from tui.service.sources.canopy_csv import read_canopy_csv
 from tui.service.sources.qbo_csv import read_qbo_csv
 
@@ -127,6 +128,14 @@ def _changes(journal: Journal, report: Report) -> list[InputChange]:
     return changes
 
 
+def _at_thresholds(config: Config, review: float, accept: float) -> Config:
+    """The config with a session's saved thresholds. Raises UserError if they are out of
+    order (a journal edited by hand), as `report.with_thresholds` does."""
+    match = dataclasses.replace(config.match, review=review, accept=accept)
+    check_thresholds(match)
+    return dataclasses.replace(config, match=match)
+
+
 def open_session(inputs: SessionInputs, config: Config,
                  progress: Progress = no_progress, defer: bool = False,
                  remember: bool = True) -> Session:
@@ -139,11 +148,13 @@ def open_session(inputs: SessionInputs, config: Config,
     inputs.check_distinct()
     canopy = read_canopy_csv(inputs.canopy, config.columns)
     qbo = read_qbo_csv(inputs.qbo, config.columns)
-    report = build_report(canopy, qbo, config, progress)
-    journal = Journal(inputs.journal_path())
+    journal = Journal(inputs.journal_path())  # after the reads: bad input leaves no journal
     review, accept = journal.get("review"), journal.get("accept")
     if review is not None and accept is not None:
-        report = with_thresholds(report, float(review), float(accept))
+        # Matched at the session's thresholds straight away: they only steer the final
+        # classify (`engine.run_match`), so this is `with_thresholds` without classifying twice.
+        config = _at_thresholds(config, float(review), float(accept))
+    report = build_report(canopy, qbo, config, progress)
     unrecorded = False
     if journal.inputs():
         changes = _changes(journal, report)
