@@ -249,3 +249,38 @@ def test_report_keys_focus_and_thresholds_that_add_up() -> None:
             assert app.session.report.config.match.review == review + 20
 
     asyncio.run(scenario())
+
+
+def test_a_filter_matching_nothing_shows_an_empty_state_and_escape_clears_it() -> None:
+    """The item under the cursor is hidden by such a filter: it is not shown, and no key acts
+    on it; Escape clears the filter first, then goes back to the report."""
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await to_queue(pilot)
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            before = steps(app)
+            await pilot.press("f", *"score:0-1", "enter")
+            await settle(pilot)
+            assert screen.view.visible == []
+            assert screen.item is None
+            title = " ".join(static_text(screen.query_one("#queue-title")).split())
+            assert f"0 / 0 shown of {len(app.triage.items)}" in title
+            assert "No item matches score:0-1; Esc clears the filter" in title
+            assert not screen.query_one(CompareGrid).columns  # not the hidden item
+            await pilot.press("1", "x", "l", "d", "space", "s")
+            await settle(pilot)
+            assert steps(app) == before                      # nothing decided on it
+            assert screen.view.marks == set()                # nor marked
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, QueueScreen)
+            assert screen.view.visible is None and screen.item is not None
+            assert screen.query_one(CompareGrid).columns
+            assert "filter:" not in static_text(screen.query_one("#queue-title"))
+            await pilot.press("escape")                      # no filter: back to the report
+            await settle(pilot)
+            assert not isinstance(app.screen, QueueScreen)
+
+    asyncio.run(scenario())

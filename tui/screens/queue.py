@@ -79,8 +79,10 @@ class QueueScreen(Screen[None]):
     # drawing -------------------------------------------------------------------------------------
     @property
     def item(self) -> Item | None:
+        """The item on screen; None when the queue is empty or the filter matches nothing (the
+        item under the cursor is then hidden, and no key may act on it)."""
         items = self.triage.items
-        return items[self.position] if items else None
+        return items[self.position] if items and self.view.visible != [] else None
 
     def _members(self) -> tuple[Item, ItemState, list[str]] | None:
         item = self.item
@@ -97,8 +99,14 @@ class QueueScreen(Screen[None]):
         current = self._members()
         decided, total = self.triage.progress()
         if current is None:
-            title.update("Nothing to triage: no duplicate groups, probable matches or doubtful "
-                         "links.  r: back to the report")
+            if self.view.visible == []:
+                title.update(Text.from_markup(
+                    f"[b]0 / 0 shown of {total:,}[/b] · Decided {decided:,}/{total:,}\n"
+                    f"No item matches [b]{escape(self.filter.text)}[/b]; Esc clears the "
+                    "filter, f edits it."))
+            else:
+                title.update("Nothing to triage: no duplicate groups, probable matches or "
+                             "doubtful links.  r: back to the report")
             grid.clear(columns=True)
             reason.update("")
             return
@@ -216,15 +224,28 @@ class QueueScreen(Screen[None]):
                 return
         self.app.pop_screen()
 
+    def action_escape(self) -> None:
+        """Close an open box, else clear a filter typed here (as in the report, k9s and
+        lazygit), else go back: a queue opened filtered (a pattern walked from Patterns) goes
+        straight back to where it came from."""
+        typed_here = not self.filter.empty and self.filter.text != self._initial_filter
+        if not typed_here or any(self.query_one(box_id, Input).has_class("-shown")
+                                 for box_id in ("#search", "#filter")):
+            self.action_back_to_report()
+            return
+        self._set_filter("")
+        self.show_item()
+        self.notify("Filter cleared: every item shown.")
+
     # marks and filter ------------------------------------------------------------------------
     def action_toggle_mark(self) -> None:
-        if self.triage.items:
+        if self.item is not None:  # never the item a filter hides
             self.view.toggle(self.position)
             self.action_move(1)
             self.show_item()
 
     def action_mark_range(self) -> None:
-        if self.triage.items:
+        if self.item is not None:
             added = self.view.mark_range(self.position)
             self.notify(f"{added:,} marked in the range; {len(self.view.marks):,} in all.")
             self.show_item()
@@ -297,10 +318,7 @@ class QueueScreen(Screen[None]):
         if not self._set_filter(event.value):
             return
         self._close_box("#filter")
-        if self.view.visible is not None and not self.view.visible:
-            self.notify("No item matches the filter: f then Enter on an empty box shows all.",
-                        severity="warning")
-        self.show_item()
+        self.show_item()  # says so in place of the item when nothing matches
 
     # decisions ---------------------------------------------------------------------------------
     def _focused(self) -> str | None:
