@@ -284,3 +284,37 @@ def test_a_filter_matching_nothing_shows_an_empty_state_and_escape_clears_it() -
             assert not isinstance(app.screen, QueueScreen)
 
     asyncio.run(scenario())
+
+
+def test_filter_prompt_recalls_the_filter_selected_so_typing_replaces_it() -> None:
+    """As k9s's `/` does: the prompt opens holding the current filter, all of it selected, so
+    typing replaces it and End (or an arrow) keeps it to edit; in the queue and the report."""
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await to_queue(pilot)
+            screen = app.screen
+            await pilot.press("f", *"kind:probable", "enter")
+            await settle(pilot)
+            box = screen.query_one("#filter")
+            await pilot.press("f")
+            await settle(pilot)
+            assert box.value == "kind:probable"
+            assert (box.selection.start, box.selection.end) == (0, len("kind:probable"))
+            await pilot.press(*"stale")
+            assert box.value == "stale"                    # typing replaced it
+            await pilot.press("escape", "f", "end", *" score:90-100")
+            assert box.value == "kind:probable score:90-100"  # End kept it to edit
+            await pilot.press("enter", "r")
+            await settle(pilot)
+            report = app.screen
+            await pilot.press("slash", *"chen", "enter")
+            await settle(pilot)
+            await pilot.press("slash")
+            await settle(pilot)
+            box = report.query_one("#filter")
+            assert box.value == "chen" and (box.selection.start, box.selection.end) == (0, 4)
+            await pilot.press(*"hayes")
+            assert box.value == "hayes"
+
+    asyncio.run(scenario())
