@@ -7,6 +7,7 @@ they survive a re-run of the report over the same inputs.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -40,12 +41,27 @@ SHOWN_FIELDS = [
 _COMPARE_KEYS = {
     "email": "email_key", "phone": "phone_key",
     "street": "street_key", "city": "city_key", "region": "region_key",
-    "postal_code": "postal_key", "country": "country_key", "given_name": "given_key",
+    "country": "country_key", "given_name": "given_key",
     "family_name": "family_key",
 }
 """Shown field → normalised key: fields differ only when their keys do. Names are compared as
 Canopy's sync compares them (case and spacing aside, `validate.name_clash_key`), not by the
-matching key: "Sullivan, Lindsay" and "Lindsay Sullivan" match as people but not for the sync."""
+matching key: "Sullivan, Lindsay" and "Lindsay Sullivan" match as people but not for the sync.
+Postcodes are compared by `postal_compared`, not by the matching key, which cuts ZIP+4."""
+
+_POSTAL = re.compile(r"([0-9]{3,5})-?([0-9]{4})?")
+
+
+def postal_compared(value: str | None) -> str | None:
+    """A postcode as the side-by-side compare reads it: spacing and case aside, a US ZIP's
+    dropped leading zeros put back (as `normalise.postal_key` does), but the ZIP+4 kept:
+    12345-6789 and 12345 differ (one side holds more than the other, and the sync would copy
+    it), while 12345 6789 and 12345-6789 do not. None for a blank."""
+    compact = re.sub(r"\s", "", value or "").upper()
+    found = _POSTAL.fullmatch(compact)
+    if found:
+        return found[1].zfill(5) + (f"-{found[2]}" if found[2] else "")
+    return compact or None
 
 _CLASH_COMPARED = ("display_name", "company_name")
 
@@ -269,9 +285,13 @@ class Triage:
             rows.append(row)
         out = set()
         for name, _ in SHOWN_FIELDS:
-            column = _COMPARE_KEYS.get(name, name)
-            values = {name_clash_key(row[column]) if name in _CLASH_COMPARED else row[column]
-                      for row in rows if row.get(column) not in (None, "")}
+            if name == "postal_code":
+                values = {postal_compared(row.get(name)) for row in rows} - {None}
+            else:
+                column = _COMPARE_KEYS.get(name, name)
+                values = {name_clash_key(row[column]) if name in _CLASH_COMPARED
+                          else row[column]
+                          for row in rows if row.get(column) not in (None, "")}
             if len(values) > 1:
                 out.add(name)
         return out
