@@ -19,11 +19,11 @@ from tui.service.inputs import SessionInputs, remember_last
 from tui.service.journal import InputRecord, Journal
 from tui.service.match.engine import Progress, no_progress
 from tui.service.own_writes import own_writes
+from tui.service.queue_records import BASIS_FIELDS
 from tui.service.records import RecordSet
 from tui.service.report import Report, build_report, file_digest
 from tui.service.sources.canopy_csv import read_canopy_csv
 from tui.service.sources.qbo_csv import read_qbo_csv
-from tui.service.triage import BASIS_FIELDS
 
 
 @dataclass
