@@ -224,3 +224,36 @@ def test_a_decided_records_id_put_on_a_second_row_says_so(tmp_path: Path) -> Non
     write_rows(canopy, rows)
     [message] = reopen(inputs).stale(pair.id)
     assert "Canopy C2 (Jane Doe): its id is now on several rows" in message
+
+
+def test_reopen_at_saved_thresholds_matches_reclassifying(inputs: SessionInputs) -> None:
+    """A session reopened at thresholds the user moved is matched at them directly (no second
+    classify): the same records, pairs and groups as re-reading the fresh report at them."""
+    from tui.service.report import with_thresholds
+
+    first = open_session(inputs, Config())
+    review, accept = 40.0, 99.0
+    expected = with_thresholds(first.report, review, accept)
+    first.adopt(expected)
+    first.close()
+    again = open_session(inputs, Config())
+    try:
+        assert (again.report.config.match.review, again.report.config.match.accept) == (
+            review, accept)
+        got, want = again.report.result, expected.result
+        assert got.pairs.sort("a", "b").equals(want.pairs.sort("a", "b"))
+        assert got.groups.equals(want.groups)
+        assert got.records.equals(want.records)
+    finally:
+        again.close()
+
+
+def test_reopen_with_thresholds_out_of_order_is_one_located_error(inputs: SessionInputs) -> None:
+    from tui.service.errors import UserError
+
+    session = open_session(inputs, Config())
+    session.journal.set("review", "95")
+    session.journal.set("accept", "60")
+    session.close()
+    with pytest.raises(UserError, match="thresholds out of order"):
+        open_session(inputs, Config())

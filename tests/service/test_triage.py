@@ -111,3 +111,63 @@ def test_names_differ_as_the_sync_sees_them_edits_included(inputs: SessionInputs
     triage.decide(item.id, "edit", record="qbo:7", fields={"display_name": "Tom Green Sr"})
     assert "display_name" in triage.differing_fields(["canopy:C7", "qbo:7"],
                                                      triage.state(item.id))
+
+
+@pytest.mark.parametrize(("canopy_zip", "qbo_zip", "differs"), [
+    ("53703-1234", "53703", True),       # ZIP+4 on one side only: the sync would copy it
+    ("53703-1234", "53703-9999", True),  # two different +4s
+    ("53703 1234", "53703-1234", False),  # spacing only
+    ("537031234", "53703-1234", False),   # the hyphen dropped
+    ("02110", "2110", False),             # a spreadsheet dropped the leading zero
+    ("53703", "53703", False),
+])
+def test_zip_plus_four_differs_in_the_compare(tmp_path: Path, canopy_zip: str, qbo_zip: str,
+                                              differs: bool) -> None:
+    canopy, qbo = tmp_path / "c.csv", tmp_path / "q.csv"
+    canopy.write_text((DATA / "labelled_canopy.csv").read_text(encoding="utf-8").replace(
+        "8 Hill Ln,Madison,WI,53703", f"8 Hill Ln,Madison,WI,{canopy_zip}"), encoding="utf-8")
+    qbo.write_text((DATA / "labelled_qbo.csv").read_text(encoding="utf-8").replace(
+        "8 Hill Ln,Madison,WI,53703", f"8 Hill Ln,Madison,WI,{qbo_zip}"), encoding="utf-8")
+    session = open_session(SessionInputs.of(canopy, qbo), Config())
+    triage = Triage(session.report, session.journal)
+    assert triage.record("canopy:C7")["postal_code"] == canopy_zip
+    assert ("postal_code" in triage.differing_fields(["canopy:C7", "qbo:7"])) is differs
+    session.close()
+
+
+def test_zip_plus_four_typed_in_an_edit_differs(inputs: SessionInputs) -> None:
+    session = open_session(inputs, Config())
+    triage = Triage(session.report, session.journal)
+    item = next(i for i in triage.items if {"canopy:C7", "qbo:7"} <= set(i.members))
+    assert "postal_code" not in triage.differing_fields(["canopy:C7", "qbo:7"])
+    triage.decide(item.id, "edit", record="qbo:7", fields={"postal_code": "53703-0001"})
+    assert "postal_code" in triage.differing_fields(["canopy:C7", "qbo:7"],
+                                                    triage.state(item.id))
+
+
+def test_reopen_names_the_changed_records_and_what_changed(inputs: SessionInputs) -> None:
+    """The reopen message says which records changed, decided ones first with what changed
+    in them (as a stale item says), not only counts."""
+    session = open_session(inputs, Config())
+    triage = Triage(session.report, session.journal)
+    item = next(i for i in triage.items if {"canopy:C7", "qbo:7"} <= set(i.members))
+    triage.decide(item.id, "link", canopy="canopy:C7", qbo="qbo:7")
+    session.close()
+
+    text = inputs.qbo.read_text(encoding="utf-8")
+    text = text.replace("Zed Zulu", "Zed Zulu-Smith").replace(
+        "tom.green@example.com", "tom@green.example")
+    inputs.qbo.write_text(text + "99,New Person,,,,,,,,,,,Active\n", encoding="utf-8")
+    changed = open_session(inputs, Config())
+    (change,) = changed.changes
+    assert (change.added, change.removed, change.edited) == (1, 0, 2)
+    assert change.examples[0] == "qbo:7"  # the decided record first
+    assert change.details[0] == ("QBO 7 (Tom Green): e-mail changed since you decided "
+                                 "(was 'tom.green@example.com', now 'tom@green.example')")
+    assert "Zed Zulu-Smith" in change.details[1] and change.details[1].endswith(
+        ": edited (no decision rests on it)")
+    assert change.details[2] == "QBO 99 (New Person): added"
+    described = change.describe().splitlines()
+    assert described[0].endswith("1 added, 2 edited.")
+    assert described[1:] == [f"  · {line}" for line in change.details]
+    changed.close()

@@ -164,3 +164,62 @@ def test_toasts_sit_top_right_and_help_says_how_to_close() -> None:
             assert isinstance(app.screen, QueueScreen)
 
     asyncio.run(scenario())
+
+
+def test_plan_action_column_fits_80_columns_whatever_the_row() -> None:
+    """Every kind of plan row (QBO write, Canopy work by hand, contradiction, stale) shows its
+    whole Action cell at 80 columns, even with the longest record ids and names; the detail
+    line gives where and why in full."""
+    import polars as pl
+    from textual.app import App, ComposeResult
+
+    from tui.screens.plan import CANOPY_ACTIONS, PLAN_WIDTHS, action_label, plan_detail
+    from tui.widgets.record_table import RecordTable
+
+    labels = ([action_label("QBO", a) for a in ("create", "update", "applied")]
+              + [action_label("Canopy", a) for a in CANOPY_ACTIONS]
+              + ["left alone", "left out"])
+    assert max(len(label) for label in labels) <= PLAN_WIDTHS["Action"]
+    long = "W" * 40
+    frame = pl.DataFrame([{"Record": "group:canopy:C000041:0123456789", "Field": "Display name",
+                           "Before": long, "After": long, "Action": label, "Why": long,
+                           "key": "canopy:C1"} for label in labels])
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield RecordTable(frame, detail=plan_detail, widths=PLAN_WIDTHS)
+
+    async def scenario() -> None:
+        app = Host()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            grid = app.query_one(RecordTable).table
+            assert grid is not None
+            right = 0
+            for column in grid.ordered_columns:
+                right += column.render_width
+                if column.label.plain == "Action":
+                    break
+            assert right <= 80 - 2, right  # the vertical scroll bar takes two cells
+            shown = "\n".join(lines_of(grid))
+            for label in labels:
+                assert label in shown, label
+            detail = static_text(app.query_one(".detail"))
+            assert "Canopy archive (by hand in Canopy)" not in detail  # first row: a QBO one
+            assert "QBO create · group:canopy:C000041:0123456789" in detail
+
+    asyncio.run(scenario())
+
+
+def test_report_detail_gives_evidence_past_80_columns() -> None:
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until_report(pilot)
+            await settle(pilot)
+            table = app.screen.current_table()
+            detail = " ".join(static_text(table.query_one(".detail")).split())
+            evidence = table.shown["Evidence"][0]
+            assert detail.startswith(f"Evidence: {evidence} · Why: ")
+
+    asyncio.run(scenario())

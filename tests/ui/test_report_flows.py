@@ -102,6 +102,11 @@ def test_changed_input_is_reported_before_resuming(tmp_path: Path) -> None:
             dialog = app.screen
             assert isinstance(dialog, MessageDialog)
             assert "2 removed, 1 edited" in dialog.body
+            # Which records, not only how many: the edited one, then the two removed.
+            named = [line for line in dialog.body.splitlines() if line.startswith("  · ")]
+            assert len(named) == 3, dialog.body
+            assert named[0].endswith(": edited (no decision rests on it)")
+            assert all(line.endswith(": removed") for line in named[1:])
             await pilot.press("enter")
             await settle(pilot)
             assert isinstance(app.screen, ReportScreen)

@@ -249,3 +249,72 @@ def test_report_keys_focus_and_thresholds_that_add_up() -> None:
             assert app.session.report.config.match.review == review + 20
 
     asyncio.run(scenario())
+
+
+def test_a_filter_matching_nothing_shows_an_empty_state_and_escape_clears_it() -> None:
+    """The item under the cursor is hidden by such a filter: it is not shown, and no key acts
+    on it; Escape clears the filter first, then goes back to the report."""
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await to_queue(pilot)
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            before = steps(app)
+            await pilot.press("f", *"score:0-1", "enter")
+            await settle(pilot)
+            assert screen.view.visible == []
+            assert screen.item is None
+            title = " ".join(static_text(screen.query_one("#queue-title")).split())
+            assert f"0 / 0 shown of {len(app.triage.items)}" in title
+            assert "No item matches score:0-1; Esc clears the filter" in title
+            assert not screen.query_one(CompareGrid).columns  # not the hidden item
+            await pilot.press("1", "x", "l", "d", "space", "s")
+            await settle(pilot)
+            assert steps(app) == before                      # nothing decided on it
+            assert screen.view.marks == set()                # nor marked
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, QueueScreen)
+            assert screen.view.visible is None and screen.item is not None
+            assert screen.query_one(CompareGrid).columns
+            assert "filter:" not in static_text(screen.query_one("#queue-title"))
+            await pilot.press("escape")                      # no filter: back to the report
+            await settle(pilot)
+            assert not isinstance(app.screen, QueueScreen)
+
+    asyncio.run(scenario())
+
+
+def test_filter_prompt_recalls_the_filter_selected_so_typing_replaces_it() -> None:
+    """As k9s's `/` does: the prompt opens holding the current filter, all of it selected, so
+    typing replaces it and End (or an arrow) keeps it to edit; in the queue and the report."""
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await to_queue(pilot)
+            screen = app.screen
+            await pilot.press("f", *"kind:probable", "enter")
+            await settle(pilot)
+            box = screen.query_one("#filter")
+            await pilot.press("f")
+            await settle(pilot)
+            assert box.value == "kind:probable"
+            assert (box.selection.start, box.selection.end) == (0, len("kind:probable"))
+            await pilot.press(*"stale")
+            assert box.value == "stale"                    # typing replaced it
+            await pilot.press("escape", "f", "end", *" score:90-100")
+            assert box.value == "kind:probable score:90-100"  # End kept it to edit
+            await pilot.press("enter", "r")
+            await settle(pilot)
+            report = app.screen
+            await pilot.press("slash", *"chen", "enter")
+            await settle(pilot)
+            await pilot.press("slash")
+            await settle(pilot)
+            box = report.query_one("#filter")
+            assert box.value == "chen" and (box.selection.start, box.selection.end) == (0, 4)
+            await pilot.press(*"hayes")
+            assert box.value == "hayes"
+
+    asyncio.run(scenario())

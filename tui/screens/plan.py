@@ -26,49 +26,64 @@ def _text(value: Any, field: str = "") -> str:
     return shown(value, field)
 
 
+CANOPY_ACTIONS = ("archive", "edit", "rename")
+"""What a Canopy worklist line asks for (`plan.canopy_work`)."""
+
+
+def action_label(where: str, action: str) -> str:
+    """The Action cell: where and what in at most `PLAN_WIDTHS["Action"]` cells, so the column
+    is never cut at 80 columns: "QBO update", "Canopy rename" (by hand), "left alone" (a
+    contradiction), "left out" (stale)."""
+    return f"{where} {action}" if where in ("QBO", "Canopy") else action
+
+
 def plan_frame(plan: Plan) -> pl.DataFrame:
     """One row per field changed (QBO) or per Canopy worklist line: the record, the field,
-    before and after first (what a user checks), then where, the action and why."""
+    before and after first (what a user checks), then the action (where and what) and why."""
     rows = []
     for op in plan.operations:
         for name, value in op.fields.items():
             action = "applied" if op.applied else op.kind
             rows.append({"Record": op.qbo_id or op.key, "Field": FIELD_NAMES.get(name, name),
                          "Before": _text(op.before.get(name), name),
-                         "After": _text(value, name), "Where": "QBO", "Action": action,
+                         "After": _text(value, name), "Action": action_label("QBO", action),
                          "Why": "; ".join(op.why), KEY: op.key})
     for work_item in plan.worklist:
         rows.append({"Record": work_item.canopy_id, "Field": work_item.field,
                      "Before": work_item.before, "After": work_item.after,
-                     "Where": "Canopy (by hand)", "Action": work_item.action,
+                     "Action": action_label("Canopy", work_item.action),
                      "Why": work_item.why, KEY: f"canopy:{work_item.canopy_id}"})
     for c in plan.contradictions:
         rows.append({"Record": c.key, "Field": "", "Before": "", "After": "",
-                     "Where": "Contradiction", "Action": "left alone", "Why": c.message,
-                     KEY: c.key})
+                     "Action": "left alone", "Why": "contradiction: " + c.message, KEY: c.key})
     for stale in plan.stale:
         for change in stale.changes:
             rows.append({"Record": stale.item, "Field": "", "Before": "", "After": "",
-                         "Where": "Stale", "Action": "left out",
-                         "Why": change + " (re-confirm with y or drop with z in the queue)",
+                         "Action": "left out",
+                         "Why": "stale: " + change
+                         + " (re-confirm with y or drop with z in the queue)",
                          KEY: stale.item})
-    columns = ["Record", "Field", "Before", "After", "Where", "Action", "Why", KEY]
+    columns = ["Record", "Field", "Before", "After", "Action", "Why", KEY]
     return pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String))
 
 
-PLAN_WIDTHS = {"Record": 14, "Field": 12, "Before": 16, "After": 16, "Where": 10, "Action": 8}
-"""Cells per column: record, field, before and after fit in 80 columns; the detail line under
-the table gives the highlighted row in full."""
+PLAN_WIDTHS = {"Record": 10, "Field": 12, "Before": 16, "After": 16, "Action": 14}
+"""Cells per column: with a cell of padding each side and the scroll bar, record, field,
+before, after and the whole action fit in 80 columns (80); the detail line under the table
+gives the highlighted row in full, and the Why column takes what is left on wider screens."""
 
 
 def plan_detail(row: dict[str, Any]) -> Text:
     """The highlighted plan row in full: `Field: before → after` (when a field changes), then
-    where, the action and why."""
+    the action, the record and why."""
     text = Text()
     if row.get("Field"):
         text.append(f"{row['Field']}: ", "bold")
         text.append(f"{row['Before'] or '—'} → {row['After'] or '—'}\n")
-    text.append(f"{row['Where']} · {row['Action']} · {row['Record']}\n", "dim")
+    action = row["Action"]
+    if action.startswith("Canopy "):
+        action += " (by hand in Canopy)"
+    text.append(f"{action} · {row['Record']}\n", "dim")
     text.append("Why: ", "bold")
     text.append(row.get("Why") or "")
     return text

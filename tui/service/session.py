@@ -6,18 +6,22 @@ and described to the user before anything resumes.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from tui.service.config import Config
+from tui.service import stale
+from tui.service.config import Config, check_thresholds
 from tui.service.inputs import SessionInputs, remember_last
 from tui.service.journal import InputRecord, Journal
 from tui.service.match.engine import Progress, no_progress
+from tui.service.own_writes import own_writes
+from tui.service.queue_records import BASIS_FIELDS
 from tui.service.records import RecordSet
-from tui.service.report import Report, build_report, file_digest, with_thresholds
+from tui.service.report import Report, build_report, file_digest
 from tui.service.sources.canopy_csv import read_canopy_csv
 from tui.service.sources.qbo_csv import read_qbo_csv
 
@@ -32,14 +36,24 @@ class InputChange:
     removed: int
     edited: int
     examples: list[str] = field(default_factory=list)
+    """Keys of the first changed records ("qbo:93"): decided ones first, then edited, added,
+    removed."""
+    details: list[str] = field(default_factory=list)
+    """A line per example: which record and what changed (`stale.changes`'s words when a
+    decision kept its fields, else added / removed / edited)."""
 
     def describe(self) -> str:
-        """One sentence for the user."""
+        """One sentence for the user, then a line per example record and how many more."""
         parts = [f"{n} {what}" for n, what in ((self.added, "added"), (self.removed, "removed"),
                                                (self.edited, "edited")) if n]
         name = "Canopy" if self.source == "canopy" else "QBO"
         summary = ", ".join(parts) if parts else "the file changed but no record did"
-        return f"{name} list {Path(self.path).name}: {summary}."
+        lines = [f"{name} list {Path(self.path).name}: {summary}."]
+        lines += [f"  · {detail}" for detail in self.details]
+        more = self.added + self.removed + self.edited - len(self.details)
+        if self.details and more > 0:
+            lines.append(f"  · and {more:,} more")
+        return "\n".join(lines)
 
 
 @dataclass
@@ -110,21 +124,81 @@ def _remember_inputs(journal: Journal, report: Report) -> None:
 
 def _changes(journal: Journal, report: Report) -> list[InputChange]:
     seen = journal.inputs()
-    changes = []
+    changes: list[InputChange] = []
+    basis: dict[str, dict[str, str]] | None = None
+    ours: dict[str, dict[str, str]] = {}
     for records in (report.canopy, report.qbo):
         before = seen.get(records.source)
         if before is None or records.path is None:
             continue
         if before.sha256 == file_digest(records.path):
             continue
+        if basis is None:  # read once, and only when an input did change
+            basis = stale.latest_basis(journal.decisions())
+            ours = own_writes(journal).applied_fields
         old = journal.fingerprints(records.source)
         new = record_digests(records)
         added = sorted(new.keys() - old.keys())
         removed = sorted(old.keys() - new.keys())
         edited = sorted(k for k in new.keys() & old.keys() if new[k] != old[k])
+        examples, details = _examples(records, basis, ours, added, removed, edited)
         changes.append(InputChange(records.source, str(records.path), len(added), len(removed),
-                                   len(edited), (added + removed + edited)[:5]))
+                                   len(edited), examples, details))
     return changes
+
+
+EXAMPLES = 5
+"""Changed records named in the reopen dialog, per input."""
+
+
+def _examples(records: RecordSet, basis: dict[str, dict[str, str]],
+              ours: dict[str, dict[str, str]], added: list[str], removed: list[str],
+              edited: list[str]) -> tuple[list[str], list[str]]:
+    """The first `EXAMPLES` changed records of one input as (keys, a line each): records a
+    decision rests on first (they will show as stale), with what changed in their fields;
+    then edited, added and removed ones (the journal keeps only a digest of those: which
+    fields changed is not known). `ours`: record key → fields our own applied writes set,
+    which are no change."""
+    source = records.source
+    key = f"{source}:{{}}".format
+    ordered = sorted([(0 if key(i) in basis else 1, n, i, what)
+                      for n, (what, ids) in enumerate((("edited", edited), ("added", added),
+                                                       ("removed", removed)))
+                      for i in ids])[:EXAMPLES]
+    wanted = [i for _, _, i, what in ordered if what != "removed"]
+    rows = {row["record_id"]: row for row in records.frame.filter(
+        pl.col("record_id").is_in(wanted)).iter_rows(named=True)}
+    keys, lines = [], []
+    for _, _, record_id, what in ordered:
+        before = basis.get(key(record_id), {})
+        row = rows.get(record_id)
+        now = None if row is None else _basis_fields(row)
+        line = (stale.changes(key(record_id), before, now, ours.get(key(record_id), {}))
+                if before and now else None)
+        if line is None:
+            name = (now or before).get("display_name", "")
+            line = f"{stale.record_label(key(record_id), name)}: {what}"
+            if what == "edited" and not before:
+                line += " (no decision rests on it)"
+        keys.append(key(record_id))
+        lines.append(line)
+    return keys, lines
+
+
+def _basis_fields(row: dict[str, object]) -> dict[str, str]:
+    """A record's decision fields as text, as `Triage.fields_of` gives them."""
+    out = {name: "" if row.get(name) is None else str(row[name])
+           for name in BASIS_FIELDS if name != "active"}
+    out["active"] = "yes" if row.get("active") else "no"
+    return out
+
+
+def _at_thresholds(config: Config, review: float, accept: float) -> Config:
+    """The config with a session's saved thresholds. Raises UserError if they are out of
+    order (a journal edited by hand), as `report.with_thresholds` does."""
+    match = dataclasses.replace(config.match, review=review, accept=accept)
+    check_thresholds(match)
+    return dataclasses.replace(config, match=match)
 
 
 def open_session(inputs: SessionInputs, config: Config,
@@ -139,11 +213,13 @@ def open_session(inputs: SessionInputs, config: Config,
     inputs.check_distinct()
     canopy = read_canopy_csv(inputs.canopy, config.columns)
     qbo = read_qbo_csv(inputs.qbo, config.columns)
-    report = build_report(canopy, qbo, config, progress)
-    journal = Journal(inputs.journal_path())
+    journal = Journal(inputs.journal_path())  # after the reads: bad input leaves no journal
     review, accept = journal.get("review"), journal.get("accept")
     if review is not None and accept is not None:
-        report = with_thresholds(report, float(review), float(accept))
+        # Matched at the session's thresholds straight away: they only steer the final
+        # classify (`engine.run_match`), so this is `with_thresholds` without classifying twice.
+        config = _at_thresholds(config, float(review), float(accept))
+    report = build_report(canopy, qbo, config, progress)
     unrecorded = False
     if journal.inputs():
         changes = _changes(journal, report)

@@ -7,9 +7,7 @@ they survive a re-run of the report over the same inputs.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -19,40 +17,22 @@ from tui.service.errors import UserError
 from tui.service.journal import Decision, Journal
 from tui.service.own_writes import own_writes
 from tui.service.queue_items import Item, build_items
+from tui.service.queue_records import (
+    BASIS_FIELDS,
+    SHOWN_FIELDS,
+    QueueRecords,
+    postal_compared,
+)
 from tui.service.report import Report
-from tui.service.validate import name_clash_key, validate_record
+
+__all__ = ["ACTIONS", "BASIS_FIELDS", "SHOWN_FIELDS", "Item", "ItemState", "QueueRecords",
+           "Triage", "build_items", "postal_compared"]
 
 ACTIONS = ("primary", "inactive", "link", "create", "distinct", "skip", "edit", "keep",
            "confirm", "drop")
 """Every kind of decision the queue records. `keep` says "nothing to change here";
 `confirm` re-confirms a stale item's decisions on its records as they are now; `drop` clears
 the item's decisions (undo brings them back)."""
-
-SHOWN_FIELDS = [
-    ("display_name", "Name"), ("kind", "Type"), ("given_name", "First"),
-    ("family_name", "Last"), ("company_name", "Company"), ("email", "Email"),
-    ("phone", "Phone"), ("street", "Street"), ("city", "City"), ("region", "State"),
-    ("postal_code", "ZIP"), ("country", "Country"), ("active", "Active"),
-    ("verdict", "Canopy sync"),
-]
-"""Record fields shown side by side, with their labels."""
-
-_COMPARE_KEYS = {
-    "email": "email_key", "phone": "phone_key",
-    "street": "street_key", "city": "city_key", "region": "region_key",
-    "postal_code": "postal_key", "country": "country_key", "given_name": "given_key",
-    "family_name": "family_key",
-}
-"""Shown field → normalised key: fields differ only when their keys do. Names are compared as
-Canopy's sync compares them (case and spacing aside, `validate.name_clash_key`), not by the
-matching key: "Sullivan, Lindsay" and "Lindsay Sullivan" match as people but not for the sync."""
-
-_CLASH_COMPARED = ("display_name", "company_name")
-
-BASIS_FIELDS = ("display_name", "kind", "given_name", "family_name", "company_name", "email",
-                "phone", "street", "city", "region", "postal_code", "country", "active")
-"""The fields a decision is made on: when one of them changes in an input, the decision is
-stale. Not SyncToken or update time: QBO bumps those on writes that change nothing here."""
 
 @dataclass
 class ItemState:
@@ -79,18 +59,15 @@ class ItemState:
         return bool(self.inactive or self.links or self.creates or self.split or self.kept)
 
 
-class Triage:
-    """The queue over one report, with every decision going straight to the journal."""
+class Triage(QueueRecords):
+    """The queue over one report, with every decision going straight to the journal; its
+    records' look-ups (row, fields, shown text, differing fields) are `QueueRecords`'."""
 
     def __init__(self, report: Report, journal: Journal) -> None:
-        self.report = report
+        super().__init__(report)
         self.journal = journal
         self.items = build_items(report)
         self.index = {item.id: n for n, item in enumerate(self.items)}
-        recs = report.records
-        self._row_of = {
-            key: n for n, key in enumerate((recs["source"] + ":" + recs["record_id"]).to_list())
-        }
         self._live: dict[str, list[Decision]] = {}
         for decision in journal.decisions():
             self._live.setdefault(decision.item, []).append(decision)
@@ -163,33 +140,6 @@ class Triage:
                                           key=lambda k: (not k.startswith("canopy:"), k))
         return kept
 
-    # Built on first use (search, the edit form): opening the queue need not pay for them.
-    @cached_property
-    def _names(self) -> list[str]:
-        names = self.report.records["display_name"].fill_null("").to_list()
-        return [name.casefold() for name in names]
-
-    @cached_property
-    def _qbo_names(self) -> Counter[str]:
-        recs = self.report.records
-        qbo_names = recs.filter(pl.col("source") == "qbo")["display_name"].fill_null("")
-        return Counter(name_clash_key(name) for name in qbo_names.to_list())
-
-    # records ---------------------------------------------------------------------------------
-    def record(self, key: str) -> dict[str, Any]:
-        """A record's row in the report (original fields and normalised keys)."""
-        return self.report.records.row(self._row_of[key], named=True)
-
-    @cached_property
-    def _basis_columns(self) -> dict[str, list[str]]:
-        # Column lists built once: a pattern decided over 10k items reads 20k records, and a
-        # frame row at a time costs ~50 µs each.
-        recs = self.report.records
-        columns = {name: recs[name].cast(pl.String).fill_null("").to_list()
-                   for name in BASIS_FIELDS if name != "active"}
-        columns["active"] = ["yes" if v else "no" for v in recs["active"].to_list()]
-        return columns
-
     def _read_after_own_writes(self) -> dict[str, dict[str, str]]:
         """QBO record key → the fields our own last write left on it, for every customer whose
         list entry is an older version in the chain of our writes (the list was read before
@@ -207,27 +157,6 @@ class Triage:
             out[f"qbo:{record_id}"] = stale.fields_from_body(latest)
         return out
 
-    def fields_of(self, key: str) -> dict[str, str]:
-        """The record's `BASIS_FIELDS` as text (`active` as "yes"/"no"), as QBO holds them
-        after our own writes (see `current`)."""
-        row = self._row_of[key]
-        out = {name: self._basis_columns[name][row] for name in BASIS_FIELDS}
-        out.update(self._after_own_writes.get(key, {}))
-        return out
-
-    def current(self, key: str) -> dict[str, Any]:
-        """The record (as `record`) with what our own applied or undone writes left on it since
-        the QBO list was read: what a plan must be built against, or it would skip a rename
-        the list shows done while an undo has since put the old name back."""
-        row = self.record(key)
-        for name, value in self._after_own_writes.get(key, {}).items():
-            row[name] = value == "yes" if name == "active" else value
-        return row
-
-    def exists(self, key: str) -> bool:
-        """The record is in the inputs as they are now."""
-        return key in self._row_of
-
     def basis(self, item_id: str) -> dict[str, dict[str, str]]:
         """Every member's fields as they are now: what a decision made now is made on. A
         member gone from its input is noted as gone (deciding anyway accepts that)."""
@@ -236,12 +165,6 @@ class Triage:
                 {stale.VANISHED: "yes",
                  "display_name": known.get(key, {}).get("display_name", "")}
                 for key in self.item(item_id).members}
-
-    @cached_property
-    def _ids_now_on_several_rows(self) -> set[str]:
-        """`source:id` of every id the inputs hold on several rows (kept apart as `id~…`)."""
-        return {key.split("~", 1)[0] for key in self._row_of
-                if "~" in key and not key.split(":", 1)[1].startswith("~")}
 
     def stale(self, item_id: str) -> list[str]:
         """What changed under the item's live decisions, a sentence per record; empty when
@@ -257,64 +180,6 @@ class Triage:
             if message:
                 out.append(message)
         return out
-
-    def shown(self, key: str, state: ItemState | None = None) -> dict[str, str]:
-        """The record's shown fields as text, with the item's edits applied."""
-        if not self.exists(key):
-            gone = {name: "" for name, _ in SHOWN_FIELDS}
-            gone["display_name"] = "(no longer in the input)"
-            return gone
-        row = self.record(key)
-        values = {name: "" if row.get(name) is None else str(row[name])
-                  for name, _ in SHOWN_FIELDS}
-        values["active"] = "yes" if row["active"] else "no"
-        if state is not None:
-            values.update(state.edits.get(key, {}))
-            if key in state.inactive and row["active"]:
-                values["active"] = "yes → no (decided)"
-        return values
-
-    def validate_edit(self, key: str, values: dict[str, str]) -> dict[str, str]:
-        """Field → message, as QBO would judge the record with these values.
-
-        Only a QBO customer's name must be unique among QBO customers: a Canopy client is
-        often renamed precisely to equal its QBO twin, so that the sync links them.
-        """
-        if not key.startswith("qbo:"):
-            return validate_record(values)
-        own = name_clash_key(self.record(key)["display_name"] or "")
-
-        def taken(name: str) -> bool:
-            wanted = name_clash_key(name)
-            return self._qbo_names[wanted] - (wanted == own) > 0
-
-        return validate_record(values, taken)
-
-    def differing_fields(self, members: list[str], state: ItemState | None = None) -> set[str]:
-        """Shown fields whose normalised values differ between members that have them, with
-        the item's edits applied (an edited name is compared as edited)."""
-        rows = []
-        for key in filter(self.exists, members):
-            row = dict(self.record(key))
-            for name, value in (state.edits.get(key, {}) if state else {}).items():
-                row[name] = value
-                if name in _COMPARE_KEYS:  # its normalised key is stale: compare the text
-                    row[_COMPARE_KEYS[name]] = value.strip().casefold() or None
-            rows.append(row)
-        out = set()
-        for name, _ in SHOWN_FIELDS:
-            column = _COMPARE_KEYS.get(name, name)
-            values = {name_clash_key(row[column]) if name in _CLASH_COMPARED else row[column]
-                      for row in rows if row.get(column) not in (None, "")}
-            if len(values) > 1:
-                out.add(name)
-        return out
-
-    def pair_evidence(self, a: str, b: str) -> dict[str, Any] | None:
-        """The scored pair between two records, if matching compared them."""
-        ia, ib = sorted((self._row_of[a], self._row_of[b]))
-        found = self.report.result.pairs.filter((pl.col("a") == ia) & (pl.col("b") == ib))
-        return found.row(0, named=True) if found.height else None
 
     # state --------------------------------------------------------------------------------------
     @staticmethod

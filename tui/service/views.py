@@ -20,8 +20,9 @@ class View:
     id: str
     title: str
     build: Callable[[Report], pl.DataFrame]
-    detail: str | None = None
-    """A column too long for the table, shown in full for the highlighted row."""
+    detail: str | tuple[str, ...] | None = None
+    """Columns too long for the table, or beyond 80 columns, shown in full for the
+    highlighted row, in order."""
 
 
 def _names(report: Report) -> pl.DataFrame:
@@ -102,11 +103,12 @@ def conflicts_view(report: Report) -> pl.DataFrame:
 
 
 VIEWS = [
-    View("probable", "Probable", probable_view, detail="Why"),
+    # Evidence is the first column past 80 cells (two names take the room): read it below.
+    View("probable", "Probable", probable_view, detail=("Evidence", "Why")),
     View("groups", "Groups", groups_view, detail="Members"),
     View("unmatched", "Unmatched", unmatched_view),
     View("new", "New in QBO", new_view),
-    View("matches", "Matches", matches_view, detail="Why"),
+    View("matches", "Matches", matches_view, detail=("Evidence", "Why")),
     View("conflicts", "Conflicts", conflicts_view),
 ]
 """The report's tabs, in order."""

@@ -53,12 +53,12 @@ class RecordTable(Vertical):
             """The record key of the row ("canopy:C12")."""
 
     def __init__(self, frame: pl.DataFrame, *,
-                 detail: str | Callable[[dict[str, Any]], Text] | None = None,
+                 detail: str | tuple[str, ...] | Callable[[dict[str, Any]], Text] | None = None,
                  widths: dict[str, int] | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.detail = detail
-        """A column whose full text the detail line shows for the highlighted row, or a
-        function of the row (column → value) giving the detail's text."""
+        """A column (or columns, in order) whose full text the detail line shows for the
+        highlighted row, or a function of the row (column → value) giving the detail's text."""
         self.widths = widths or {}
         """Column → its width in cells, over the caps by kind (`ID_WIDTH`, `TEXT_WIDTH`)."""
         self.frame = frame
@@ -170,17 +170,23 @@ class RecordTable(Vertical):
             return
         line = self.query_one(".detail", Static)
         table = self.table
-        if table is None or self.shown.height == 0 or (
-                isinstance(self.detail, str) and self.detail not in self.shown.columns):
+        if table is None or self.shown.height == 0:
             line.update("")
             return
         row = min(table.cursor_row, self.shown.height - 1)
         if callable(self.detail):
             line.update(self.detail(self.shown.row(row, named=True)))
             return
-        value = self.shown[self.detail][row]
-        text = "" if value is None else str(value)
-        line.update(Text.assemble((f"{self.detail}: ", "bold"), text))
+        text = Text()
+        for column in (self.detail,) if isinstance(self.detail, str) else self.detail:
+            if column not in self.shown.columns:
+                continue
+            value = self.shown[column][row]
+            if text:
+                text.append(" · ")
+            text.append(f"{column}: ", "bold")
+            text.append("" if value is None else str(value))
+        line.update(text)
 
     def on_data_table_cell_highlighted(self) -> None:
         self._show_detail()
