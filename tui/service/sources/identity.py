@@ -53,6 +53,8 @@ def assign_ids(ids: Sequence[str | None], names: Sequence[str | None],
     """
     clean = [(value or "").strip() or None for value in ids]
     counts = Counter(value for value in clean if value is not None)
+    if len(counts) == len(clean):
+        return clean, []  # type: ignore[return-value]  # every row has its own, distinct id
     keys = {i: _name_key(names[i]) for i, value in enumerate(clean)
             if value is None or counts[value] > 1}
     name_counts = Counter(keys.values())

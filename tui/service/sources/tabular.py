@@ -10,7 +10,8 @@ import polars as pl
 from tui.service.errors import UserError
 from tui.service.records import RecordSet, conform
 from tui.service.sources import columns
-from tui.service.sources.textfile import TextTable, check_width, read_text_table
+from tui.service.sources.fast_table import body_frame, first_row
+from tui.service.sources.textfile import TextInput, check_width, parse_text_table, read_text
 
 HEADER_SEARCH_ROWS = 10
 """QBO's report puts a title, the company and a blank line above its header."""
@@ -20,7 +21,8 @@ HEADER_SEARCH_ROWS = 10
 class MappedTable:
     """The rows under the header: mapped fields, and every original column as text."""
 
-    table: TextTable
+    encoding: str
+    delimiter: str
     fields: pl.DataFrame
     """One column per mapped field (stripped text, blanks as null) plus `line`."""
     raw: pl.DataFrame
@@ -32,7 +34,7 @@ class MappedTable:
         """The records frame (conformed to the schema) with what was read on the way."""
         return RecordSet(source=source, frame=conform(frame), raw=self.raw, path=path,
                          columns_used=self.columns_used, columns_unused=self.columns_unused,
-                         encoding=self.table.encoding, delimiter=self.table.delimiter)
+                         encoding=self.encoding, delimiter=self.delimiter)
 
 
 def _unique_headers(headers: list[str]) -> list[str]:
@@ -55,6 +57,46 @@ def _is_footer(cells: list[str], width: int) -> bool:
     return len(cells) < width and filled == [0]
 
 
+def _fields(raw: pl.DataFrame, mapping: dict[str, int], lines: pl.Series) -> pl.DataFrame:
+    return raw.select(
+        [
+            pl.col(raw.columns[index]).str.strip_chars().replace("", None).alias(field)
+            for field, index in mapping.items()
+        ]
+    ).with_columns(lines)
+
+
+def _mapped(source: TextInput, mapping: dict[str, int], raw: pl.DataFrame,
+            lines: pl.Series) -> MappedTable:
+    names = raw.columns
+    used = {field: names[index] for field, index in mapping.items()}
+    unused = [name for i, name in enumerate(names) if i not in mapping.values()]
+    return MappedTable(source.encoding, source.delimiter, _fields(raw, mapping, lines), raw,
+                       used, unused)
+
+
+def _load_fast(
+    source: TextInput, aliases: dict[str, list[str]], overrides: dict[str, str], section: str
+) -> MappedTable | None:
+    """The table by `fast_table` when the header is line 1 and every row is well formed;
+    None whenever the careful reader must look (it raises the errors, with their lines)."""
+    header = first_row(source.text, source.delimiter)
+    if header is None:
+        return None
+    try:
+        mapping = columns.resolve(header, aliases, overrides, source.path, section)
+        if not columns.has_name(mapping):
+            return None
+        columns.check_repeats(header, mapping, source.path, 1)
+    except UserError:
+        return None
+    raw = body_frame(source.text, source.delimiter, _unique_headers(header))
+    if raw is None:
+        return None
+    lines = pl.int_range(2, raw.height + 2, dtype=pl.Int64, eager=True).alias("line")
+    return _mapped(source, mapping, raw, lines)
+
+
 def load_mapped(
     path: Path,
     aliases: dict[str, list[str]],
@@ -63,9 +105,18 @@ def load_mapped(
     *,
     skip_footer: bool = False,
 ) -> MappedTable:
-    """Read `path`, find the header row, check every row's width and map the columns."""
-    path = Path(path)
-    table = read_text_table(path)
+    """Read `path`, find the header row, check every row's width and map the columns.
+
+    A well-formed file with its header on line 1 is parsed by Polars (`fast_table`); any
+    other goes row by row through the `csv` module, which locates every problem. A QBO report
+    footer is a short row, so a file with one takes the careful way too.
+    """
+    source = read_text(Path(path))
+    fast = _load_fast(source, aliases, overrides, section)
+    if fast is not None:
+        return fast
+    path = source.path
+    table = parse_text_table(source)
     header_at = None
     mapping: dict[str, int] = {}
     for index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
@@ -93,18 +144,11 @@ def load_mapped(
             body.pop()
     cells = [row.cells if len(row.cells) == width else check_width(row, width, path)
              for row in body]
-    names = _unique_headers(header)
     # Polars builds the frame from the rows in Rust: five times faster than transposing here.
-    raw = pl.DataFrame(cells, schema=dict.fromkeys(names, pl.String), orient="row")
-    fields = raw.select(
-        [
-            pl.col(names[index]).str.strip_chars().replace("", None).alias(field)
-            for field, index in mapping.items()
-        ]
-    ).with_columns(pl.Series("line", [row.line for row in body], dtype=pl.Int64))
-    used = {field: names[index] for field, index in mapping.items()}
-    unused = [name for i, name in enumerate(names) if i not in mapping.values()]
-    return MappedTable(table, fields, raw, used, unused)
+    raw = pl.DataFrame(cells, schema=dict.fromkeys(_unique_headers(header), pl.String),
+                       orient="row")
+    lines = pl.Series("line", [row.line for row in body], dtype=pl.Int64)
+    return _mapped(source, mapping, raw, lines)
 
 
 def parse_active(column: str) -> pl.Expr:
