@@ -7,6 +7,8 @@ to two-letter codes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from tui.service.match.given_names import gender
@@ -162,6 +164,43 @@ def _joint_people(person: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
     )
 
 
+def _city_key(city: pl.Expr) -> pl.Expr:
+    return _words(_fold(city))
+
+
+_NAME_INPUTS = ["display_name", "kind", "given_name", "family_name"]
+"""The columns every name key is a function of."""
+_NAME_KEYS = [
+    "kind", "exact_key", "name_key", "given_key", "given2_key", "family_key", "family2_key",
+    "generation", "joint", "sorted_key", "gender_key", "gender2_key", "fgender_key",
+    "fgender2_key",
+]
+_CONTACT_KEYS: dict[str, tuple[str, Callable[[pl.Expr], pl.Expr]]] = {
+    "phone_key": ("phone", phone_key),
+    "street_key": ("street", street_key),
+    "city_key": ("city", _city_key),
+    "region_key": ("region", region_key),
+    "country_key": ("country", country_key),
+    "postal_key": ("postal_code", postal_key),
+}
+"""Contact key → the one column it is a function of, and how it is computed."""
+
+
+def _per_distinct(frame: pl.DataFrame, inputs: list[str],
+                  keys: Callable[[pl.DataFrame], pl.DataFrame]) -> pl.DataFrame:
+    """`keys` computed once per distinct combination of `inputs` and spread back over the
+    rows of `frame`, in its order.
+
+    Every key is a function of its inputs' values alone (no expression looks at another
+    row), so this gives the same values as computing per row: a list of 100,000 clients has
+    a few dozen distinct towns and states, and many names and streets appear on both sides.
+    """
+    distinct = frame.select(inputs).unique().with_row_index("_distinct")
+    at = frame.select(inputs).join(distinct, on=inputs, how="left", nulls_equal=True,
+                                   maintain_order="left")["_distinct"]
+    return keys(distinct.drop("_distinct"))[at]
+
+
 def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
     """The frame with `KEY_COLUMNS` added and `kind` corrected for names with a legal suffix.
 
@@ -170,7 +209,31 @@ def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
     has `given2_key`/`family2_key`, read from its display name. A one-word name fills only the
     part its column names (else `family_key`). `gender_key`/`gender2_key` are "m", "f" or null
     (see `given_names`); `fgender_key`/`fgender2_key` the same for the family names.
+
+    Each key is computed once per distinct value of what it depends on (`_per_distinct`).
     """
+    names = _per_distinct(frame, _NAME_INPUTS,
+                          lambda rows: _name_keys(rows, case_sensitive).select(_NAME_KEYS))
+    contacts = [
+        _per_distinct(frame, [column], lambda rows, c=column, k=key, out=name: rows.select(
+            k(pl.col(c)).alias(out)))
+        for name, (column, key) in _CONTACT_KEYS.items()
+    ]
+    email = frame.select(
+        pl.col("email").str.strip_chars().str.to_lowercase().replace("", None).alias("email_key")
+    )
+    keyed = pl.concat([frame.drop("kind"), names, email, *contacts], how="horizontal")
+    # The columns in the order computing them row by row gave: the records frame's order is
+    # part of what the report and sessions see.
+    order = [*frame.columns, "exact_key", "name_key", "given_key", "given2_key", "family_key",
+             "family2_key", "generation", "joint", "email_key", "phone_key", "street_key",
+             "city_key", "region_key", "country_key", "postal_key", "sorted_key", "gender_key",
+             "gender2_key", "fgender_key", "fgender2_key"]
+    return keyed.select(order)
+
+
+def _name_keys(frame: pl.DataFrame, case_sensitive: bool) -> pl.DataFrame:
+    """The name keys of `add_keys` (`_NAME_KEYS`) for rows of `_NAME_INPUTS`."""
     # Staged so each costly string pass runs once; temporaries start with "_".
     staged = frame.with_columns(
         _fold(pl.col("display_name").str.strip_suffix(DELETED)).alias("_folded"),
@@ -206,13 +269,6 @@ def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
             pl.col("_folded").str.extract(_GENERATION_WORD, 1).replace(_GENERATIONS)
         ).alias("generation"),
         joint.alias("joint"),
-        pl.col("email").str.strip_chars().str.to_lowercase().replace("", None).alias("email_key"),
-        phone_key(pl.col("phone")).alias("phone_key"),
-        street_key(pl.col("street")).alias("street_key"),
-        _words(_fold(pl.col("city"))).alias("city_key"),
-        region_key(pl.col("region")).alias("region_key"),
-        country_key(pl.col("country")).alias("country_key"),
-        postal_key(pl.col("postal_code")).alias("postal_key"),
     )
     return out.with_columns(
         pl.col("name_key").str.split(" ").list.sort().list.join(" ").alias("sorted_key"),
