@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import polars as pl
 import pytest
 
@@ -157,3 +160,35 @@ def test_gender_of_known_given_names() -> None:
     assert keys(display_name=["Erica Olsen"], kind=["individual"])["gender_key"] == "f"
     assert keys(display_name=["Eric Olsen"], kind=["individual"])["gender_key"] == "m"
     assert keys(display_name=["Jonh Olsen"], kind=["individual"])["gender_key"] is None
+
+
+def test_gender_table_is_cached_on_disk_per_package_version(tmp_path: Path) -> None:
+    from tui.service.match.given_names import build_gender_table, cache_path, load_gender_table
+
+    built = build_gender_table()
+    path = cache_path(tmp_path)
+    assert "gender-guesser" in path.name and not path.exists()
+    assert load_gender_table(tmp_path) == built
+    assert path.exists() and (path.stat().st_mode & 0o777) == 0o600
+    # A second load reads the file: what it holds is what is returned.
+    path.write_text('{"zed": "m"}', encoding="utf-8")
+    assert load_gender_table(tmp_path) == {"zed": "m"}
+
+
+@pytest.mark.parametrize("content", ["", "{not json", "[1, 2]", "{}", '{"ann": "x"}'])
+def test_gender_table_cache_missing_or_corrupt_is_rebuilt(tmp_path: Path, content: str) -> None:
+    from tui.service.match.given_names import build_gender_table, cache_path, load_gender_table
+
+    path = cache_path(tmp_path)
+    path.write_text(content, encoding="utf-8")
+    table = load_gender_table(tmp_path)
+    assert table == build_gender_table()
+    assert json.loads(path.read_text(encoding="utf-8")) == table
+
+
+def test_gender_table_works_without_a_writable_cache(tmp_path: Path) -> None:
+    from tui.service.match.given_names import build_gender_table, load_gender_table
+
+    blocked = tmp_path / "file"
+    blocked.write_text("", encoding="utf-8")  # a file where the folder should be
+    assert load_gender_table(blocked / "cache") == build_gender_table()

@@ -39,6 +39,12 @@ def data_dir() -> Path:
     return home / "data" if home else Path(platformdirs.user_data_dir(APP_NAME))
 
 
+def cache_dir() -> Path:
+    """The folder of files rebuilt from packaged data when missing (no client data)."""
+    home = _home()
+    return home / "cache" if home else Path(platformdirs.user_cache_dir(APP_NAME))
+
+
 def config_file() -> Path:
     """The user's config TOML (it need not exist)."""
     return config_dir() / "config.toml"
