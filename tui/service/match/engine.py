@@ -88,9 +88,9 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     lap("normalise", 0.2)
     # Only the columns blocking reads: a full copy of two large lists would double the memory.
     matchable = records.filter(~pl.col("is_job")).select("idx", *BLOCKING_COLUMNS)
-    candidates = candidate_pairs(matchable, match.max_block)
     exact = exact_pairs(records, match.qbo_clients)
-    to_score = pl.concat([candidates.select("a", "b"), exact]).unique(maintain_order=False)
+    # Unique and sorted by (a, b), the name rule's pairs merged in.
+    to_score = candidate_pairs(matchable, match.max_block, also=exact)
     lap("block", 0.4)
     records = with_name_frequency(records)
     # Codes and person ids built once for the EM sample, the random pairs and every chunk.
