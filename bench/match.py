@@ -95,10 +95,11 @@ def main() -> None:
               f"{peak / budget_mb:>6.0%} {report.result.pairs.height:>8} "
               f"{at_review.precision:>8.3f} {at_review.recall:>8.3f} "
               f"{at_accept.precision:>8.3f} {at_accept.recall:>8.3f}")
-        steps = ", ".join(f"{k} {v:.2f}s" for k, v in report.result.timings.items())
-        print(f"{'':>8} in-process matching steps: {steps}; "
-              f"{len(report.result.scores)} candidate pairs; "
-              f"{pl.thread_pool_size()} Polars threads")
+        print(f"{'':>8} in-process matching: {len(report.result.scores)} candidate pairs; "
+              f"{pl.thread_pool_size()} Polars threads; per step (peak: high-water so far):")
+        for step, used in report.result.usage.items():
+            print(f"{'':>10} {step:<10} {used.wall_s:>7.2f} s wall {used.cpu_s:>7.2f} s CPU "
+                  f"{used.peak_mb:>7.0f} MB peak")
         print(f"{'':>8} weights: {report.result.weights}")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,6 +14,7 @@ from tui.service.match.block import BLOCKING_COLUMNS, candidate_pairs, exact_pai
 from tui.service.match.classify import classify
 from tui.service.match.normalise import add_keys
 from tui.service.match.score import explain, prepare, score_pairs, with_name_frequency
+from tui.service.match.usage import Meter, StepUsage
 from tui.service.match.weights import DEFAULT, MIN_PAIRS, RANDOM, SAMPLE, Weights, estimate
 from tui.service.records import RecordSet
 
@@ -44,7 +44,7 @@ class MatchResult:
     scores: pl.Series
     """The score of every candidate pair blocking produced, for the score histogram."""
     timings: dict[str, float] = field(default_factory=dict)
-    """Seconds spent per step."""
+    """Wall seconds spent per step."""
     keyed: pl.DataFrame | None = None
     """The keyed records before classification (kept so thresholds can change cheaply)."""
     shown: pl.DataFrame | None = None
@@ -53,6 +53,8 @@ class MatchResult:
     """Pairs Canopy's name rule links."""
     weights: Weights = DEFAULT
     """The field weights scored with: learned from these lists (EM) or the defaults."""
+    usage: dict[str, StepUsage] = field(default_factory=dict)
+    """Per step: wall and CPU seconds and the peak memory so far (`bench/match.py` prints it)."""
 
 
 def random_pairs(ids: np.ndarray, n: int, seed: int = 0) -> pl.DataFrame:
@@ -73,13 +75,12 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     """Normalise both sides, block, score and classify; plain Polars and rapidfuzz, no loops
     over record pairs."""
     timings: dict[str, float] = {}
-    start = time.perf_counter()
+    usage: dict[str, StepUsage] = {}
+    meter = Meter()
 
     def lap(step: str, fraction: float) -> None:
-        nonlocal start
-        now = time.perf_counter()
-        timings[step] = now - start
-        start = now
+        usage[step] = meter.lap()
+        timings[step] = usage[step].wall_s
         progress(step, fraction)
 
     records = pl.concat([canopy.frame, qbo.frame], how="vertical")
@@ -87,9 +88,9 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     lap("normalise", 0.2)
     # Only the columns blocking reads: a full copy of two large lists would double the memory.
     matchable = records.filter(~pl.col("is_job")).select("idx", *BLOCKING_COLUMNS)
-    candidates = candidate_pairs(matchable, match.max_block)
     exact = exact_pairs(records, match.qbo_clients)
-    to_score = pl.concat([candidates.select("a", "b"), exact]).unique(maintain_order=False)
+    # Unique and sorted by (a, b), the name rule's pairs merged in.
+    to_score = candidate_pairs(matchable, match.max_block, also=exact)
     lap("block", 0.4)
     records = with_name_frequency(records)
     # Codes and person ids built once for the EM sample, the random pairs and every chunk.
@@ -121,7 +122,8 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     lap("classify", 1.0)
     log.info("matched %d × %d records: %d candidate pairs", canopy.frame.height,
              qbo.frame.height, to_score.height)
-    return MatchResult(records, pairs, groups, scores, timings, keyed, shown, exact, weights)
+    return MatchResult(records, pairs, groups, scores, timings, keyed, shown, exact, weights,
+                       usage)
 
 
 def reclassify(result: MatchResult, match: MatchConfig) -> MatchResult:
@@ -132,4 +134,4 @@ def reclassify(result: MatchResult, match: MatchConfig) -> MatchResult:
     assert result.keyed is not None and result.shown is not None and result.exact is not None
     records, pairs, groups = classify(result.keyed, result.shown, result.exact, match)
     return MatchResult(records, pairs, groups, result.scores, result.timings, result.keyed,
-                       result.shown, result.exact, result.weights)
+                       result.shown, result.exact, result.weights, result.usage)
