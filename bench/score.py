@@ -1,10 +1,10 @@
-"""Scoring stage alone at 100k: weights (EM), score_pairs and explain, timed in CPU seconds.
+"""Scoring stage alone at 100k: compare, weights (EM), weigh and explain, in CPU seconds.
 
 Caches the keyed records and candidate pairs of `bench/out/honest-n<N>/` once (normalise and
-blocking are another engineer's stage), then runs the "weights" and "score" section of
-`engine.run_match` as it runs there and prints CPU seconds per sub-step. `--dump DIR` writes the
-weights, every score and the explained pairs so two versions can be compared column by column
-(`--compare DIR`).
+blocking are another engineer's stage), then runs the "compare", "weights" and "score" section
+of `engine.run_match` as it runs there and prints CPU seconds per sub-step (`score` is weigh +
+explain). `--dump DIR` writes the weights, every score and the explained pairs so two versions
+can be compared column by column (`--compare DIR`).
 
     python bench/score.py --size 100000 --dump /tmp/before
     python bench/score.py --size 100000 --compare /tmp/before
@@ -29,13 +29,8 @@ from tui.service.config import Config  # noqa: E402
 from tui.service.match import engine  # noqa: E402
 from tui.service.match.block import BLOCKING_COLUMNS, candidate_pairs, exact_pairs  # noqa: E402
 from tui.service.match.normalise import add_keys  # noqa: E402
-from tui.service.match.score import explain, score_pairs, with_name_frequency  # noqa: E402
-
-try:  # absent before scoring was prepared once per run: lets this compare with that version
-    from tui.service.match.score import prepare
-except ImportError:  # pragma: no cover
-    def prepare(records: pl.DataFrame) -> pl.DataFrame:  # type: ignore[misc]
-        return records
+from tui.service.match.score import compare_pairs, prepare, with_name_frequency  # noqa: E402
+from tui.service.match.weighing import explain, weigh, with_sides  # noqa: E402
 from tui.service.match.weights import DEFAULT, MIN_PAIRS, RANDOM, SAMPLE, estimate  # noqa: E402
 from tui.service.sources.canopy_csv import read_canopy_csv  # noqa: E402
 from tui.service.sources.qbo_csv import read_qbo_csv  # noqa: E402
@@ -83,35 +78,41 @@ def main() -> None:
     t = cpu()
     prepared = prepare(records)
     figures["prepare"] = cpu() - t
+    wall = time.perf_counter()
+    t = cpu()
+    compared = pl.concat(
+        [compare_pairs(prepared, ordered.slice(start_row, engine.CHUNK))
+         for start_row in range(0, max(ordered.height, 1), engine.CHUNK)],
+        rechunk=False,
+    )
+    figures["compare"] = cpu() - t
     t = cpu()
     weights = DEFAULT
-    if ordered.height >= MIN_PAIRS:
-        sample = ordered.sample(min(SAMPLE, ordered.height), seed=0)
+    if compared.height >= MIN_PAIRS:
         ids = matchable["idx"].to_numpy()
-        weights = estimate(score_pairs(prepared, sample),
-                           score_pairs(prepared, engine.random_pairs(ids, RANDOM)),
-                           ordered.height, len(ids) * (len(ids) - 1) / 2)
+        weights = estimate(compared.sample(min(SAMPLE, compared.height), seed=0),
+                           compare_pairs(prepared, engine.random_pairs(ids, RANDOM)),
+                           compared.height, len(ids) * (len(ids) - 1) / 2)
     figures["weights"] = cpu() - t
-    score_s = explain_s = 0.0
+    weigh_s = explain_s = 0.0
     scores_parts, shown_parts = [], []
-    wall = time.perf_counter()
-    for start_row in range(0, max(ordered.height, 1), engine.CHUNK):
+    for start_row in range(0, max(compared.height, 1), engine.CHUNK):
         t = cpu()
-        scored = score_pairs(prepared, ordered.slice(start_row, engine.CHUNK), weights)
-        scores_parts.append(scored["score"])
+        weighed = weigh(compared.slice(start_row, engine.CHUNK), weights)
+        scores_parts.append(weighed["score"])
         t2 = cpu()
-        shown_parts.append(explain(scored.filter(
-            (pl.col("score") >= engine.SHOWN_FLOOR) | pl.col("exact_name")), ["a", "b"]))
-        score_s += t2 - t
+        kept = weighed.filter((pl.col("score") >= engine.SHOWN_FLOOR) | pl.col("exact_name"))
+        shown_parts.append(explain(with_sides(kept, prepared.records), ["a", "b"]))
+        weigh_s += t2 - t
         explain_s += cpu() - t2
-    figures["score"] = score_s
+    figures["weigh"] = weigh_s
     figures["explain"] = explain_s
     figures["total"] = sum(figures.values())
     scores = pl.concat(scores_parts)
     shown = pl.concat(shown_parts)
     print(f"{ordered.height} pairs, {shown.height} shown; CPU s: "
           + ", ".join(f"{k} {v:.2f}" for k, v in figures.items())
-          + f"; score+explain wall {time.perf_counter() - wall:.2f} s")
+          + f"; compare to explain wall {time.perf_counter() - wall:.2f} s")
     print(f"weights: {weights}")
     if args.dump:
         args.dump.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,8 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from tui.service.match.normalise import add_keys
 from tui.service.match.pairwise import TYPO_STEP, code, column_similarity, lengths
-from tui.service.match.score import explain, prepare, score_pairs
+from tui.service.match.score import prepare, score_pairs
+from tui.service.match.weighing import explain
 from tui.service.sources.canopy_csv import read_canopy_csv
 from tui.service.sources.qbo_csv import read_qbo_csv
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from tui.service.match.normalise import KEY_COLUMNS, add_keys
-from tui.service.match.score import explain, score_pairs
+from tui.service.match.score import score_pairs
+from tui.service.match.weighing import explain
 
 if TYPE_CHECKING:
     from tui.service.report import Report

@@ -13,8 +13,9 @@ from tui.service.config import MatchConfig
 from tui.service.match.block import BLOCKING_COLUMNS, candidate_pairs, exact_pairs
 from tui.service.match.classify import classify
 from tui.service.match.normalise import add_keys
-from tui.service.match.score import explain, prepare, score_pairs, with_name_frequency
+from tui.service.match.score import compare_pairs, prepare, with_name_frequency
 from tui.service.match.usage import Meter, StepUsage
+from tui.service.match.weighing import explain, weigh, with_sides
 from tui.service.match.weights import DEFAULT, MIN_PAIRS, RANDOM, SAMPLE, Weights, estimate
 from tui.service.records import RecordSet
 
@@ -93,27 +94,38 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     to_score = candidate_pairs(matchable, match.max_block, also=exact)
     lap("block", 0.4)
     records = with_name_frequency(records)
-    # Codes and person ids built once for the EM sample, the random pairs and every chunk.
+    # Codes and person ids built once for every chunk of candidates and the random pairs.
     prepared = prepare(records)
-    # Scored in chunks so memory stays bounded however many candidates blocking finds; only the
-    # score of each candidate and the pairs above the floor are kept.
+    # Each candidate compared once, in chunks so memory stays bounded however many candidates
+    # blocking finds; only the comparisons are kept (numbers and flags, no side columns), for
+    # learning the weights and weighing.
     ordered = to_score.sort("a", "b")
+    compared = pl.concat(
+        [compare_pairs(prepared, ordered.slice(start_row, CHUNK))
+         for start_row in range(0, max(ordered.height, 1), CHUNK)],
+        rechunk=False,
+    )
+    lap("compare", 0.45)
     weights = DEFAULT
-    if ordered.height >= MIN_PAIRS:
-        sample = ordered.sample(min(SAMPLE, ordered.height), seed=0)
+    if compared.height >= MIN_PAIRS:
         ids = matchable["idx"].to_numpy()
-        weights = estimate(score_pairs(prepared, sample),
-                           score_pairs(prepared, random_pairs(ids, RANDOM)),
-                           ordered.height, len(ids) * (len(ids) - 1) / 2)
+        # Polars draws a sample's rows from the height and the seed alone, and `compared` keeps
+        # `ordered`'s rows in order: EM sees the very pairs it saw when the sample was compared
+        # on its own, so the weights are unchanged.
+        weights = estimate(compared.sample(min(SAMPLE, compared.height), seed=0),
+                           compare_pairs(prepared, random_pairs(ids, RANDOM)),
+                           compared.height, len(ids) * (len(ids) - 1) / 2)
     lap("weights", 0.5)
+    # Weighed in chunks too; only the score of each candidate and the pairs above the floor
+    # are kept, and only those get side columns and a reason.
     scores_parts, shown_parts = [], []
-    for start_row in range(0, max(ordered.height, 1), CHUNK):
-        scored = score_pairs(prepared, ordered.slice(start_row, CHUNK), weights)
-        scores_parts.append(scored["score"])
-        shown_parts.append(explain(
-            scored.filter((pl.col("score") >= SHOWN_FLOOR) | pl.col("exact_name")), ["a", "b"]
-        ))
-        del scored
+    for start_row in range(0, max(compared.height, 1), CHUNK):
+        weighed = weigh(compared.slice(start_row, CHUNK), weights)
+        scores_parts.append(weighed["score"])
+        kept = weighed.filter((pl.col("score") >= SHOWN_FLOOR) | pl.col("exact_name"))
+        shown_parts.append(explain(with_sides(kept, prepared.records), ["a", "b"]))
+        del weighed
+    del compared
     scores = pl.concat(scores_parts)
     shown = pl.concat(shown_parts)
     lap("score", 0.8)

@@ -3,7 +3,8 @@ relatives, generations, joint clients and businesses from being linked automatic
 per-field comparison levels and flags the review screens build patterns from, and the one-line
 reason.
 
-All functions are Polars expressions over a scored pairs frame (see `score.score_pairs`).
+All functions are Polars expressions over a compared or weighed pairs frame (see
+`score.compare_pairs` and `weighing.weigh`).
 """
 
 from __future__ import annotations
@@ -34,10 +35,10 @@ FLAG_COLUMNS = [
 
 
 def cap() -> pl.Expr:
-    """The pair's cap (one of `CAPS`) or null."""
-    same_side = pl.col("source_a") == pl.col("source_b")
+    """The pair's cap (one of `CAPS`) or null; `same_side` says both records are from one
+    list (see `score.compare_pairs`)."""
     return (
-        pl.when(pl.col("generation_conflict") | (pl.col("kind_mismatch") & same_side))
+        pl.when(pl.col("generation_conflict") | (pl.col("kind_mismatch") & pl.col("same_side")))
         .then(pl.lit("veto"))
         .when(pl.col("given_conflict")).then(pl.lit("below_review"))
         .when(pl.col("joint_mismatch") | pl.col("kind_mismatch")).then(pl.lit("review"))

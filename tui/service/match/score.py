@@ -1,20 +1,21 @@
-"""Per-field scores for candidate pairs, combined into one 0–100 score with a reason.
+"""Candidate pairs compared field by field: per-field scores and flags (`compare_pairs`).
 
-Each field adds evidence for or against "same client" (a log-odds weight, as in Fellegi–Sunter
-and Splink); the sum goes through a logistic curve to 0–100. Field scores, weights and a
-one-line reason stay on every pair so the user can see why two records were put together.
+Each field then adds evidence for or against "same client" (a log-odds weight, as in
+Fellegi–Sunter and Splink; `weighing.weigh`); the sum goes through a logistic curve to 0–100.
+Comparing is the costly part and does not depend on the weights, so a run compares every
+candidate once and weighs the comparisons after learning the weights from them. Field scores,
+weights and a one-line reason stay on every shown pair so the user can see why two records were
+put together. `score_pairs` compares and weighs in one call.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz
 
-from tui.service.match.levels import FLAG_COLUMNS, LEVEL_COLUMNS, cap, reason, with_levels
 from tui.service.match.names import (
     NAME_COLUMNS,
     NameTables,
@@ -22,13 +23,11 @@ from tui.service.match.names import (
     person_inputs,
 )
 from tui.service.match.pairwise import Coded, code, column_similarity, lengths, nullable
-from tui.service.match.weights import DEFAULT, NAME_KNOTS, Weights
-
-TF_FLOOR, TF_CEILING, TF_RARE_CEILING = -3.0, 0.0, 3.0
-"""Bounds of the term-frequency adjustment to an agreeing name's weight (log-odds)."""
+from tui.service.match.weighing import weigh, with_sides
+from tui.service.match.weights import DEFAULT, Weights
 
 _GATHERED = ("source", "kind", "generation", "joint", "name_tf")
-"""Side columns carried onto the pairs as they are (the reason line and the cap read them)."""
+"""Side columns gathered onto the pairs as they are, for the flags and the name's frequency."""
 
 _CODED = ("exact_key", "email_key", "phone_key")
 """Side columns only compared for equality: carried as integer codes."""
@@ -36,12 +35,13 @@ _CODED = ("exact_key", "email_key", "phone_key")
 _PERSON = ("person_name", "given", "given_conflict", "nickname")
 """What `names.compare_people` adds."""
 
-_DROPPED = frozenset(
-    {f"{c}_{side}" for c in (*_CODED, "name_tf")
-     for side in "ab"}
-    | {"name_full", "street_sim", "city_sim", "postal_sim", "person_name"}
+COMPARED = (
+    "name", "email", "phone", "address", "name_rarity", "same_side", "given_conflict",
+    "generation_conflict", "joint_mismatch", "kind_mismatch", "nickname", "exact_name",
 )
-"""Working columns not returned (codes stand in for strings there)."""
+"""What `compare_pairs` keeps of each pair besides its own columns: all that weighing, the cap
+and the reason read apart from the records' side columns (`weighing.with_sides`). No strings,
+so every candidate's comparison can be kept for learning the weights and weighing."""
 
 
 _SIMILAR = (
@@ -62,7 +62,7 @@ class Prepared:
     pairs: string columns as integer codes, people as ids, the name-collision chance u."""
 
     records: pl.DataFrame
-    """The `_GATHERED` columns and `given_key`."""
+    """The `_GATHERED` columns and `given_key` (`weighing.SIDE_COLUMNS` among them)."""
     u: float
     """See `_name_collision`."""
     names: NameTables
@@ -77,9 +77,9 @@ class Prepared:
 
 
 def prepare(records: pl.DataFrame) -> Prepared:
-    """`records` (keyed, see `normalise.add_keys`) made ready for `score_pairs`. At 100k ×
-    100k it costs about a third of scoring the 565k candidate pairs, so a run prepares once and
-    scores the EM sample, the random pairs and every chunk with it."""
+    """`records` (keyed, see `normalise.add_keys`) made ready for `compare_pairs`. At 100k ×
+    100k it costs about a third of comparing the 565k candidate pairs, so a run prepares once
+    and compares every chunk of candidates and the random pairs with it."""
     if "name_tf" not in records.columns:
         records = with_name_frequency(records)
     names = NameTables.of(records)
@@ -169,17 +169,15 @@ def _equal(column: str) -> pl.Expr:
     )
 
 
-def score_pairs(records: pl.DataFrame | Prepared, pairs: pl.DataFrame,
-                weights: Weights = DEFAULT) -> pl.DataFrame:
-    """Score pairs (`a`, `b` row indices into `records`) field by field; `records` is a keyed
-    records frame or, to score many chunks of one, its `prepare`d form.
+def compare_pairs(records: pl.DataFrame | Prepared, pairs: pl.DataFrame) -> pl.DataFrame:
+    """Compare pairs (`a`, `b` row indices into `records`) field by field; `records` is a keyed
+    records frame or, to compare many chunks of one, its `prepare`d form.
 
-    Adds `name`, `email`, `phone`, `address` (0–100 or null), their evidence `w_name`, `w_email`,
-    `w_phone`, `w_address` (log-odds), the flags `given_conflict`,
-    `generation_conflict`, `joint_mismatch`, `kind_mismatch`, `nickname`, `exact_name`, the
-    evidence `weight` (from `weights`: learned by `weights.estimate` or the defaults), the
-    combined `score` and the `cap` (see `levels.cap`), beside both records' `source`, `kind`,
-    `generation`, `joint` and `given_key` (`<col>_a`, `<col>_b`) and the pair columns given.
+    Returns the pair columns given and `COMPARED`: `name`, `email`, `phone`, `address` (0–100
+    or null where either side lacks the field), `name_rarity` (ln(u / tf) of the pair's name,
+    see `weighing._frequency_adjustment`), `same_side` (both records from one list) and the
+    flags `given_conflict`, `generation_conflict`, `joint_mismatch`, `kind_mismatch`,
+    `nickname`, `exact_name`. None of it depends on the weights (`weighing.weigh` applies them).
     """
     prepared = records if isinstance(records, Prepared) else prepare(records)
     sides = _sides(prepared, pairs["a"].to_numpy(), pairs["b"].to_numpy())
@@ -201,6 +199,11 @@ def score_pairs(records: pl.DataFrame | Prepared, pairs: pl.DataFrame,
         (pl.col("joint_a") != pl.col("joint_b")).alias("joint_mismatch"),
         (pl.col("kind_a") != pl.col("kind_b")).alias("kind_mismatch"),
         (pl.col("exact_key_a") == pl.col("exact_key_b")).fill_null(False).alias("exact_name"),
+        (pl.col("source_a") == pl.col("source_b")).alias("same_side"),
+        # The name's frequency, the larger of the two sides', as log-odds against the chance
+        # that two random records share a name; weighing bounds it by the weights in force.
+        (pl.lit(prepared.u).log() - pl.max_horizontal("name_tf_a", "name_tf_b").log())
+        .alias("name_rarity"),
     )
     # A postcode one typo away (2231/2232, 3153/3135) is half an agreement; a different
     # postcode in the same town keeps half the town's agreement.
@@ -221,53 +224,20 @@ def score_pairs(records: pl.DataFrame | Prepared, pairs: pl.DataFrame,
         .round(1)
     )
     df = df.with_columns(address.alias("address"))
-    w = weights
-    df = df.with_columns(
-        (_name_weight(pl.col("name"), w)
-         + pl.when(pl.col("name") >= 97).then(_frequency_adjustment(prepared.u, w.learned))
-         .otherwise(0.0)).round(1).alias("w_name"),
-        pl.when(pl.col("email") == 100).then(w.email[0])
-        .when(pl.col("email") == 0).then(w.email[1]).otherwise(0.0).alias("w_email"),
-        pl.when(pl.col("phone") == 100).then(w.phone[0])
-        .when(pl.col("phone") == 0).then(w.phone[1]).otherwise(0.0).alias("w_phone"),
-        pl.when(pl.col("address") >= 90).then(w.address[0])
-        .when(pl.col("address") >= 60).then(w.address[1])
-        .when(pl.col("address") >= 40).then(w.address[2])
-        .when(pl.col("address").is_not_null()).then(w.address[3]).otherwise(0.0)
-        .alias("w_address"),
-    )
-    weight = (
-        pl.lit(w.prior) + pl.col("w_name") + pl.col("w_email") + pl.col("w_phone")
-        + pl.col("w_address")
-        + pl.when(pl.col("given_conflict")).then(-6.0).otherwise(0.0)
-        + pl.when(pl.col("generation_conflict")).then(-6.0).otherwise(0.0)
-        + pl.when(pl.col("kind_mismatch")).then(-1.5).otherwise(0.0)
-    )
-    df = df.with_columns(weight.round(2).alias("weight"))
-    df = df.with_columns(
-        (100.0 / (1.0 + (-pl.col("weight")).exp())).round(1).alias("score"),
-        cap().alias("cap"),
-    )
-    kept = [c for c in df.collect_schema().names() if c not in _DROPPED]
-    out = df.select(kept).collect()
-    # The reason line names the given names: strings, not the codes compared.
-    given = prepared.records["given_key"]
-    return out.with_columns(given.gather(pairs["a"]).alias("given_key_a"),
-                            given.gather(pairs["b"]).alias("given_key_b"))
+    return df.select(*pairs.columns, *COMPARED).collect()
 
 
-def explain(scored: pl.DataFrame, pair_columns: list[str]) -> pl.DataFrame:
-    """Add the one-line `reason`, comparison levels and flags (see `levels`), and keep the
-    columns later steps use.
-
-    Reasons cost more than scores: call this on the pairs worth showing, not every candidate.
+def score_pairs(records: pl.DataFrame | Prepared, pairs: pl.DataFrame,
+                weights: Weights = DEFAULT) -> pl.DataFrame:
+    """Compare pairs (see `compare_pairs`) and weigh them (`weighing.weigh`): besides the
+    pair columns and `COMPARED`, each field's evidence `w_name`, `w_email`, `w_phone`,
+    `w_address` (log-odds), the evidence `weight`, the combined `score` and the `cap`, and both
+    records' `source`, `generation` and `given_key` (`<col>_a`, `<col>_b`), ready for
+    `weighing.explain`. For one frame of pairs (a re-scored edit); a matching run compares its
+    candidates once and weighs them after learning the weights.
     """
-    return with_levels(scored.lazy().with_columns(reason().alias("reason"))).select(
-        *pair_columns, "source_a", "source_b", "name", "email", "phone", "address",
-        "given_conflict", "generation_conflict", "joint_mismatch", "kind_mismatch", "nickname",
-        "exact_name", "w_name", "w_email", "w_phone", "w_address", "weight", "score", "cap",
-        "reason", *LEVEL_COLUMNS, *FLAG_COLUMNS,
-    ).collect()
+    prepared = records if isinstance(records, Prepared) else prepare(records)
+    return with_sides(weigh(compare_pairs(prepared, pairs), weights), prepared.records)
 
 
 def with_name_frequency(records: pl.DataFrame) -> pl.DataFrame:
@@ -289,27 +259,3 @@ def _name_collision(sorted_names: Coded) -> float:
     if not counts.size:
         return 1.0
     return float(((counts / max(int(counts.sum()), 1)) ** 2).sum())
-
-
-def _frequency_adjustment(u: float, learned: bool) -> pl.Expr:
-    """Term-frequency adjustment for an agreeing name, as in Splink: ln(u / tf), where tf is how
-    often the pair's name occurs in both lists and u the chance that two random records share a
-    name (the sum of every name's squared share). A name as common as the average one adds
-    nothing; `John Smith` among thousands of namesakes loses up to 3 (bounded by `TF_FLOOR`).
-    Learned from the lists at hand, no labels; a small list has no common names and no change.
-    With learned weights (large lists) a rare name also gains, up to `TF_RARE_CEILING`.
-    """
-    tf = pl.max_horizontal("name_tf_a", "name_tf_b")
-    ceiling = TF_RARE_CEILING if learned else TF_CEILING
-    return (pl.lit(u).log() - tf.log()).clip(TF_FLOOR, ceiling).fill_null(0.0)
-
-
-def _name_weight(name: pl.Expr, weights: Weights) -> pl.Expr:
-    """Evidence from the name score: piecewise linear through each name level's weight at its
-    knot (by default (60, -5), (70, -1), (80, 1.5), (90, 3.5), (97, 5)), so a small typo costs
-    a little, not a whole tier."""
-    points = sorted(zip(NAME_KNOTS, weights.name, strict=True))
-    expr = pl.when(name >= points[-1][0]).then(points[-1][1])
-    for (x0, y0), (x1, y1) in reversed(list(pairwise(points))):
-        expr = expr.when(name >= x0).then(y0 + (name - x0) * (y1 - y0) / (x1 - x0))
-    return expr.otherwise(points[0][1])
