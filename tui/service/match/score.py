@@ -23,14 +23,15 @@ from tui.service.match.names import (
     person_inputs,
 )
 from tui.service.match.pairwise import Coded, code, column_similarity, lengths, nullable
-from tui.service.match.weighing import weigh, with_sides
+from tui.service.match.weighing import SIDE_COLUMNS, weigh, with_sides
 from tui.service.match.weights import DEFAULT, Weights
 
-_GATHERED = ("source", "kind", "generation", "joint", "name_tf")
-"""Side columns gathered onto the pairs as they are, for the flags and the name's frequency."""
+_GATHERED = ("joint", "name_tf")
+"""Side columns gathered onto the pairs as they are, for a flag and the name's frequency."""
 
-_CODED = ("exact_key", "email_key", "phone_key")
-"""Side columns only compared for equality: carried as integer codes."""
+_CODED = ("exact_key", "email_key", "phone_key", "source", "kind", "generation")
+"""Side columns only compared for equality: carried as integer codes (gathering a string
+column for every candidate costs more than the comparison)."""
 
 _PERSON = ("person_name", "given", "given_conflict", "nickname")
 """What `names.compare_people` adds."""
@@ -62,7 +63,7 @@ class Prepared:
     pairs: string columns as integer codes, people as ids, the name-collision chance u."""
 
     records: pl.DataFrame
-    """The `_GATHERED` columns and `given_key` (`weighing.SIDE_COLUMNS` among them)."""
+    """The `_GATHERED` columns, `kind` (for the people) and `weighing.SIDE_COLUMNS`."""
     u: float
     """See `_name_collision`."""
     names: NameTables
@@ -90,7 +91,7 @@ def prepare(records: pl.DataFrame) -> Prepared:
     coded = {c: code(records, [c]) for c in (*_CODED, *(col for _, col in _SIMILAR))}
     coded["street_key"] = _sorted_words(coded["street_key"])
     return Prepared(
-        records.select(*_GATHERED, "given_key"), _name_collision(coded["sorted_key"]),
+        records.select(*_GATHERED, "kind", *SIDE_COLUMNS), _name_collision(coded["sorted_key"]),
         names, ids, stand_in, coded, lengths(coded["postal_key"].values),
     )
 
