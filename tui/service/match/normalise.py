@@ -218,10 +218,11 @@ def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
     Each key is computed once per distinct value of what it depends on (`_per_distinct`).
     """
     names = _per_distinct(frame, _NAME_INPUTS,
-                          lambda rows: _name_keys(rows, case_sensitive).select(_NAME_KEYS))
+                          lambda rows: _name_keys(rows, case_sensitive))
     contacts = [
-        _per_distinct(frame, [column], lambda rows, c=column, k=key, out=name: rows.select(
-            k(pl.col(c)).alias(out)))
+        # Lazy, so Polars computes a sub-expression used twice (a phone's digits) once.
+        _per_distinct(frame, [column], lambda rows, c=column, k=key, out=name: rows.lazy().select(
+            k(pl.col(c)).alias(out)).collect())
         for name, (column, key) in _CONTACT_KEYS.items()
     ]
     email = frame.select(
@@ -238,11 +239,15 @@ def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
 
 
 def _name_keys(frame: pl.DataFrame, case_sensitive: bool) -> pl.DataFrame:
-    """The name keys of `add_keys` (`_NAME_KEYS`) for rows of `_NAME_INPUTS`."""
+    """The name keys of `add_keys` (`_NAME_KEYS`) for rows of `_NAME_INPUTS`.
+
+    Computed lazily: eager frames skip Polars' common-subexpression elimination, and the keys
+    share many (the folded name, "is it a business").
+    """
     # Staged so each costly string pass runs once: every value used by more than one key is
     # a column of its own (temporaries start with "_"), not an expression evaluated per use.
     left, right = _joint_sides(pl.col("_person"))
-    staged = frame.with_columns(
+    staged = frame.lazy().with_columns(
         _fold(pl.col("display_name").str.strip_suffix(DELETED)).alias("_folded"),
         person_name_key(pl.col("display_name")).alias("_person"),
         _words(_fold(pl.col("given_name"))).alias("_given"),
@@ -288,4 +293,4 @@ def _name_keys(frame: pl.DataFrame, case_sensitive: bool) -> pl.DataFrame:
         # The family name's gender as a given name, for names typed into the wrong columns.
         gender(pl.col("family_key")).alias("fgender_key"),
         gender(pl.col("family2_key")).alias("fgender2_key"),
-    ).drop("_folded", "_person", "_given", "_family", "_business", "_tokens", "_left", "_right")
+    ).select(_NAME_KEYS).collect()
