@@ -50,6 +50,9 @@ def test_well_formed_rows_are_read_fast_and_the_same(body: str) -> None:
     'C1,"Ann ""Jr""",x\n',  # an escaped quote
     'C1,Ann "AJ" Lee,x\n',  # a quote inside an unquoted cell
     'C1,"Ann"x,y\n',  # text after a closing quote
+    'C1,"Ann"x"Lee",y\n',  # text between two quoted parts: Polars reads "AnnxLee"
+    'C1,"Ann,"x,y\n',  # a quote opening mid-cell
+    'C1,Ann,"\n',  # a lone quote
     'C1,"Ann,x\nC2,Bob,y\n',  # an unclosed quote
     "C1,Ann,x\rC2,Bob,y\r",  # old Mac line ends
     "C1,Ann\x00,x\n",  # a NUL
@@ -94,3 +97,13 @@ def test_fast_and_careful_give_the_same_records(tmp_path: Path) -> None:
     assert a.raw.equals(b.raw)
     assert a.frame.drop("line").equals(b.frame.drop("line"))
     assert (a.frame["line"] + 1).equals(b.frame["line"])
+
+
+def test_text_between_quoted_parts_is_still_an_error(tmp_path: Path) -> None:
+    from tui.service.errors import UserError
+
+    path = tmp_path / "odd.csv"
+    path.write_text(HEADER + 'C1,"Ann"x"Lee",a@b.c\n', encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        read_canopy_csv(path)
+    assert caught.value.line == 2 and "cannot parse the CSV" in caught.value.what

@@ -46,7 +46,8 @@ def body_frame(text: str, delimiter: str, names: list[str]) -> pl.DataFrame | No
     - each line's characters are exactly its cells, its delimiters (one fewer than the header
       has columns) and its quotes: a short row, whose missing cells Polars fills with "",
       fails this;
-    - each row holds a printable ASCII character (the careful reader drops invisible rows).
+    - each row holds a printable ASCII character (the careful reader drops invisible rows);
+    - each quote opens or closes a cell.
     A row longer than the header is a Polars error, also None.
     """
     body = text.partition("\n")[2].rstrip("\r\n")
@@ -81,5 +82,14 @@ def body_frame(text: str, delimiter: str, names: list[str]) -> pl.DataFrame | No
     )
     if (cells["quoted"][0] or not line.str.contains(shown).all()
             or not cells["chars"].cast(pl.Int64).equals(line_chars, check_names=False)):
+        return None
+    # Every quote must open a cell (after a delimiter or at the line's start) or close one
+    # (before a delimiter or at its end), never both, as many opening as closing: the `csv`
+    # module refuses `"a"b"c"`, which Polars reads as `abc`.
+    d = _hex(delimiter)
+    opens = line.str.count_matches(f'(?:^|{d}){_QUOTE}')
+    closes = line.str.count_matches(f'{_QUOTE}(?:{d}|\r?$)')
+    quotes = line.str.count_matches(_QUOTE, literal=True)
+    if not (opens.equals(closes) and (opens + closes).equals(quotes, check_names=False)):
         return None
     return frame
