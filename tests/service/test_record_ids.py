@@ -52,3 +52,20 @@ def test_assign_ids_is_pinned() -> None:
                    "~7d64c5272e"]
     assert warnings == ["id 7 is on 2 rows (lines 2, 4): kept apart as different records; fix "
                         "the export so each record has its own id"]
+
+
+def test_own_distinct_ids_are_kept_as_they_are(data: Path) -> None:
+    assert read_canopy_csv(data / "canopy_basic.csv").frame["record_id"].to_list() == [
+        "C001", "C002", "C003"]
+
+
+def test_ids_are_trimmed_as_python_trims_them() -> None:
+    import polars as pl
+
+    from tui.service.sources.identity import with_record_ids
+
+    # U+001C is space to Python's str.strip, not to Unicode: such an id still gets trimmed.
+    frame = pl.DataFrame({"record_id": ["A\x1c", " B", "C"], "display_name": ["a", "b", "c"],
+                          "line": [2, 3, 4]})
+    ids, warnings = with_record_ids(frame, pl.DataFrame({"x": ["1", "2", "3"]}))
+    assert ids["record_id"].to_list() == ["A", "B", "C"] and warnings == []

@@ -6,10 +6,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import polars as pl
 
@@ -184,10 +186,17 @@ class Report:
         )
 
     def to_json(self, now: dt.datetime | None = None) -> str:
-        """The JSON contract, version `SCHEMA_VERSION` (see docs/report-schema.md).
+        """The JSON contract, version `SCHEMA_VERSION` (see docs/report-schema.md)."""
+        buffer = io.BytesIO()
+        self._write_json_to(buffer, now)
+        return buffer.getvalue().decode("utf-8")
 
-        The long lists are serialised by Polars and spliced into the document: at 100,000
-        records a side, building Python dicts for them would take longer than matching.
+    def _write_json_to(self, handle: BinaryIO, now: dt.datetime | None = None) -> None:
+        """The JSON contract written to `handle` part by part, in one pass.
+
+        The long lists are serialised by Polars straight into the handle: at 100,000 records a
+        side, building Python dicts for them would take longer than matching, and building the
+        whole 60 MB document as one string first costs a decode and a copy per part.
         """
         now = now or dt.datetime.now(dt.UTC)
         ref = self.records.select(
@@ -209,19 +218,27 @@ class Report:
             "counts": self.counts(),
             "verdicts": {"canopy": self.verdicts("canopy"), "qbo": self.verdicts("qbo")},
         }
-        lists = {
-            "pairs": self._pair_rows().write_json(),
-            "groups": self._group_rows(ref).write_json(),
-            "unmatched": "{"
-            + ",".join(f'"{source}":{self._unmatched_rows(ref, source).write_json()}'
-                       for source in ("canopy", "qbo"))
-            + "}",
-            "conflicts": self.conflicts().write_json(),
-            "patterns": self._patterns_json(),
-        }
         text = json.dumps(head, ensure_ascii=False, indent=1)
-        tail = ",\n".join(f' "{key}": {value}' for key, value in lists.items())
-        return text[: text.rindex("}")].rstrip() + ",\n" + tail + "\n}\n"
+        # The head's closing brace is dropped and the lists follow as further members.
+        handle.write((text[: text.rindex("}")].rstrip() + ",\n").encode("utf-8"))
+
+        def unmatched(out: BinaryIO) -> None:
+            for i, source in enumerate(("canopy", "qbo")):
+                out.write(("{" if i == 0 else ",").encode() + f'"{source}":'.encode())
+                self._unmatched_rows(ref, source).write_json(out)
+            out.write(b"}")
+
+        lists: dict[str, Callable[[BinaryIO], object]] = {
+            "pairs": lambda out: self._pair_rows().write_json(out),
+            "groups": lambda out: self._group_rows(ref).write_json(out),
+            "unmatched": unmatched,
+            "conflicts": lambda out: self.conflicts().write_json(out),
+            "patterns": lambda out: out.write(self._patterns_json().encode("utf-8")),
+        }
+        for i, (key, write) in enumerate(lists.items()):
+            handle.write((",\n" if i else "").encode() + f' "{key}": '.encode())
+            write(handle)
+        handle.write(b"\n}\n")
 
     def _patterns_json(self) -> str:
         # Imported here: patterns reads the queue's items, and triage imports this module.
@@ -252,7 +269,8 @@ class Report:
         paths.refuse_inputs([out], [r.path for r in (self.canopy, self.qbo) if r.path],
                             "choose another --json path")
         try:
-            paths.write_private(out, self.to_json())
+            with paths.private_writer(out, binary=True) as handle:
+                self._write_json_to(handle)
         except OSError as exc:
             raise UserError(f"cannot write the report: {exc.strerror}",
                             "check the folder exists and is writable", out) from None

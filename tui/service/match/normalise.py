@@ -148,20 +148,25 @@ def street_key(street: pl.Expr) -> pl.Expr:
     return words.list.eval(pl.element().replace(_STREET_WORDS)).list.join(" ")
 
 
-def _joint_people(person: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
-    """Given and family name of both people of a joint name key, as four expressions.
+def _joint_people(left: pl.Expr, right: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """Given and family name of both people of a joint name key, as four expressions, from the
+    words left and right of its " and " (`_joint_sides`).
 
     "john and mary smith" → (john, smith), (mary, smith); "john smith and mary jones" → (john,
     smith), (mary, jones). ("Smith, John and Mary" was already turned round by the name key.)
     """
-    left = person.str.extract(r"^(.*?) and ", 1).str.split(" ")
-    right = person.str.extract(r" and (.*)$", 1).str.split(" ")
     left_family = pl.when(left.list.len() >= 2).then(left.list.last())
     right_family = pl.when(right.list.len() >= 2).then(right.list.last())
     return (
         left.list.first(), pl.coalesce(left_family, right_family),
         right.list.first(), pl.coalesce(right_family, left_family),
     )
+
+
+def _joint_sides(person: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """The words left and right of a joint name key's " and ", as lists."""
+    return (person.str.extract(r"^(.*?) and ", 1).str.split(" "),
+            person.str.extract(r" and (.*)$", 1).str.split(" "))
 
 
 def _city_key(city: pl.Expr) -> pl.Expr:
@@ -213,10 +218,11 @@ def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
     Each key is computed once per distinct value of what it depends on (`_per_distinct`).
     """
     names = _per_distinct(frame, _NAME_INPUTS,
-                          lambda rows: _name_keys(rows, case_sensitive).select(_NAME_KEYS))
+                          lambda rows: _name_keys(rows, case_sensitive))
     contacts = [
-        _per_distinct(frame, [column], lambda rows, c=column, k=key, out=name: rows.select(
-            k(pl.col(c)).alias(out)))
+        # Lazy, so Polars computes a sub-expression used twice (a phone's digits) once.
+        _per_distinct(frame, [column], lambda rows, c=column, k=key, out=name: rows.lazy().select(
+            k(pl.col(c)).alias(out)).collect())
         for name, (column, key) in _CONTACT_KEYS.items()
     ]
     email = frame.select(
@@ -233,25 +239,35 @@ def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
 
 
 def _name_keys(frame: pl.DataFrame, case_sensitive: bool) -> pl.DataFrame:
-    """The name keys of `add_keys` (`_NAME_KEYS`) for rows of `_NAME_INPUTS`."""
-    # Staged so each costly string pass runs once; temporaries start with "_".
-    staged = frame.with_columns(
+    """The name keys of `add_keys` (`_NAME_KEYS`) for rows of `_NAME_INPUTS`.
+
+    Computed lazily: eager frames skip Polars' common-subexpression elimination, and the keys
+    share many (the folded name, "is it a business").
+    """
+    # Staged so each costly string pass runs once: every value used by more than one key is
+    # a column of its own (temporaries start with "_"), not an expression evaluated per use.
+    left, right = _joint_sides(pl.col("_person"))
+    staged = frame.lazy().with_columns(
         _fold(pl.col("display_name").str.strip_suffix(DELETED)).alias("_folded"),
         person_name_key(pl.col("display_name")).alias("_person"),
+        _words(_fold(pl.col("given_name"))).alias("_given"),
+        _words(_fold(pl.col("family_name"))).alias("_family"),
     ).with_columns(
         ((pl.col("kind") == "business") | pl.col("_folded").str.contains(_HAS_SUFFIX))
         .fill_null(False).alias("_business"),
         pl.col("_person").str.split(" ").alias("_tokens"),
+        left.alias("_left"),
+        right.alias("_right"),
     )
     business = pl.col("_business")
     tokens = pl.col("_tokens")
     person = ~business
     joint = (person & pl.col("_person").str.contains(r"^\S.* and \S")).fill_null(False)
     many = tokens.list.len() > 1
-    given_col = _words(_fold(pl.col("given_name")))
-    family_col = _words(_fold(pl.col("family_name")))
+    given_col = pl.col("_given")
+    family_col = pl.col("_family")
     one_word_given = ~many & given_col.is_not_null() & (given_col == tokens.list.first())
-    g1, f1, g2, f2 = _joint_people(pl.col("_person"))
+    g1, f1, g2, f2 = _joint_people(pl.col("_left"), pl.col("_right"))
     out = staged.with_columns(
         pl.when(business).then(pl.lit("business")).otherwise(pl.lit("individual")).alias("kind"),
         exact_key(pl.col("display_name"), case_sensitive).alias("exact_key"),
@@ -277,4 +293,4 @@ def _name_keys(frame: pl.DataFrame, case_sensitive: bool) -> pl.DataFrame:
         # The family name's gender as a given name, for names typed into the wrong columns.
         gender(pl.col("family_key")).alias("fgender_key"),
         gender(pl.col("family2_key")).alias("fgender2_key"),
-    ).drop("_folded", "_person", "_business", "_tokens")
+    ).select(_NAME_KEYS).collect()

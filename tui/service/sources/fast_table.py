@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import csv
 
-import numpy as np
 import polars as pl
 
 _QUOTE = '"'
+
+
+def _hex(char: str) -> str:
+    """A character as a regex escape any delimiter is safe in (a tab, a bracket)."""
+    return f"\\x{{{ord(char):X}}}"
 
 
 def first_row(text: str, delimiter: str) -> list[str] | None:
@@ -42,7 +46,8 @@ def body_frame(text: str, delimiter: str, names: list[str]) -> pl.DataFrame | No
     - each line's characters are exactly its cells, its delimiters (one fewer than the header
       has columns) and its quotes: a short row, whose missing cells Polars fills with "",
       fails this;
-    - each row holds a printable ASCII character (the careful reader drops invisible rows).
+    - each row holds a printable ASCII character (the careful reader drops invisible rows);
+    - each quote opens or closes a cell.
     A row longer than the header is a Polars error, also None.
     """
     body = text.partition("\n")[2].rstrip("\r\n")
@@ -62,19 +67,29 @@ def body_frame(text: str, delimiter: str, names: list[str]) -> pl.DataFrame | No
     if (frame.height != len(lines) or frame.width != len(names)
             or frame.null_count().sum_horizontal().item()):
         return None
-    cols = [pl.col(name) for name in names]
-    checks = frame.select(
-        pl.any_horizontal(c.str.contains(_QUOTE, literal=True) for c in cols).any()
-        .alias("quoted"),
-        pl.all_horizontal(c.str.contains(r"[!-~]").not_() for c in cols).any().alias("blank"),
-        pl.sum_horizontal(c.str.len_chars() for c in cols).alias("chars").implode(),
-    ).row(0, named=True)
-    if checks["quoted"] or checks["blank"]:
+    # Per line, in Rust: its characters less quotes and delimiters must be its cells', and it
+    # must hold a printable ASCII character that is neither (so some cell shows something).
+    line = pl.Series("line", lines, dtype=pl.String)
+    shown = f"[!-~&&[^{_hex(delimiter)}{_hex(_QUOTE)}]]"
+    line_chars = (line.str.len_chars().cast(pl.Int64)
+                  - line.str.ends_with("\r").cast(pl.Int64)
+                  - line.str.count_matches(_QUOTE, literal=True).cast(pl.Int64)
+                  - (len(names) - 1))
+    cells = frame.select(
+        pl.sum_horizontal(pl.col(name).str.len_chars() for name in names).alias("chars"),
+        pl.any_horizontal(pl.col(name).str.contains(_QUOTE, literal=True) for name in names)
+        .any().alias("quoted"),
+    )
+    if (cells["quoted"][0] or not line.str.contains(shown).all()
+            or not cells["chars"].cast(pl.Int64).equals(line_chars, check_names=False)):
         return None
-    expected = np.fromiter(
-        (len(line.removesuffix("\r")) - line.count(_QUOTE) for line in lines),
-        dtype=np.int64, count=len(lines),
-    ) - (len(names) - 1)
-    if not np.array_equal(np.asarray(checks["chars"], dtype=np.int64), expected):
+    # Every quote must open a cell (after a delimiter or at the line's start) or close one
+    # (before a delimiter or at its end), never both, as many opening as closing: the `csv`
+    # module refuses `"a"b"c"`, which Polars reads as `abc`.
+    d = _hex(delimiter)
+    opens = line.str.count_matches(f'(?:^|{d}){_QUOTE}')
+    closes = line.str.count_matches(f'{_QUOTE}(?:{d}|\r?$)')
+    quotes = line.str.count_matches(_QUOTE, literal=True)
+    if not (opens.equals(closes) and (opens + closes).equals(quotes, check_names=False)):
         return None
     return frame

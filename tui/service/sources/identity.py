@@ -26,6 +26,9 @@ import polars as pl
 from tui.service.records import RecordSet
 
 FINGERPRINT_MARK = "~"
+_SPACE_AT_AN_END = r"^[\s\x1c-\x1f]|[\s\x1c-\x1f]$"
+"""What Python's `str.strip` removes: Unicode white space (the regex's `\\s`) and the four
+information separators, which Python counts as space and Unicode does not."""
 
 
 def _digest(text: str, size: int = 5) -> str:
@@ -109,6 +112,12 @@ class RowTexts(Sequence[str]):
 def with_record_ids(frame: pl.DataFrame, raw: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     """`frame` with `record_id` set by `assign_ids` from its `record_id` (the export's id, may
     be null), `display_name` and `line` columns and the raw row text; plus the warnings."""
+    own = frame["record_id"]
+    if (own.null_count() == 0 and own.n_unique() == frame.height
+            and not own.str.contains(_SPACE_AT_AN_END).any()):
+        # Every row has its own distinct id with nothing `str.strip` would take off: what
+        # `assign_ids` would return unchanged, without turning three columns into lists.
+        return frame, []
     ids, warnings = assign_ids(frame["record_id"].to_list(), frame["display_name"].to_list(),
                                RowTexts(raw, frame.height), frame["line"].to_list())
     return frame.with_columns(pl.Series("record_id", ids, dtype=pl.String)), warnings
