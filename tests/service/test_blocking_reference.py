@@ -119,3 +119,10 @@ def test_pairs_given_as_also_are_merged_once() -> None:
     merged = candidate_pairs(keyed, 250, also=extra)
     assert set(merged.iter_rows()) == set(plain.iter_rows()) | {(0, 199), (3, 7)}
     assert merged.height == len(set(merged.iter_rows()))
+
+
+@pytest.mark.parametrize("n", [0, 1, 2])
+def test_lists_too_small_for_a_pair(n: int) -> None:
+    records = random_records(4, n)
+    found = candidate_pairs(records.select("idx", *BLOCKING_COLUMNS), 250)
+    assert set(found.iter_rows()) == reference_pairs(records, 250)

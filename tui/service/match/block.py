@@ -168,7 +168,8 @@ def candidate_pairs(records: pl.DataFrame, max_block: int,
     for name, block in zip(key_sets, blocks, strict=True):
         h, pos = block["h"].to_numpy(), block["pos"].to_numpy()
         if name in MANY_KEYS:
-            once = np.concatenate([[True], (h[1:] != h[:-1]) | (pos[1:] != pos[:-1])])
+            once = np.ones(len(h), dtype=bool)
+            once[1:] = (h[1:] != h[:-1]) | (pos[1:] != pos[:-1])
             h, pos = h[once], pos[once]
         weak = name in WEAK_KEYS
         codes += _block_pairs(h, idx_of[pos], min(full, WEAK_BLOCK) if weak else full,
