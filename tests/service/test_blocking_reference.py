@@ -78,7 +78,9 @@ def reference_keys(records: pl.DataFrame) -> dict[str, list[tuple[int, str]]]:
 
 
 def reference_pairs(records: pl.DataFrame, max_block: int) -> set[tuple[int, int]]:
-    """Every pair of a small block, each record with the next few of a large one."""
+    """Every pair of a small block, each record with the next few of a large one (unless both
+    have a postcode and they differ)."""
+    postal = dict(records.select("idx", "postal_key").iter_rows())
     order = {
         row["idx"]: ("|".join(row[c] or "" for c in SORT_ORDER), row["idx"])
         for row in records.iter_rows(named=True)
@@ -96,7 +98,8 @@ def reference_pairs(records: pl.DataFrame, max_block: int) -> set[tuple[int, int
                 near = itertools.combinations(members, 2)
             else:
                 near = ((x, y) for i, x in enumerate(members)
-                        for y in members[i + 1: i + 1 + window])
+                        for y in members[i + 1: i + 1 + window]
+                        if None in (postal[x], postal[y]) or postal[x] == postal[y])
             pairs.update((min(x, y), max(x, y)) for x, y in near)
     return pairs
 
@@ -119,3 +122,34 @@ def test_pairs_given_as_also_are_merged_once() -> None:
     merged = candidate_pairs(keyed, 250, also=extra)
     assert set(merged.iter_rows()) == set(plain.iter_rows()) | {(0, 199), (3, 7)}
     assert merged.height == len(set(merged.iter_rows()))
+
+
+@pytest.mark.parametrize("n", [0, 1, 2])
+def test_lists_too_small_for_a_pair(n: int) -> None:
+    records = random_records(4, n)
+    found = candidate_pairs(records.select("idx", *BLOCKING_COLUMNS), 250)
+    assert set(found.iter_rows()) == reference_pairs(records, 250)
+
+
+def test_pairs_per_record_stay_flat_on_repetitive_lists() -> None:
+    # Thirty given names × thirty surnames, about ten people a postcode: nearly every name
+    # block is large. Four times the records give about four times the pairs.
+    def people(n: int) -> pl.DataFrame:
+        rng = random.Random(n)
+        given = [f"Given{chr(97 + i % 26)}{i}" for i in range(30)]
+        family = [f"Family{chr(97 + i % 26)}{i}" for i in range(30)]
+        frame = pl.DataFrame({
+            "display_name": [f"{rng.choice(given)} {rng.choice(family)}" for _ in range(n)],
+            "kind": ["individual"] * n,
+            "street": [f"{rng.randrange(500)} Main St" for _ in range(n)],
+            "postal_code": [f"{10000 + rng.randrange(n // 10)}" for _ in range(n)],
+        })
+        return add_keys(conform(frame)).with_row_index("idx").select("idx", *BLOCKING_COLUMNS)
+
+    small, large = people(3_000), people(12_000)
+    per_small = candidate_pairs(small, 250).height / small.height
+    per_large = candidate_pairs(large, 250).height / large.height
+    assert per_large < 1.3 * per_small
+    # Neighbours in a large block at two different postcodes are not paired: without that rule
+    # every key's window reaches across postcodes, 14 pairs a record here.
+    assert per_large < 2 * WINDOW
