@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from helpers import demo_app, settle, to_queue
+from helpers import demo_app, settle, to_queue, until
 from textual.geometry import Region
 
+from tui.screens.dialogs import MessageDialog
 from tui.screens.edit import EditScreen
 from tui.screens.queue import QueueScreen
 from tui.service.journal import Journal
@@ -190,8 +191,6 @@ def test_a_stale_item_shows_what_changed_and_is_reconfirmed_with_one_key(
     import csv
     import io
 
-    from helpers import until_report
-
     async def first() -> tuple[str, str]:
         app = demo_app(tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:
@@ -213,14 +212,10 @@ def test_a_stale_item_shows_what_changed_and_is_reconfirmed_with_one_key(
         canopy.write_text(out.getvalue(), encoding="utf-8")
         app = demo_app(tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:
-            await app.workers.wait_for_complete()
-            for _ in range(20):  # the "inputs changed" dialog, then the report
-                await pilot.pause()
-                if type(app.screen).__name__ != "ReportScreen":
-                    await pilot.press("enter")
-            await until_report(pilot)
-            await pilot.press("t")
-            await settle(pilot)
+            # The "inputs changed" dialog first: Enter resumes with the new files.
+            await until(pilot, lambda: isinstance(app.screen, MessageDialog), "the dialog")
+            await pilot.press("enter")
+            await to_queue(pilot)
             screen = app.screen
             assert isinstance(screen, QueueScreen) and screen.item.id == item_id
             title = str(screen.query_one("#queue-title").render())
