@@ -252,3 +252,43 @@ def test_a_stale_item_shows_what_changed_and_is_reconfirmed_with_one_key(
             assert not app.triage.stale(item_id) and not app.triage.is_decided(item_id)
 
     asyncio.run(second(*asyncio.run(first())))
+
+
+def test_search_with_a_decided_record_deleted_from_the_input(tmp_path: Path) -> None:
+    """The user's crash: decide the Armanda Silva group, delete QBO 238 from the QBO file,
+    reopen, `/ zzz` Enter in the queue: `KeyError: 'qbo:238'`. Now it says nothing holds it,
+    and the gone record is still found by its last name."""
+    from tui.service.config import Config
+    from tui.service.inputs import SessionInputs
+    from tui.service.session import open_session
+    from tui.service.triage import Triage
+
+    demo_app(tmp_path)  # copies the demo pair into tmp_path
+    canopy, qbo = next(tmp_path.glob("canopy*.csv")), next(tmp_path.glob("qbo*.csv"))
+    session = open_session(SessionInputs.of(canopy, qbo), Config())
+    triage = Triage(session.report, session.journal)
+    item = triage.items[triage.item_of("qbo:238")]
+    triage.decide(item.id, "primary", record="qbo:237")
+    triage.decide(item.id, "inactive", record="qbo:238", value=True)
+    session.close()
+    lines = qbo.read_text(encoding="utf-8").splitlines(keepends=True)
+    qbo.write_text("".join(line for line in lines if not line.startswith("238,")),
+                   encoding="utf-8")
+
+    async def scenario() -> None:
+        app = demo_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, MessageDialog), "the dialog")
+            await pilot.press("enter")
+            await to_queue(pilot)
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            await pilot.press("slash", *"zzz", "enter")
+            await settle(pilot)
+            assert app.return_code is None and app.screen is screen
+            assert "No item holds 'zzz'" in next(iter(app._notifications)).message
+            await pilot.press("ctrl+u", *"silva (2)", "enter")  # QBO 238's last name
+            await settle(pilot)
+            assert screen.item is not None and screen.item.id == item.id
+
+    asyncio.run(scenario())

@@ -8,6 +8,7 @@ they survive a re-run of the report over the same inputs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -157,6 +158,21 @@ class Triage(QueueRecords):
             out[f"qbo:{record_id}"] = stale.fields_from_body(latest)
         return out
 
+    @cached_property
+    def _known(self) -> dict[str, dict[str, str]]:
+        """Record key → its fields as the newest decision on it saw them (undone decisions
+        too: a carried item stays in the queue after an undo). A basis entry taken after the
+        record was gone holds only its name: an earlier full one is kept over it."""
+        known: dict[str, dict[str, str]] = {}
+        for decision in self.journal.decisions(include_undone=True):
+            for key, fields in decision.basis.items():
+                if stale.VANISHED not in fields or key not in known:
+                    known[key] = fields
+        return known
+
+    def last_known(self, key: str) -> dict[str, str]:
+        return {k: v for k, v in self._known.get(key, {}).items() if k != stale.VANISHED}
+
     def basis(self, item_id: str) -> dict[str, dict[str, str]]:
         """Every member's fields as they are now: what a decision made now is made on. A
         member gone from its input is noted as gone (deciding anyway accepts that)."""
@@ -272,6 +288,11 @@ class Triage(QueueRecords):
         for name in ("record", "canopy", "qbo"):
             if name in payload and payload[name] not in item.members:
                 raise UserError(f"{payload[name]} is not in this item", "pick one of its records")
+            if name in payload and not self.exists(payload[name]):
+                # The plan could not act on it: a decision on it would count and do nothing.
+                raise UserError(f"{stale.record_label(payload[name])} is no longer in the input",
+                                "decide on the records still here, or drop (z) the item's "
+                                "decisions")
         if action == "create" and not payload["record"].startswith("canopy:"):
             raise UserError("only a Canopy client can be created in QBO",
                             "move to a Canopy column first")
@@ -365,6 +386,9 @@ class Triage(QueueRecords):
         for step in range(1, n + 1):
             position = (start + step) % n
             for key in self.items[position].members:
-                if needle in self._names[self._row_of[key]] or needle in key.casefold():
+                row = self._row_of.get(key)  # None: gone from its input, a decision names it
+                name = (self._names[row] if row is not None
+                        else self.name_of(key).casefold())
+                if needle in name or needle in key.casefold():
                     return position
         return None
