@@ -254,10 +254,9 @@ def test_a_stale_item_shows_what_changed_and_is_reconfirmed_with_one_key(
     asyncio.run(second(*asyncio.run(first())))
 
 
-def test_search_with_a_decided_record_deleted_from_the_input(tmp_path: Path) -> None:
-    """The user's crash: decide the Armanda Silva group, delete QBO 238 from the QBO file,
-    reopen, `/ zzz` Enter in the queue: `KeyError: 'qbo:238'`. Now it says nothing holds it,
-    and the gone record is still found by its last name."""
+def armanda_decided_then_238_deleted(tmp_path: Path) -> str:
+    """On copies of the demo pair in `tmp_path`: the Armanda Silva group decided (QBO 237
+    kept, 238 retired), then QBO 238 deleted from the QBO file. Its item's id."""
     from tui.service.config import Config
     from tui.service.inputs import SessionInputs
     from tui.service.session import open_session
@@ -274,21 +273,65 @@ def test_search_with_a_decided_record_deleted_from_the_input(tmp_path: Path) -> 
     lines = qbo.read_text(encoding="utf-8").splitlines(keepends=True)
     qbo.write_text("".join(line for line in lines if not line.startswith("238,")),
                    encoding="utf-8")
+    return item.id
+
+
+async def reopened_queue(app, pilot) -> QueueScreen:  # type: ignore[no-untyped-def]
+    """Past the "inputs changed" dialog (Enter resumes) to the queue."""
+    await until(pilot, lambda: isinstance(app.screen, MessageDialog), "the dialog")
+    await pilot.press("enter")
+    await to_queue(pilot)
+    assert isinstance(app.screen, QueueScreen)
+    return app.screen
+
+
+def test_search_with_a_decided_record_deleted_from_the_input(tmp_path: Path) -> None:
+    """The user's crash: decide the Armanda Silva group, delete QBO 238 from the QBO file,
+    reopen, `/ zzz` Enter in the queue: `KeyError: 'qbo:238'`. Now it says nothing holds it,
+    and the gone record is still found by its last name."""
+    item_id = armanda_decided_then_238_deleted(tmp_path)
 
     async def scenario() -> None:
         app = demo_app(tmp_path)
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(pilot, lambda: isinstance(app.screen, MessageDialog), "the dialog")
-            await pilot.press("enter")
-            await to_queue(pilot)
-            screen = app.screen
-            assert isinstance(screen, QueueScreen)
+            screen = await reopened_queue(app, pilot)
             await pilot.press("slash", *"zzz", "enter")
             await settle(pilot)
             assert app.return_code is None and app.screen is screen
             assert "No item holds 'zzz'" in next(iter(app._notifications)).message
             await pilot.press("ctrl+u", *"silva (2)", "enter")  # QBO 238's last name
             await settle(pilot)
-            assert screen.item is not None and screen.item.id == item.id
+            assert screen.item is not None and screen.item.id == item_id
+
+    asyncio.run(scenario())
+
+
+def test_a_deleted_record_is_shown_as_gone_with_its_last_fields(tmp_path: Path) -> None:
+    """Not an all-blank column: the gone record's fields as decided on, said to be gone in its
+    header, its Canopy sync row and the reason line; no decision may name it."""
+    from helpers import static_text
+
+    item_id = armanda_decided_then_238_deleted(tmp_path)
+
+    async def scenario() -> None:
+        app = demo_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await reopened_queue(app, pilot)
+            assert screen.item is not None and screen.item.id == item_id  # stale: first
+            assert "· 1 gone" in static_text(screen.query_one("#queue-title"))
+            await pilot.press("right", "right")  # the third column: QBO 238, gone
+            await settle(pilot)
+            grid = screen.query_one("#grid")
+            headers = [str(column.label) for column in grid.columns.values()]
+            assert any("QBO 238 (gone)" in h for h in headers), headers
+            column = next(k for k, c in grid.columns.items() if "238" in str(c.label))
+            assert str(grid.get_cell("email", column)) == "armanda.silva895@gmail.com"
+            assert str(grid.get_cell("verdict", column)) == "no longer in the input"
+            reason = static_text(screen.query_one("#reason"))
+            assert "Armanda Silva (2) is no longer in the input" in " ".join(reason.split())
+            await pilot.press("x")
+            await settle(pilot)
+            assert "no longer in the input" in next(iter(app._notifications)).message
+            assert "qbo:238" in app.triage.state(item_id).inactive  # as decided, unchanged
 
     asyncio.run(scenario())

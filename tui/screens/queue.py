@@ -83,11 +83,14 @@ class QueueScreen(DecisionKeys, Screen[None]):
         return items[self.position] if items and self.view.visible != [] else None
 
     def _members(self) -> tuple[Item, ItemState, list[str]] | None:
+        """The item, its state and its record columns: the members still in the group, then
+        those gone from their input (shown as gone; no decision may name them)."""
         item = self.item
         if item is None:
             return None
         state = self.triage.state(item.id)
-        return item, state, self.triage.members(item, state)
+        return (item, state,
+                self.triage.members(item, state) + self.triage.gone_members(item, state))
 
     def show_item(self) -> None:
         """Redraw the title, the grid and the reason line from the triage state."""
@@ -129,7 +132,9 @@ class QueueScreen(DecisionKeys, Screen[None]):
             if any(key in link for link in state.links):
                 marks.append(MARKS["linked"])
             source, record_id = key.split(":", 1)
-            columns.append((f"{'Canopy' if source == 'canopy' else 'QBO'} {record_id}", marks))
+            gone = "" if self.triage.exists(key) else " (gone)"
+            columns.append((f"{'Canopy' if source == 'canopy' else 'QBO'} {record_id}{gone}",
+                            marks))
             values.append(self.triage.shown(key, state))
         differing = self.triage.differing_fields(members, state)
         rows = ([(name, label) for name, label in SHOWN_FIELDS if name in differing]
@@ -162,8 +167,12 @@ class QueueScreen(DecisionKeys, Screen[None]):
         if len(window) < len(members):
             first.append(f"[b]records {window[0] + 1}–{window[-1] + 1} of {len(members)}[/b] "
                          "([ ] page)")
-        if state.split:
-            first.append(f"{len(item.members) - len(members)} split off")
+        split = len(state.split & set(item.members))
+        if split:
+            first.append(f"{split} split off")
+        gone = sum(not self.triage.exists(k) for k in members)
+        if gone:
+            first.append(f"{gone} gone")  # short: the line is cut at 80 columns
         if not self.filter.empty:
             first.append(f"filter: {escape(self.filter.text)}")
         if self.differing_only:

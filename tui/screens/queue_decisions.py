@@ -81,8 +81,9 @@ class DecisionKeys:
             self.notify("Pick the primary on this side first (1-9).", severity="warning")
             return
         item = self.item
-        rest = [key for key in members
-                if key.startswith(side + ":") and key != primary and key not in state.inactive]
+        rest = [key for key in members  # not a gone record's column: nothing to retire
+                if key.startswith(side + ":") and key != primary and key not in state.inactive
+                and self.triage.exists(key)]
         if item is None or not rest:
             return
         try:  # one step: one undo brings every one of them back
@@ -98,7 +99,8 @@ class DecisionKeys:
             return
         state, members, focused, side = focus
         other_side = "qbo" if side == "canopy" else "canopy"
-        others = [k for k in members if k.startswith(other_side + ":")]
+        others = [k for k in members
+                  if k.startswith(other_side + ":") and self.triage.exists(k)]
         partner = state.primary.get(other_side) or (others[0] if len(others) == 1 else None)
         if partner is None:
             self.notify("Pick the primary on the other side first (1-9).", severity="warning")
@@ -162,6 +164,10 @@ class DecisionKeys:
     def action_edit(self) -> None:
         item, key = self.item, self._focused()
         if item is None or key is None:
+            return
+        if not self.triage.exists(key):
+            self.notify("That record is no longer in the input: there is nothing to edit.",
+                        severity="warning")
             return
 
         def saved(changes: dict[str, str] | None) -> None:

@@ -74,6 +74,7 @@ class Triage(QueueRecords):
             self._live.setdefault(decision.item, []).append(decision)
         self._read_runs()
         self._carry_decided_items()
+        self._stale_first()
         self._item_of = {key: n for n, item in enumerate(self.items) for key in item.members}
 
     def _read_runs(self) -> None:
@@ -105,6 +106,15 @@ class Triage(QueueRecords):
             carried.append(Item(item_id, "changed", members, complete=False))
         self.items = self._absorb_own_creates(carried + self.items)
         self.index = {item.id: n for n, item in enumerate(self.items)}
+
+    def _stale_first(self) -> None:
+        """Every stale item first, as the opening toast says, each kind in its working order
+        otherwise (a stable sort): a decided item whose record was edited in its input is
+        still an item of the report, and would otherwise wait at its usual place."""
+        stale_ids = set(self.stale_item_ids())
+        if stale_ids:
+            self.items.sort(key=lambda item: item.id not in stale_ids)
+            self.index = {item.id: n for n, item in enumerate(self.items)}
 
     def _absorb_own_creates(self, items: list[Item]) -> list[Item]:
         """`items` without those an earlier decision already answers once our own creates are
@@ -236,6 +246,12 @@ class Triage(QueueRecords):
         state = state or self.state(item.id)
         return [k for k in item.members if k not in state.split and self.exists(k)]
 
+    def gone_members(self, item: Item, state: ItemState | None = None) -> list[str]:
+        """The members no longer in their input (and not split off): the queue shows them as
+        gone, with their last known fields, so a deleted record is seen, not just missing."""
+        state = state or self.state(item.id)
+        return [k for k in item.members if k not in state.split and not self.exists(k)]
+
     def decided_item_ids(self) -> list[str]:
         """Every item with live decisions, lone-record items included."""
         return [item_id for item_id, live in self._live.items() if live]
@@ -320,8 +336,10 @@ class Triage(QueueRecords):
         return decisions
 
     def stale_item_ids(self) -> list[str]:
-        """Every item whose records changed under its decisions, in queue order."""
-        return [i for i in self.decided_item_ids() if self.stale(i)]
+        """Every item whose records changed under its decisions, in queue order (a lone
+        record's item, outside the queue, last)."""
+        found = [i for i in self.decided_item_ids() if self.stale(i)]
+        return sorted(found, key=lambda i: self.index.get(i, len(self.index)))
 
     def settle_stale(self, action: str, item_ids: list[str] | None = None) -> list[Decision]:
         """`confirm` (keep the decisions on the records as they are now) or `drop` (clear
