@@ -318,7 +318,10 @@ def test_a_deleted_record_is_shown_as_gone_with_its_last_fields(tmp_path: Path) 
         async with app.run_test(size=(80, 24)) as pilot:
             screen = await reopened_queue(app, pilot)
             assert screen.item is not None and screen.item.id == item_id  # stale: first
-            assert "· 1 gone" in static_text(screen.query_one("#queue-title"))
+            title = static_text(screen.query_one("#queue-title")).splitlines()
+            assert "· 1 gone" in title[0]
+            # The stale heading whole at 80 columns, not cut after "Decided earlier, on…".
+            assert title[1].rstrip().endswith("Decided earlier; its records changed since")
             await pilot.press("right", "right")  # the third column: QBO 238, gone
             await settle(pilot)
             grid = screen.query_one("#grid")
@@ -333,5 +336,34 @@ def test_a_deleted_record_is_shown_as_gone_with_its_last_fields(tmp_path: Path) 
             await settle(pilot)
             assert "no longer in the input" in next(iter(app._notifications)).message
             assert "qbo:238" in app.triage.state(item_id).inactive  # as decided, unchanged
+
+    asyncio.run(scenario())
+
+
+def test_the_heading_follows_the_members_left_after_a_split() -> None:
+    """`d` on a "several Canopy clients for one QBO customer" group of two clients leaves one
+    client and one customer: the heading says so instead of the group's old kind."""
+    from helpers import static_text
+
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await to_queue(pilot)
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            item = screen.item
+            assert item is not None and item.kind == "competing" and len(item.members) == 3
+            title = static_text(screen.query_one("#queue-title")).splitlines()
+            assert "Several Canopy clients for one QBO customer" in title[1]
+            await pilot.press("d")
+            await settle(pilot)
+            title = static_text(screen.query_one("#queue-title")).splitlines()
+            assert "1 split off" in title[0]
+            assert "Several Canopy clients" not in title[1]
+            assert "One Canopy client and one QBO customer left" in title[1]
+            await pilot.press("u")
+            await settle(pilot)
+            title = static_text(screen.query_one("#queue-title")).splitlines()
+            assert "Several Canopy clients for one QBO customer" in title[1]
 
     asyncio.run(scenario())

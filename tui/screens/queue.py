@@ -119,7 +119,8 @@ class QueueScreen(DecisionKeys, Screen[None]):
                 escape(self.triage.apply_issue(item.id) or "")
                 if self.triage.in_conflict(item.id)
                 else "skipped" if state.skipped else "undecided"))
-        chain = "" if item.complete else " · members do not all agree"
+        # A carried item is incomplete by construction: it says why it is here instead.
+        chain = "" if item.complete or item.kind == "changed" else " · members do not all agree"
         columns, values = [], []
         for key in members:
             marks = []
@@ -177,7 +178,8 @@ class QueueScreen(DecisionKeys, Screen[None]):
             first.append(f"filter: {escape(self.filter.text)}")
         if self.differing_only:
             first.append("differing fields only (v)")
-        return " · ".join(first) + f"\n{status} · {escape(item.title)}"
+        remaining = [k for k in members if self.triage.exists(k)]
+        return " · ".join(first) + f"\n{status} · {escape(item.heading(remaining))}"
 
     # navigation --------------------------------------------------------------------------------
     def _go(self, position: int) -> None:
