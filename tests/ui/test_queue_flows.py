@@ -367,3 +367,39 @@ def test_the_heading_follows_the_members_left_after_a_split() -> None:
             assert "Several Canopy clients for one QBO customer" in title[1]
 
     asyncio.run(scenario())
+
+
+def test_palette_ranks_a_whole_word_of_the_name_first_and_lists_quit_once() -> None:
+    """Typing `undo` listed "Link marked (L)" and "Drop (z)", whose descriptions mention undo,
+    above "Undo (u)"; Textual's "Quit" stood beside ours."""
+    from textual.command import CommandList, CommandPalette
+
+    async def typed(pilot, text: str) -> list[str]:  # type: ignore[no-untyped-def]
+        palette = pilot.app.screen
+        assert isinstance(palette, CommandPalette)
+        found = palette.query_one(CommandList)
+
+        def shown() -> list[str]:
+            return [str(found.get_option_at_index(n).prompt).split("\n")[0]
+                    for n in range(found.option_count)]
+
+        before = shown()
+        await pilot.press("ctrl+u", *text)  # the box cleared, then the query typed
+        await until(pilot, lambda: shown() not in ([], before), f"hits for {text!r}")
+        await settle(pilot)  # the search worker done: every hit is in
+        return shown()
+
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await to_queue(pilot)
+            await pilot.press("ctrl+p")
+            await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+            hits = await typed(pilot, "undo")
+            assert hits[0].startswith("Undo (u)"), hits
+            hits = await typed(pilot, "quit")
+            assert [h for h in hits if "quit" in h.casefold()] == ["Quit (q)"], hits
+            hits = await typed(pilot, "keys")
+            assert not any(h.startswith("Keys") for h in hits), hits
+
+    asyncio.run(scenario())
