@@ -72,9 +72,20 @@ class EditScreen(ModalScreen[dict[str, str] | None]):
         """The form for a record as an item shows it (its edits applied), checked by QBO's
         rules as the triage applies them to that record."""
         from tui.service.edit_checks import edit_warnings
+        from tui.service.plan import name_check
 
         shown = triage.shown(key, triage.state(item_id))
-        return cls(key, shown, lambda values: triage.validate_edit(key, values),
+        # Read once as the form opens: QBO's names after our own writes and those the other
+        # decisions give, as the plan will check them.
+        check = name_check(triage, key) if key.startswith("qbo:") else None
+
+        def refusal(name: str) -> str | None:
+            # An unchanged name is not sent, so the plan has nothing to refuse about it.
+            if check is None or name.strip() == shown.get("display_name", "").strip():
+                return None
+            return check(name)
+
+        return cls(key, shown, lambda values: triage.validate_edit(key, values, refusal),
                    lambda values: edit_warnings(triage.report, key, values, shown))
 
     def __init__(self, key: str, values: dict[str, str], validate: Validator,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -159,14 +160,20 @@ class QueueRecords:
                 values["active"] = "yes → no (decided)"
         return values
 
-    def validate_edit(self, key: str, values: dict[str, str]) -> dict[str, str]:
+    def validate_edit(self, key: str, values: dict[str, str],
+                      name_refusal: Callable[[str], str | None] | None = None
+                      ) -> dict[str, str]:
         """Field → message, as QBO would judge the record with these values.
 
         Only a QBO customer's name must be unique among QBO customers: a Canopy client is
         often renamed precisely to equal its QBO twin, so that the sync links them.
+        `name_refusal` (`plan.name_check`) says why the plan would refuse a name; without it
+        the name is checked against the QBO list as read.
         """
         if not key.startswith("qbo:"):
             return validate_record(values)
+        if name_refusal is not None:
+            return validate_record(values, name_refusal)
         own = name_clash_key(self.name_of(key))
 
         def taken(name: str) -> bool:
