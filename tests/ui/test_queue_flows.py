@@ -403,3 +403,51 @@ def test_palette_ranks_a_whole_word_of_the_name_first_and_lists_quit_once() -> N
             assert not any(h.startswith("Keys") for h in hits), hits
 
     asyncio.run(scenario())
+
+
+def test_a_decision_contradicting_another_items_is_said_and_both_are_flagged() -> None:
+    """Canopy C000031 is in two probable pairs: linked to its QBO customer in one and created
+    in QBO in the other, both were accepted silently and the plan left it alone. Now the
+    second decision's toast names the other item, both headers say so, `conflict` finds
+    them, and undo clears it."""
+    from helpers import static_text
+
+    from tui.service.plan import build_plan
+
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await to_queue(pilot)
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            triage = app.triage
+            first, second = [i for i in triage.items if "canopy:C000031" in i.members]
+            screen._go(triage.index[first.id])
+            await pilot.press("l")                      # linked to its QBO customer
+            await settle(pilot)
+            assert triage.state(first.id).links and not screen.conflicts()
+            screen._go(triage.index[second.id])
+            await pilot.press("c")                      # … and created in QBO
+            await settle(pilot)
+            toast = next(iter(app._notifications)).message
+            assert f"Contradicts item {triage.index[first.id] + 1}" in toast
+            assert "canopy:C000031 created in QBO and also linked" in toast
+            title = static_text(screen.query_one("#queue-title")).splitlines()[1]
+            assert f"conflicts with item {triage.index[first.id] + 1}" in title
+            assert set(screen.conflicts()) == {first.id, second.id}
+            [plan_says] = [c for c in build_plan(triage).contradictions
+                           if c.key == "canopy:C000031"]
+            assert plan_says.items == sorted([first.id, second.id])
+            await pilot.press("f", *"conflict", "enter")
+            await settle(pilot)
+            assert screen.view.visible == sorted(triage.index[i] for i in (first.id, second.id))
+            screen._go(triage.index[first.id])
+            title = static_text(screen.query_one("#queue-title")).splitlines()[1]
+            assert f"conflicts with item {triage.index[second.id] + 1}" in title
+            await pilot.press("u")                      # the create undone: no conflict
+            await settle(pilot)
+            assert screen.conflicts() == {}
+            title = static_text(screen.query_one("#queue-title")).splitlines()[1]
+            assert "conflict" not in title
+
+    asyncio.run(scenario())

@@ -21,6 +21,7 @@ from tui.screens.queue_decisions import DecisionKeys
 from tui.service import queue_filter
 from tui.service.errors import UserError
 from tui.service.patterns import verdict_entries
+from tui.service.plan import Contradiction, decision_conflicts
 from tui.service.triage import SHOWN_FIELDS, Item, ItemState, Triage
 from tui.widgets.compare_grid import MARKS, CompareGrid
 from tui.widgets.reason_line import ReasonLine
@@ -51,6 +52,7 @@ class QueueScreen(DecisionKeys, Screen[None]):
         """Filter and marks."""
         self.filter = queue_filter.QueueFilter()
         self._initial_filter = filter_text
+        self._conflicts_of: tuple[tuple[int, int], dict[str, list[Contradiction]]] | None = None
 
     @property
     def triage(self) -> Triage:
@@ -70,12 +72,32 @@ class QueueScreen(DecisionKeys, Screen[None]):
             self._set_filter(self._initial_filter)
         self.show_item()
 
+    def conflicts(self) -> dict[str, list[Contradiction]]:
+        """Item id → the contradictions between decisions it takes part in, worked out again
+        only when the decisions changed (a new triage, or a decision, undo or redo)."""
+        triage = self.triage
+        at = (id(triage), triage.version)
+        if self._conflicts_of is None or self._conflicts_of[0] != at:
+            self._conflicts_of = (at, decision_conflicts(triage))
+        return self._conflicts_of[1]
+
+    def conflict_note(self, item_id: str, found: list[Contradiction]) -> str:
+        """Which other items `found` (contradictions of `item_id`) involve, as the queue
+        numbers them: "item 12", "items 3, 12", or "this item" when only it."""
+        index = self.triage.index
+        others = sorted({index[i] + 1 for c in found for i in c.items
+                         if i != item_id and i in index})
+        if not others:
+            return "this item"
+        return ("item " if len(others) == 1 else "items ") + ", ".join(map(str, others))
+
     def on_screen_resume(self) -> None:
         # Back from Patterns, the plan or the edit form: decisions made there change the
-        # progress, the item's state and what a `decided`/`stale` filter lets through.
+        # progress, the item's state and what a `decided`/`stale`/`conflict` filter lets
+        # through.
         if not self.is_mounted:
             return
-        if self.filter.decided is not None or self.filter.stale:
+        if self.filter.decided is not None or self.filter.stale or self.filter.conflict:
             position, focus = self.position, self.focus_index
             self._set_filter(self.filter.text)
             if self.position == position:
@@ -132,6 +154,10 @@ class QueueScreen(DecisionKeys, Screen[None]):
                 else "skipped" if state.skipped else "undecided"))
         # A carried item is incomplete by construction: it says why it is here instead.
         chain = "" if item.complete or item.kind == "changed" else " · members do not all agree"
+        clashing = self.conflicts().get(item.id)
+        if clashing:  # first after the status: the line is cut at 80 columns
+            chain = (f" · [b]⚠ conflicts with {self.conflict_note(item.id, clashing)}[/b]"
+                     f" (P plan){chain}")
         columns, values = [], []
         for key in members:
             marks = []
@@ -372,7 +398,8 @@ class QueueScreen(DecisionKeys, Screen[None]):
             table = self.app.item_table()  # type: ignore[attr-defined]
             decided = {i.id for i in self.triage.items if self.triage.is_decided(i.id)}
             stale = set(self.triage.stale_item_ids()) if wanted.stale else set()
-            self.view.visible = queue_filter.positions(table, wanted, decided, stale)
+            clashing = set(self.conflicts()) if wanted.conflict else set()
+            self.view.visible = queue_filter.positions(table, wanted, decided, stale, clashing)
         if self.view.visible is not None and self.view.visible:
             shown = self.view.visible
             here = self.view.rank(self.position)

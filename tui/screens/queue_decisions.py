@@ -11,6 +11,7 @@ from tui.screens.edit import EditScreen
 from tui.service.errors import UserError
 
 if TYPE_CHECKING:
+    from tui.service.plan import Contradiction
     from tui.service.triage import Item, ItemState, Triage
 
 
@@ -28,6 +29,8 @@ class DecisionKeys:
         def item(self) -> Item | None: ...
         def _members(self) -> tuple[Item, ItemState, list[str]] | None: ...
         def show_item(self) -> None: ...
+        def conflicts(self) -> dict[str, list[Contradiction]]: ...
+        def conflict_note(self, item_id: str, found: list[Contradiction]) -> str: ...
         def notify(self, message: str, **kwargs: Any) -> None: ...
         @property
         def app(self) -> Any: ...
@@ -40,12 +43,19 @@ class DecisionKeys:
         item = self.item
         if item is None:
             return False
+        before = {(c.key, c.message) for c in self.conflicts().get(item.id, [])}
         try:
             self.triage.decide(item.id, action, **payload)
         except UserError as error:
             self.notify(error.one_line(), severity="warning")
             return False
         self.show_item()
+        # Said now, naming the other item, not first when the plan is read.
+        new = [c for c in self.conflicts().get(item.id, []) if (c.key, c.message) not in before]
+        if new:
+            self.notify(f"Contradicts {self.conflict_note(item.id, new)}: {new[0].key} "
+                        f"{new[0].message}. The plan leaves it alone until one is undone "
+                        "(f conflict finds them).", severity="warning", timeout=10)
         return True
 
     def action_primary(self, number: int) -> None:

@@ -196,6 +196,12 @@ def _apart(triage: Triage, facts: _Facts, split: str, others: list[str]) -> None
 
 
 def _contradictions(facts: _Facts, triage: Triage) -> list[Contradiction]:
+    """Decisions that cannot all hold, each with every item whose decision takes part (both
+    sides: the queue marks them all, and says which other item a new decision contradicts)."""
+
+    def linked_in(key: str) -> list[str]:
+        return [i for pair, items in facts.link_items.items() if key in pair for i in items]
+
     found = []
     for key, items in facts.inactive.items():
         if key in facts.primary:
@@ -203,15 +209,15 @@ def _contradictions(facts: _Facts, triage: Triage) -> list[Contradiction]:
                                        sorted(set(items + facts.primary[key]))))
         if key in facts.links:
             found.append(Contradiction(key, "linked and also marked inactive",
-                                       sorted(set(items))))
+                                       sorted(set(items + linked_in(key)))))
     for key, partners in facts.links.items():
         if len(partners) > 1:
             found.append(Contradiction(key, f"linked to {len(partners)} records: "
-                                       + ", ".join(sorted(partners)), []))
+                                       + ", ".join(sorted(partners)), sorted(set(linked_in(key)))))
     for key, items in facts.creates.items():
         if key in facts.links:
             found.append(Contradiction(key, "created in QBO and also linked to an existing "
-                                       "customer", sorted(items)))
+                                       "customer", sorted(set(items + linked_in(key)))))
     for key, fields in facts.edits.items():
         for name, values in fields.items():
             if len(values) > 1:
@@ -219,6 +225,16 @@ def _contradictions(facts: _Facts, triage: Triage) -> list[Contradiction]:
                                            + " / ".join(sorted(values)),
                                            sorted(facts.edit_items[key])))
     return found + _left_without_customer(facts, triage)
+
+
+def decision_conflicts(triage: Triage) -> dict[str, list[Contradiction]]:
+    """Item id → the contradictions between live decisions it takes part in: the plan's own
+    (`_contradictions`), found as the decisions are made rather than when the plan is read."""
+    out: dict[str, list[Contradiction]] = {}
+    for contradiction in _contradictions(_gather(triage), triage):
+        for item_id in contradiction.items:
+            out.setdefault(item_id, []).append(contradiction)
+    return out
 
 
 def _left_without_customer(facts: _Facts, triage: Triage) -> list[Contradiction]:

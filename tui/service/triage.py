@@ -70,6 +70,9 @@ class Triage(QueueRecords):
         self.items = build_items(report)
         self.index = {item.id: n for n, item in enumerate(self.items)}
         self._live: dict[str, list[Decision]] = {}
+        self.version = 0
+        """Counts changes to the live decisions (decide, undo, redo): what is worked out from
+        all of them (contradictions) is kept until it moves."""
         for decision in journal.decisions():
             self._live.setdefault(decision.item, []).append(decision)
         self._read_runs()
@@ -333,6 +336,7 @@ class Triage(QueueRecords):
             self._live.setdefault(decision.item, []).append(decision)
         for item_id in {d.item for d in decisions}:
             self._refresh(item_id)
+        self.version += 1
         return decisions
 
     def stale_item_ids(self) -> list[str]:
@@ -358,6 +362,7 @@ class Triage(QueueRecords):
             self._live[decision.item] = kept
         for item_id in {d.item for d in decisions}:
             self._refresh(item_id)
+        self.version += 1
         return decisions
 
     def undo(self) -> list[Decision]:
