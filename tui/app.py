@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.notifications import Notify
+from textual.screen import Screen
 
 from tui.commands import COMMANDS, bindings
 from tui.messages import QueueBuilt, SessionFailed, SessionOpened
@@ -214,6 +215,13 @@ class TriageApp(App[None]):
         # report at 80×24 (each also costs bytes over SSH).
         self._notifications.clear()
         super()._on_notify(event)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own palette commands, less those ours already are: its Quit beside our
+        Quit (q), and its Keys panel beside our Help (?), read as the same command twice."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Keys"):
+                yield command
 
     def action_show_help(self) -> None:
         self.push_screen(HelpScreen())

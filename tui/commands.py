@@ -141,7 +141,8 @@ COMMANDS: list[Command] = [
             "decide_marked('reject')", footer=False),
     Command("queue.filter", "queue", "f", "Filter",
             "Filter the queue by kind, score and flag, e.g. `kind:probable score:60-80 "
-            "flag:joint undecided`, or `stale`; Enter on an empty box shows every item again.",
+            "flag:joint undecided`, or `stale`, or `conflict`; Enter on an empty box shows "
+            "every item again.",
             "start_filter"),
     Command("queue.keep", "queue", "n", "Keep as is",
             "Answer the item with \"nothing to change\": it counts as decided, the plan is "

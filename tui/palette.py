@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -53,7 +55,32 @@ class CommandsProvider(Provider):
         matcher = self.matcher(query)
         for command in self._commands():
             text = self._text(command)
-            score = max(matcher.match(text), matcher.match(command.help))
+            score = rank(query, command, matcher.match)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), partial(self._run, command),
                           help=command.help)
+
+
+_WORD = re.compile(r"[\w']+")
+
+
+def rank(query: str, command: Command, fuzzy: Callable[[str], float]) -> float:
+    """How well `query` names `command`, 0 (not at all) to 1. Whole words of the name first,
+    then words the name starts with, whole words of the description, and only then a fuzzy
+    match (name over description): a fuzzy score alone put "Link marked", whose description
+    says "one undo reverts", above "Undo" for `undo`."""
+    words = query.casefold().split()
+    if not words:
+        return 0.0
+    name = _WORD.findall(command.label.casefold())
+    described = _WORD.findall(command.help.casefold())
+    if all(word in name for word in words):
+        return 1.0
+    if all(any(n.startswith(word) for n in name) for word in words):
+        return 0.9
+    if all(word in described for word in words):
+        return 0.6
+    by_name = fuzzy(command.label)
+    if by_name > 0:
+        return 0.3 + 0.25 * min(by_name, 1.0)
+    return 0.25 * min(fuzzy(command.help), 1.0)

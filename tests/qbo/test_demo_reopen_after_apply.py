@@ -197,3 +197,51 @@ def test_a_lone_record_created_under_another_name_is_not_a_probable_pair_again()
         triage = Triage(session.report, session.journal)
         [made] = own_writes(session.journal).created.values()
         assert _undecided_with(triage, key) == [] and _undecided_with(triage, f"qbo:{made}") == []
+
+
+def test_the_edit_form_checks_names_as_the_plan_does() -> None:
+    """The user test: QBO 66 edited to the name our applied run gave QBO 3 (the list, read
+    before the run, still shows QBO 3's old name): the form said nothing and the plan then
+    refused it. The form now checks QBO as our own writes left it, and the names the other
+    decisions of the session give, with the plan's own rule."""
+    from tui.screens.edit import EditScreen
+
+    with demo_session() as (demo, session):
+        triage = Triage(session.report, session.journal)
+        pair = renamed_pair(triage)
+        canopy_key, renamed = pair.members
+        new_name = triage.record(canopy_key)["display_name"]
+        triage.decide(pair.id, "link", canopy=canopy_key, qbo=renamed)
+        result = apply.run(session.journal, demo.client(),
+                           apply.start_apply(session.journal, build_plan(triage)))
+        assert (result.done, result.failed) == (1, [])
+        triage = Triage(session.report, session.journal)  # as the app reloads after a run
+        assert triage.record(renamed)["display_name"] != new_name  # the list as read
+        assert triage.current(renamed)["display_name"] == new_name  # QBO now
+
+        other = next(i for i in triage.items if i.kind == "pair" and i.id != pair.id
+                     and triage.record(i.members[0])["display_name"]
+                     != triage.record(i.members[1])["display_name"])
+        edited = other.members[1]
+        form = EditScreen.for_record(triage, other.id, edited)
+        values = {**form.original, "display_name": new_name}
+        error = form.validate(values).get("display_name", "")
+        assert f"QBO customer {renamed.split(':', 1)[1]} already has the name" in error
+        # The plan refuses that very edit, with the same words.
+        triage.decide(other.id, "edit", record=edited, fields={"display_name": new_name})
+        [refused] = [c for c in build_plan(triage).contradictions if c.key == edited]
+        assert error in refused.message
+        triage.undo()
+
+        # A name another decision of this session gives, not applied yet.
+        third = next(i for i in triage.items if i.kind == "pair"
+                     and i.id not in (pair.id, other.id)
+                     and triage.record(i.members[0])["display_name"]
+                     != triage.record(i.members[1])["display_name"])
+        pending = triage.record(third.members[0])["display_name"]
+        triage.decide(third.id, "link", canopy=third.members[0], qbo=third.members[1])
+        form = EditScreen.for_record(triage, other.id, edited)
+        error = form.validate({**form.original, "display_name": pending})["display_name"]
+        assert "other change(s) in this plan also give a customer the name" in error
+        # The form's own name, unchanged, is never refused.
+        assert "display_name" not in form.validate(form.original)

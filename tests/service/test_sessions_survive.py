@@ -257,3 +257,42 @@ def test_reopen_with_thresholds_out_of_order_is_one_located_error(inputs: Sessio
     session.close()
     with pytest.raises(UserError, match="thresholds out of order"):
         open_session(inputs, Config())
+
+
+def test_every_look_up_of_a_carried_items_gone_record_tolerates_it(
+        inputs: SessionInputs, tmp_path: Path) -> None:
+    """A carried item names a record deleted from its input: search (the user's crash,
+    `KeyError` in `find`), filter, shown text, compare, marks and exports all go on, the gone
+    record is still found by its last name, and no new decision may name it."""
+    from tui.service.errors import UserError
+    from tui.service.exports import write_exports
+    from tui.service.patterns import item_table, verdict_entries
+    from tui.service.queue_filter import parse, positions
+
+    triage = reopen(inputs)
+    _, pair_id = decide_two(triage)
+    gone = triage.item(pair_id).members[0]
+    name = name_of(triage, gone)
+    write_rows(inputs.canopy, [r for r in rows_of(inputs.canopy) if name not in r])
+    triage = reopen(inputs)
+    item = triage.item(pair_id)
+    assert gone in item.members and not triage.exists(gone)
+    assert triage.find("zzz-nowhere", 0) is None                   # the crash
+    assert triage.find(name, len(triage.items) - 1) == triage.index[pair_id]
+    assert triage.name_of(gone) == name
+    shown = triage.shown(gone, triage.state(pair_id))
+    assert shown["display_name"] == name and shown["verdict"] == "no longer in the input"
+    assert shown["email"] == triage.last_known(gone)["email"] != ""
+    other = next(k for k in item.members if k != gone)
+    assert triage.pair_evidence(gone, other) is None
+    assert triage.differing_fields(item.members, triage.state(pair_id)) == set()
+    if gone.startswith("qbo:"):
+        assert triage.validate_edit(gone, shown) == {}
+    table = item_table(triage.report, triage.items)
+    assert triage.index[pair_id] in positions(table, parse("stale"), set(), {pair_id})
+    assert verdict_entries(triage, [pair_id], "accept") == ([], 1)  # one record left
+    with pytest.raises(UserError, match="no longer in the input"):
+        triage.decide(pair_id, "inactive", record=gone, value=True)
+    triage.decide(pair_id, "confirm")
+    plan = build_plan(triage)
+    write_exports(triage, plan, triage.journal, tmp_path / "out", [inputs.canopy, inputs.qbo])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -12,6 +13,7 @@ from textual.widgets import Input, Static
 
 from tui.app import TriageApp
 from tui.cli import demo_paths
+from tui.screens.queue import QueueScreen
 from tui.screens.report import ReportScreen
 from tui.service.config import Config
 from tui.service.inputs import SessionInputs
@@ -30,21 +32,33 @@ def demo_app(folder: Path | None = None) -> TriageApp:
     return TriageApp(SessionInputs.of(canopy, qbo), Config())
 
 
+async def until(pilot: Pilot, holds: Callable[[], bool], what: str,
+                seconds: float = 60) -> None:
+    """Wait until `holds()` is true, by condition and not by a count of pauses: under load
+    (the whole suite on two busy cores) a fixed number of pauses ends before the app is ready.
+    `seconds` is generous; it only bounds a hang."""
+    deadline = time.monotonic() + seconds
+    while not holds():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await pilot.pause(0.01)
+
+
 async def until_report(pilot: Pilot) -> None:
-    """Wait for the loader's worker and the report screen."""
-    await pilot.app.workers.wait_for_complete()
-    for _ in range(50):
-        await pilot.pause()
-        if isinstance(pilot.app.screen, ReportScreen):
-            break
+    """Wait for the report screen and for the queue behind it: the queue is built in a worker
+    started after the report's first paint, and until it is there `t`, `T` and `P` only say
+    "a moment" and leave the report in front."""
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, ReportScreen), "the report screen")
+    await until(pilot, lambda: getattr(app, "triage", None) is not None, "the queue to build")
     await pilot.pause()
-    assert isinstance(pilot.app.screen, ReportScreen)
+    assert isinstance(app.screen, ReportScreen)
 
 
 async def to_queue(pilot: Pilot) -> None:
     """Wait for the report, then open the queue where the session left it."""
     await until_report(pilot)
     await pilot.press("t")
+    await until(pilot, lambda: isinstance(pilot.app.screen, QueueScreen), "the queue screen")
     await settle(pilot)
 
 

@@ -96,3 +96,27 @@ def test_escape_asks_before_discarding_edits() -> None:
             assert isinstance(app.screen, QueueScreen)
 
     asyncio.run(scenario())
+
+
+def test_the_form_opens_with_the_cursor_at_the_end_of_the_name_nothing_selected() -> None:
+    """The form used to open with Display name selected: one keystroke replaced the whole
+    name. Now a key adds to it; a field entered with Tab still selects its text."""
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await to_queue(pilot)
+            await pilot.press("e")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, EditScreen)
+            name = form.query_one("#field-display_name", Input)
+            original = form.original["display_name"]
+            assert app.focused is name and name.selection.is_empty
+            assert name.cursor_position == len(original)
+            await pilot.press("x")
+            assert name.value == original + "x"
+            await pilot.press("tab")
+            given = form.query_one("#field-given_name", Input)
+            assert given.selected_text == form.original["given_name"] != ""
+
+    asyncio.run(scenario())

@@ -223,3 +223,26 @@ def test_report_detail_gives_evidence_past_80_columns() -> None:
             assert detail.startswith(f"Evidence: {evidence} · Why: ")
 
     asyncio.run(scenario())
+
+
+def test_record_columns_cut_long_values_with_an_ellipsis() -> None:
+    """`tamarra.thornton851@example.com` is 31 cells in a 30-cell column: cut bare it read
+    `…@example.co`, another valid address. Every cut value and header ends in `…`."""
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await to_queue(pilot)
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            screen._go(app.triage.item_of("canopy:C000208"))
+            await settle(pilot)
+            grid = screen.query_one("#grid")
+            shown = lines_of(grid)
+            email = next(line for line in shown if "Email" in line)
+            assert "tamarra.thornton851@example.c…" in email, email
+            assert "example.co " not in email.replace("…", " ")
+            for row_key in grid.rows:
+                for cell in grid.get_row(row_key)[1:]:
+                    assert cell.cell_len <= 30
+
+    asyncio.run(scenario())

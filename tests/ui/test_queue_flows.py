@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from helpers import demo_app, settle, to_queue
+from helpers import demo_app, settle, to_queue, until
 from textual.geometry import Region
 
+from tui.screens.dialogs import MessageDialog
 from tui.screens.edit import EditScreen
 from tui.screens.queue import QueueScreen
 from tui.service.journal import Journal
@@ -190,8 +191,6 @@ def test_a_stale_item_shows_what_changed_and_is_reconfirmed_with_one_key(
     import csv
     import io
 
-    from helpers import until_report
-
     async def first() -> tuple[str, str]:
         app = demo_app(tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:
@@ -213,14 +212,10 @@ def test_a_stale_item_shows_what_changed_and_is_reconfirmed_with_one_key(
         canopy.write_text(out.getvalue(), encoding="utf-8")
         app = demo_app(tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:
-            await app.workers.wait_for_complete()
-            for _ in range(20):  # the "inputs changed" dialog, then the report
-                await pilot.pause()
-                if type(app.screen).__name__ != "ReportScreen":
-                    await pilot.press("enter")
-            await until_report(pilot)
-            await pilot.press("t")
-            await settle(pilot)
+            # The "inputs changed" dialog first: Enter resumes with the new files.
+            await until(pilot, lambda: isinstance(app.screen, MessageDialog), "the dialog")
+            await pilot.press("enter")
+            await to_queue(pilot)
             screen = app.screen
             assert isinstance(screen, QueueScreen) and screen.item.id == item_id
             title = str(screen.query_one("#queue-title").render())
@@ -257,3 +252,202 @@ def test_a_stale_item_shows_what_changed_and_is_reconfirmed_with_one_key(
             assert not app.triage.stale(item_id) and not app.triage.is_decided(item_id)
 
     asyncio.run(second(*asyncio.run(first())))
+
+
+def armanda_decided_then_238_deleted(tmp_path: Path) -> str:
+    """On copies of the demo pair in `tmp_path`: the Armanda Silva group decided (QBO 237
+    kept, 238 retired), then QBO 238 deleted from the QBO file. Its item's id."""
+    from tui.service.config import Config
+    from tui.service.inputs import SessionInputs
+    from tui.service.session import open_session
+    from tui.service.triage import Triage
+
+    demo_app(tmp_path)  # copies the demo pair into tmp_path
+    canopy, qbo = next(tmp_path.glob("canopy*.csv")), next(tmp_path.glob("qbo*.csv"))
+    session = open_session(SessionInputs.of(canopy, qbo), Config())
+    triage = Triage(session.report, session.journal)
+    item = triage.items[triage.item_of("qbo:238")]
+    triage.decide(item.id, "primary", record="qbo:237")
+    triage.decide(item.id, "inactive", record="qbo:238", value=True)
+    session.close()
+    lines = qbo.read_text(encoding="utf-8").splitlines(keepends=True)
+    qbo.write_text("".join(line for line in lines if not line.startswith("238,")),
+                   encoding="utf-8")
+    return item.id
+
+
+async def reopened_queue(app, pilot) -> QueueScreen:  # type: ignore[no-untyped-def]
+    """Past the "inputs changed" dialog (Enter resumes) to the queue."""
+    await until(pilot, lambda: isinstance(app.screen, MessageDialog), "the dialog")
+    await pilot.press("enter")
+    await to_queue(pilot)
+    assert isinstance(app.screen, QueueScreen)
+    return app.screen
+
+
+def test_search_with_a_decided_record_deleted_from_the_input(tmp_path: Path) -> None:
+    """The user's crash: decide the Armanda Silva group, delete QBO 238 from the QBO file,
+    reopen, `/ zzz` Enter in the queue: `KeyError: 'qbo:238'`. Now it says nothing holds it,
+    and the gone record is still found by its last name."""
+    item_id = armanda_decided_then_238_deleted(tmp_path)
+
+    async def scenario() -> None:
+        app = demo_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await reopened_queue(app, pilot)
+            await pilot.press("slash", *"zzz", "enter")
+            await settle(pilot)
+            assert app.return_code is None and app.screen is screen
+            assert "No item holds 'zzz'" in next(iter(app._notifications)).message
+            await pilot.press("ctrl+u", *"silva (2)", "enter")  # QBO 238's last name
+            await settle(pilot)
+            assert screen.item is not None and screen.item.id == item_id
+
+    asyncio.run(scenario())
+
+
+def test_a_deleted_record_is_shown_as_gone_with_its_last_fields(tmp_path: Path) -> None:
+    """Not an all-blank column: the gone record's fields as decided on, said to be gone in its
+    header, its Canopy sync row and the reason line; no decision may name it."""
+    from helpers import static_text
+
+    item_id = armanda_decided_then_238_deleted(tmp_path)
+
+    async def scenario() -> None:
+        app = demo_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await reopened_queue(app, pilot)
+            assert screen.item is not None and screen.item.id == item_id  # stale: first
+            title = static_text(screen.query_one("#queue-title")).splitlines()
+            assert "· 1 gone" in title[0]
+            # The stale heading whole at 80 columns, not cut after "Decided earlier, on…".
+            assert title[1].rstrip().endswith("Decided earlier; its records changed since")
+            await pilot.press("right", "right")  # the third column: QBO 238, gone
+            await settle(pilot)
+            grid = screen.query_one("#grid")
+            headers = [str(column.label) for column in grid.columns.values()]
+            assert any("QBO 238 (gone)" in h for h in headers), headers
+            column = next(k for k, c in grid.columns.items() if "238" in str(c.label))
+            assert str(grid.get_cell("email", column)) == "armanda.silva895@gmail.com"
+            assert str(grid.get_cell("verdict", column)) == "no longer in the input"
+            reason = static_text(screen.query_one("#reason"))
+            assert "Armanda Silva (2) is no longer in the input" in " ".join(reason.split())
+            await pilot.press("x")
+            await settle(pilot)
+            assert "no longer in the input" in next(iter(app._notifications)).message
+            assert "qbo:238" in app.triage.state(item_id).inactive  # as decided, unchanged
+
+    asyncio.run(scenario())
+
+
+def test_the_heading_follows_the_members_left_after_a_split() -> None:
+    """`d` on a "several Canopy clients for one QBO customer" group of two clients leaves one
+    client and one customer: the heading says so instead of the group's old kind."""
+    from helpers import static_text
+
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await to_queue(pilot)
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            item = screen.item
+            assert item is not None and item.kind == "competing" and len(item.members) == 3
+            title = static_text(screen.query_one("#queue-title")).splitlines()
+            assert "Several Canopy clients for one QBO customer" in title[1]
+            await pilot.press("d")
+            await settle(pilot)
+            title = static_text(screen.query_one("#queue-title")).splitlines()
+            assert "1 split off" in title[0]
+            assert "Several Canopy clients" not in title[1]
+            assert "One Canopy client and one QBO customer left" in title[1]
+            await pilot.press("u")
+            await settle(pilot)
+            title = static_text(screen.query_one("#queue-title")).splitlines()
+            assert "Several Canopy clients for one QBO customer" in title[1]
+
+    asyncio.run(scenario())
+
+
+def test_palette_ranks_a_whole_word_of_the_name_first_and_lists_quit_once() -> None:
+    """Typing `undo` listed "Link marked (L)" and "Drop (z)", whose descriptions mention undo,
+    above "Undo (u)"; Textual's "Quit" stood beside ours."""
+    from textual.command import CommandList, CommandPalette
+
+    async def typed(pilot, text: str) -> list[str]:  # type: ignore[no-untyped-def]
+        palette = pilot.app.screen
+        assert isinstance(palette, CommandPalette)
+        found = palette.query_one(CommandList)
+
+        def shown() -> list[str]:
+            return [str(found.get_option_at_index(n).prompt).split("\n")[0]
+                    for n in range(found.option_count)]
+
+        before = shown()
+        await pilot.press("ctrl+u", *text)  # the box cleared, then the query typed
+        await until(pilot, lambda: shown() not in ([], before), f"hits for {text!r}")
+        await settle(pilot)  # the search worker done: every hit is in
+        return shown()
+
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await to_queue(pilot)
+            await pilot.press("ctrl+p")
+            await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+            hits = await typed(pilot, "undo")
+            assert hits[0].startswith("Undo (u)"), hits
+            hits = await typed(pilot, "quit")
+            assert [h for h in hits if "quit" in h.casefold()] == ["Quit (q)"], hits
+            hits = await typed(pilot, "keys")
+            assert not any(h.startswith("Keys") for h in hits), hits
+
+    asyncio.run(scenario())
+
+
+def test_a_decision_contradicting_another_items_is_said_and_both_are_flagged() -> None:
+    """Canopy C000031 is in two probable pairs: linked to its QBO customer in one and created
+    in QBO in the other, both were accepted silently and the plan left it alone. Now the
+    second decision's toast names the other item, both headers say so, `conflict` finds
+    them, and undo clears it."""
+    from helpers import static_text
+
+    from tui.service.plan import build_plan
+
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await to_queue(pilot)
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            triage = app.triage
+            first, second = [i for i in triage.items if "canopy:C000031" in i.members]
+            screen._go(triage.index[first.id])
+            await pilot.press("l")                      # linked to its QBO customer
+            await settle(pilot)
+            assert triage.state(first.id).links and not screen.conflicts()
+            screen._go(triage.index[second.id])
+            await pilot.press("c")                      # … and created in QBO
+            await settle(pilot)
+            toast = next(iter(app._notifications)).message
+            assert f"Contradicts item {triage.index[first.id] + 1}" in toast
+            assert "canopy:C000031 created in QBO and also linked" in toast
+            title = static_text(screen.query_one("#queue-title")).splitlines()[1]
+            assert f"conflicts with item {triage.index[first.id] + 1}" in title
+            assert set(screen.conflicts()) == {first.id, second.id}
+            [plan_says] = [c for c in build_plan(triage).contradictions
+                           if c.key == "canopy:C000031"]
+            assert plan_says.items == sorted([first.id, second.id])
+            await pilot.press("f", *"conflict", "enter")
+            await settle(pilot)
+            assert screen.view.visible == sorted(triage.index[i] for i in (first.id, second.id))
+            screen._go(triage.index[first.id])
+            title = static_text(screen.query_one("#queue-title")).splitlines()[1]
+            assert f"conflicts with item {triage.index[second.id] + 1}" in title
+            await pilot.press("u")                      # the create undone: no conflict
+            await settle(pilot)
+            assert screen.conflicts() == {}
+            title = static_text(screen.query_one("#queue-title")).splitlines()[1]
+            assert "conflict" not in title
+
+    asyncio.run(scenario())

@@ -318,3 +318,40 @@ def test_filter_prompt_recalls_the_filter_selected_so_typing_replaces_it() -> No
             assert box.value == "hayes"
 
     asyncio.run(scenario())
+
+
+def test_deciding_many_marked_items_asks_first_with_count_and_scores() -> None:
+    """ctrl+a then L linked 32 items at once, 79.9 "uncertain" ones among them, with no
+    preview. More than a handful now asks first, as the Patterns screen does."""
+    from tui.screens.dialogs import MessageDialog
+
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await to_queue(pilot)
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            await pilot.press("f", *"kind:probable", "enter", "ctrl+a")
+            await settle(pilot)
+            marked = [app.triage.items[p].id for p in sorted(screen.view.marks)]
+            assert len(marked) > 5
+            await pilot.press("L")
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, MessageDialog)
+            table = app.item_table().filter(app.item_table()["item"].is_in(marked))
+            low, high = table["score_min"].min(), table["score_max"].max()
+            assert f"Link {len(marked)} items?" == dialog.title_text
+            assert f"Scores {low:g}–{high:g}" in dialog.body
+            assert "below the accept threshold" in dialog.body and low < 80
+            await pilot.press("escape")                 # cancelled: nothing decided
+            await settle(pilot)
+            assert app.screen is screen
+            assert not any(app.triage.is_decided(i) for i in marked)
+            await pilot.press("L", "enter")
+            await settle(pilot)
+            assert all(app.triage.state(i).links for i in marked)
+            await pilot.press("u")                      # one undo, as before
+            assert not any(app.triage.is_decided(i) for i in marked)
+
+    asyncio.run(scenario())

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
+from textual.widgets.input import Selection
 
 from tui.commands import bindings
 from tui.screens.dialogs import MessageDialog
@@ -20,6 +21,25 @@ if TYPE_CHECKING:
 
 Validator = Callable[[dict[str, str]], dict[str, str]]
 """Values → field → message; the edit form calls it on every change."""
+
+
+class FieldInput(Input):
+    """A field of the form. Entered with Tab it selects its text, so typing replaces it; but
+    the field focused as the form opens gets the cursor at its end with nothing selected: the
+    user has not chosen to replace it, and one keystroke would replace the whole name."""
+
+    def __init__(self, value: str, *, id: str, opens_focused: bool = False) -> None:
+        super().__init__(value, id=id, compact=True)
+        self._opens_focused = opens_focused
+
+    def on_focus(self) -> None:
+        # Runs before Input's own focus handler (a subclass's handler comes first), which
+        # selects the text when `select_on_focus`: off for this one focus, back on after it.
+        if self._opens_focused:
+            self._opens_focused = False
+            self.select_on_focus = False
+            self.selection = Selection.cursor(len(self.value))
+            self.call_next(setattr, self, "select_on_focus", True)
 
 
 class EditScreen(ModalScreen[dict[str, str] | None]):
@@ -52,9 +72,20 @@ class EditScreen(ModalScreen[dict[str, str] | None]):
         """The form for a record as an item shows it (its edits applied), checked by QBO's
         rules as the triage applies them to that record."""
         from tui.service.edit_checks import edit_warnings
+        from tui.service.plan import name_check
 
         shown = triage.shown(key, triage.state(item_id))
-        return cls(key, shown, lambda values: triage.validate_edit(key, values),
+        # Read once as the form opens: QBO's names after our own writes and those the other
+        # decisions give, as the plan will check them.
+        check = name_check(triage, key) if key.startswith("qbo:") else None
+
+        def refusal(name: str) -> str | None:
+            # An unchanged name is not sent, so the plan has nothing to refuse about it.
+            if check is None or name.strip() == shown.get("display_name", "").strip():
+                return None
+            return check(name)
+
+        return cls(key, shown, lambda values: triage.validate_edit(key, values, refusal),
                    lambda values: edit_warnings(triage.report, key, values, shown))
 
     def __init__(self, key: str, values: dict[str, str], validate: Validator,
@@ -73,7 +104,8 @@ class EditScreen(ModalScreen[dict[str, str] | None]):
             for name, label in EDITABLE_FIELDS:
                 with Horizontal(classes="field"):
                     yield Label(label)
-                    yield Input(self.original[name], id=f"field-{name}", compact=True)
+                    yield FieldInput(self.original[name], id=f"field-{name}",
+                                     opens_focused=f"#field-{name}" == self.AUTO_FOCUS)
                 yield Static("", id=f"error-{name}", classes="error")
                 yield Static("", id=f"warning-{name}", classes="warning")
         yield Footer(compact=True, show_command_palette=False)

@@ -104,13 +104,12 @@ class PatternsScreen(Screen[None]):
     def _names(self, item_id: str) -> str:
         """The item's display names, plain text: "Ann Lee ↔ Lee, Ann"."""
         triage = self.app_.triage
-        return " ↔ ".join(triage.record(k)["display_name"] or ""
-                          for k in triage.item(item_id).members)
+        return " ↔ ".join(triage.name_of(k) for k in triage.item(item_id).members)
 
     def _describe(self, item_id: str) -> str:
         triage = self.app_.triage
         item = triage.item(item_id)
-        names = [f"{escape(triage.record(k)['display_name'] or '')} ({k.split(':', 1)[1]})"
+        names = [f"{escape(triage.name_of(k))} ({k.split(':', 1)[1]})"
                  for k in item.members]
         return " ↔ ".join(names)
 

@@ -5,6 +5,9 @@ Every decision goes to the journal (committed) before the screen changes.
 
 from __future__ import annotations
 
+from typing import Any
+
+import polars as pl
 from rich.markup import escape
 from rich.text import Text
 from textual import on
@@ -13,13 +16,22 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from tui.commands import bindings
+from tui.screens.dialogs import MessageDialog
 from tui.screens.queue_decisions import DecisionKeys
 from tui.service import queue_filter
 from tui.service.errors import UserError
 from tui.service.patterns import verdict_entries
+from tui.service.plan import Contradiction, decision_conflicts
 from tui.service.triage import SHOWN_FIELDS, Item, ItemState, Triage
 from tui.widgets.compare_grid import MARKS, CompareGrid
 from tui.widgets.reason_line import ReasonLine
+
+CONFIRM_OVER = 5
+"""More marked items than this are decided after a preview: ctrl+a marks every item shown, and
+one stray `L` would then link them all, uncertain scores included."""
+
+PREVIEW = 4
+"""Items named in that preview."""
 
 
 class QueueScreen(DecisionKeys, Screen[None]):
@@ -40,6 +52,7 @@ class QueueScreen(DecisionKeys, Screen[None]):
         """Filter and marks."""
         self.filter = queue_filter.QueueFilter()
         self._initial_filter = filter_text
+        self._conflicts_of: tuple[tuple[int, int], dict[str, list[Contradiction]]] | None = None
 
     @property
     def triage(self) -> Triage:
@@ -59,12 +72,32 @@ class QueueScreen(DecisionKeys, Screen[None]):
             self._set_filter(self._initial_filter)
         self.show_item()
 
+    def conflicts(self) -> dict[str, list[Contradiction]]:
+        """Item id → the contradictions between decisions it takes part in, worked out again
+        only when the decisions changed (a new triage, or a decision, undo or redo)."""
+        triage = self.triage
+        at = (id(triage), triage.version)
+        if self._conflicts_of is None or self._conflicts_of[0] != at:
+            self._conflicts_of = (at, decision_conflicts(triage))
+        return self._conflicts_of[1]
+
+    def conflict_note(self, item_id: str, found: list[Contradiction]) -> str:
+        """Which other items `found` (contradictions of `item_id`) involve, as the queue
+        numbers them: "item 12", "items 3, 12", or "this item" when only it."""
+        index = self.triage.index
+        others = sorted({index[i] + 1 for c in found for i in c.items
+                         if i != item_id and i in index})
+        if not others:
+            return "this item"
+        return ("item " if len(others) == 1 else "items ") + ", ".join(map(str, others))
+
     def on_screen_resume(self) -> None:
         # Back from Patterns, the plan or the edit form: decisions made there change the
-        # progress, the item's state and what a `decided`/`stale` filter lets through.
+        # progress, the item's state and what a `decided`/`stale`/`conflict` filter lets
+        # through.
         if not self.is_mounted:
             return
-        if self.filter.decided is not None or self.filter.stale:
+        if self.filter.decided is not None or self.filter.stale or self.filter.conflict:
             position, focus = self.position, self.focus_index
             self._set_filter(self.filter.text)
             if self.position == position:
@@ -83,11 +116,14 @@ class QueueScreen(DecisionKeys, Screen[None]):
         return items[self.position] if items and self.view.visible != [] else None
 
     def _members(self) -> tuple[Item, ItemState, list[str]] | None:
+        """The item, its state and its record columns: the members still in the group, then
+        those gone from their input (shown as gone; no decision may name them)."""
         item = self.item
         if item is None:
             return None
         state = self.triage.state(item.id)
-        return item, state, self.triage.members(item, state)
+        return (item, state,
+                self.triage.members(item, state) + self.triage.gone_members(item, state))
 
     def show_item(self) -> None:
         """Redraw the title, the grid and the reason line from the triage state."""
@@ -116,7 +152,12 @@ class QueueScreen(DecisionKeys, Screen[None]):
                 escape(self.triage.apply_issue(item.id) or "")
                 if self.triage.in_conflict(item.id)
                 else "skipped" if state.skipped else "undecided"))
-        chain = "" if item.complete else " · members do not all agree"
+        # A carried item is incomplete by construction: it says why it is here instead.
+        chain = "" if item.complete or item.kind == "changed" else " · members do not all agree"
+        clashing = self.conflicts().get(item.id)
+        if clashing:  # first after the status: the line is cut at 80 columns
+            chain = (f" · [b]⚠ conflicts with {self.conflict_note(item.id, clashing)}[/b]"
+                     f" (P plan){chain}")
         columns, values = [], []
         for key in members:
             marks = []
@@ -129,7 +170,9 @@ class QueueScreen(DecisionKeys, Screen[None]):
             if any(key in link for link in state.links):
                 marks.append(MARKS["linked"])
             source, record_id = key.split(":", 1)
-            columns.append((f"{'Canopy' if source == 'canopy' else 'QBO'} {record_id}", marks))
+            gone = "" if self.triage.exists(key) else " (gone)"
+            columns.append((f"{'Canopy' if source == 'canopy' else 'QBO'} {record_id}{gone}",
+                            marks))
             values.append(self.triage.shown(key, state))
         differing = self.triage.differing_fields(members, state)
         rows = ([(name, label) for name, label in SHOWN_FIELDS if name in differing]
@@ -162,13 +205,18 @@ class QueueScreen(DecisionKeys, Screen[None]):
         if len(window) < len(members):
             first.append(f"[b]records {window[0] + 1}–{window[-1] + 1} of {len(members)}[/b] "
                          "([ ] page)")
-        if state.split:
-            first.append(f"{len(item.members) - len(members)} split off")
+        split = len(state.split & set(item.members))
+        if split:
+            first.append(f"{split} split off")
+        gone = sum(not self.triage.exists(k) for k in members)
+        if gone:
+            first.append(f"{gone} gone")  # short: the line is cut at 80 columns
         if not self.filter.empty:
             first.append(f"filter: {escape(self.filter.text)}")
         if self.differing_only:
             first.append("differing fields only (v)")
-        return " · ".join(first) + f"\n{status} · {escape(item.title)}"
+        remaining = [k for k in members if self.triage.exists(k)]
+        return " · ".join(first) + f"\n{status} · {escape(item.heading(remaining))}"
 
     # navigation --------------------------------------------------------------------------------
     def _go(self, position: int) -> None:
@@ -266,6 +314,53 @@ class QueueScreen(DecisionKeys, Screen[None]):
             self.notify("None of the marked items can take that (decided already, or not a "
                         "Canopy–QBO pair).", severity="warning")
             return
+        if len(entries) <= CONFIRM_OVER:
+            self._decide_entries(entries, left_out, verdict)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._decide_entries(entries, left_out, verdict)
+
+        title, body = self._bulk_preview(entries, left_out, verdict)
+        self.app.push_screen(MessageDialog(title, body, "Enter: decide them all   Escape: cancel"),
+                             answered)
+
+    def _bulk_preview(self, entries: list[tuple[str, str, dict[str, Any]]], left_out: int,
+                      verdict: str) -> tuple[str, str]:
+        """The confirmation's title and body, as the Patterns screen words its preview: how
+        many, their scores (and how many fall below the accept threshold), the first few."""
+        ids = [item_id for item_id, _, _ in entries]
+        table = self.app.item_table()  # type: ignore[attr-defined]
+        scores = table.filter(pl.col("item").is_in(ids))
+        low, high = scores["score_min"].min(), scores["score_max"].max()
+        accept = self.triage.report.config.match.accept
+        below = scores.filter(pl.col("score_max") < accept).height
+        what = ("Link each Canopy client to its QBO customer" if verdict == "accept"
+                else "Say the two records of each are not duplicates")
+        lines = [f"{what}: {len(entries):,} marked items."]
+        if low is not None:
+            lines.append(f"Scores {low:g}–{high:g}"
+                         + (f"; {below:,} below the accept threshold ({accept:g}): not "
+                            "certain matches." if below else "."))
+        lines.append("")
+        lines += [f"• {escape(self._describe(item_id))}" for item_id in ids[:PREVIEW]]
+        if len(ids) > PREVIEW:
+            lines.append(f"… and {len(ids) - PREVIEW:,} more")
+        if left_out:
+            lines.append(f"\n{left_out:,} marked items are left as they are (decided already, "
+                         "or not a Canopy–QBO pair).")
+        lines.append("\nOne step: one undo (u) reverts all of it.")
+        verb = "Link" if verdict == "accept" else "Reject"
+        return f"{verb} {len(entries):,} items?", "\n".join(lines)
+
+    def _describe(self, item_id: str) -> str:
+        """An item's records by name and id: "Ann Lee (C12) ↔ Lee, Ann (93)"."""
+        return " ↔ ".join(f"{self.triage.name_of(k)} ({k.split(':', 1)[1]})"
+                          for k in self.triage.item(item_id).members)
+
+    def _decide_entries(self, entries: list[tuple[str, str, dict[str, Any]]], left_out: int,
+                        verdict: str) -> None:
         self.triage.decide_many(entries)
         done = {self.triage.index[item_id] for item_id, _, _ in entries}
         self.view.marks -= done
@@ -303,7 +398,8 @@ class QueueScreen(DecisionKeys, Screen[None]):
             table = self.app.item_table()  # type: ignore[attr-defined]
             decided = {i.id for i in self.triage.items if self.triage.is_decided(i.id)}
             stale = set(self.triage.stale_item_ids()) if wanted.stale else set()
-            self.view.visible = queue_filter.positions(table, wanted, decided, stale)
+            clashing = set(self.conflicts()) if wanted.conflict else set()
+            self.view.visible = queue_filter.positions(table, wanted, decided, stale, clashing)
         if self.view.visible is not None and self.view.visible:
             shown = self.view.visible
             here = self.view.rank(self.position)

@@ -11,6 +11,7 @@ from tui.screens.edit import EditScreen
 from tui.service.errors import UserError
 
 if TYPE_CHECKING:
+    from tui.service.plan import Contradiction
     from tui.service.triage import Item, ItemState, Triage
 
 
@@ -28,6 +29,8 @@ class DecisionKeys:
         def item(self) -> Item | None: ...
         def _members(self) -> tuple[Item, ItemState, list[str]] | None: ...
         def show_item(self) -> None: ...
+        def conflicts(self) -> dict[str, list[Contradiction]]: ...
+        def conflict_note(self, item_id: str, found: list[Contradiction]) -> str: ...
         def notify(self, message: str, **kwargs: Any) -> None: ...
         @property
         def app(self) -> Any: ...
@@ -40,12 +43,19 @@ class DecisionKeys:
         item = self.item
         if item is None:
             return False
+        before = {(c.key, c.message) for c in self.conflicts().get(item.id, [])}
         try:
             self.triage.decide(item.id, action, **payload)
         except UserError as error:
             self.notify(error.one_line(), severity="warning")
             return False
         self.show_item()
+        # Said now, naming the other item, not first when the plan is read.
+        new = [c for c in self.conflicts().get(item.id, []) if (c.key, c.message) not in before]
+        if new:
+            self.notify(f"Contradicts {self.conflict_note(item.id, new)}: {new[0].key} "
+                        f"{new[0].message}. The plan leaves it alone until one is undone "
+                        "(f conflict finds them).", severity="warning", timeout=10)
         return True
 
     def action_primary(self, number: int) -> None:
@@ -81,8 +91,9 @@ class DecisionKeys:
             self.notify("Pick the primary on this side first (1-9).", severity="warning")
             return
         item = self.item
-        rest = [key for key in members
-                if key.startswith(side + ":") and key != primary and key not in state.inactive]
+        rest = [key for key in members  # not a gone record's column: nothing to retire
+                if key.startswith(side + ":") and key != primary and key not in state.inactive
+                and self.triage.exists(key)]
         if item is None or not rest:
             return
         try:  # one step: one undo brings every one of them back
@@ -98,7 +109,8 @@ class DecisionKeys:
             return
         state, members, focused, side = focus
         other_side = "qbo" if side == "canopy" else "canopy"
-        others = [k for k in members if k.startswith(other_side + ":")]
+        others = [k for k in members
+                  if k.startswith(other_side + ":") and self.triage.exists(k)]
         partner = state.primary.get(other_side) or (others[0] if len(others) == 1 else None)
         if partner is None:
             self.notify("Pick the primary on the other side first (1-9).", severity="warning")
@@ -162,6 +174,10 @@ class DecisionKeys:
     def action_edit(self) -> None:
         item, key = self.item, self._focused()
         if item is None or key is None:
+            return
+        if not self.triage.exists(key):
+            self.notify("That record is no longer in the input: there is nothing to edit.",
+                        severity="warning")
             return
 
         def saved(changes: dict[str, str] | None) -> None:

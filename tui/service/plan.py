@@ -8,11 +8,14 @@ together, so no update waits on another's SyncToken.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import polars as pl
+
 from tui.service.own_writes import own_writes, signature
-from tui.service.plan_checks import check_operations
+from tui.service.plan_checks import check_operations, name_refusal, wanted_names
 from tui.service.sources.identity import is_own_id
 from tui.service.sources.qbo_api import load_other_names
 from tui.service.triage import Triage
@@ -193,6 +196,12 @@ def _apart(triage: Triage, facts: _Facts, split: str, others: list[str]) -> None
 
 
 def _contradictions(facts: _Facts, triage: Triage) -> list[Contradiction]:
+    """Decisions that cannot all hold, each with every item whose decision takes part (both
+    sides: the queue marks them all, and says which other item a new decision contradicts)."""
+
+    def linked_in(key: str) -> list[str]:
+        return [i for pair, items in facts.link_items.items() if key in pair for i in items]
+
     found = []
     for key, items in facts.inactive.items():
         if key in facts.primary:
@@ -200,15 +209,15 @@ def _contradictions(facts: _Facts, triage: Triage) -> list[Contradiction]:
                                        sorted(set(items + facts.primary[key]))))
         if key in facts.links:
             found.append(Contradiction(key, "linked and also marked inactive",
-                                       sorted(set(items))))
+                                       sorted(set(items + linked_in(key)))))
     for key, partners in facts.links.items():
         if len(partners) > 1:
             found.append(Contradiction(key, f"linked to {len(partners)} records: "
-                                       + ", ".join(sorted(partners)), []))
+                                       + ", ".join(sorted(partners)), sorted(set(linked_in(key)))))
     for key, items in facts.creates.items():
         if key in facts.links:
             found.append(Contradiction(key, "created in QBO and also linked to an existing "
-                                       "customer", sorted(items)))
+                                       "customer", sorted(set(items + linked_in(key)))))
     for key, fields in facts.edits.items():
         for name, values in fields.items():
             if len(values) > 1:
@@ -216,6 +225,16 @@ def _contradictions(facts: _Facts, triage: Triage) -> list[Contradiction]:
                                            + " / ".join(sorted(values)),
                                            sorted(facts.edit_items[key])))
     return found + _left_without_customer(facts, triage)
+
+
+def decision_conflicts(triage: Triage) -> dict[str, list[Contradiction]]:
+    """Item id → the contradictions between live decisions it takes part in: the plan's own
+    (`_contradictions`), found as the decisions are made rather than when the plan is read."""
+    out: dict[str, list[Contradiction]] = {}
+    for contradiction in _contradictions(_gather(triage), triage):
+        for item_id in contradiction.items:
+            out.setdefault(item_id, []).append(contradiction)
+    return out
 
 
 def _left_without_customer(facts: _Facts, triage: Triage) -> list[Contradiction]:
@@ -261,6 +280,27 @@ def _held(triage: Triage, op: Operation) -> bool:
     return all(now.get(api) == value for api, value in op.fields.items())
 
 
+def taken_names(triage: Triage) -> dict[str, list[str]]:
+    """Clash key (`name_clash_key`) of every QBO customer's DisplayName, active or not, as QBO
+    holds it after our own writes (`Triage.current`) → the record keys holding it."""
+    taken: dict[str, list[str]] = {}
+    qbo_ids = triage.report.records.filter(pl.col("source") == "qbo")["record_id"].to_list()
+    for key in (f"qbo:{i}" for i in qbo_ids):
+        taken.setdefault(name_clash_key(triage.current(key)["display_name"] or ""), []).append(key)
+    return taken
+
+
+@dataclass
+class _Draft:
+    """The plan before `plan_checks` refuses what QBO would: every operation the decisions
+    make, and the names they are checked against."""
+
+    plan: Plan
+    taken: dict[str, list[str]]
+    others: dict[str, str]
+    """Clash key of every Vendor and Employee DisplayName → who holds it."""
+
+
 def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Plan:
     """Compile the live decisions into operations, a Canopy worklist and contradictions.
 
@@ -270,6 +310,36 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
     QBO names are unique across the three lists. By default they are the ones read with a live
     snapshot (`qbo_api.load_other_names`).
     """
+    draft = _draft(triage, other_names)
+    plan = draft.plan
+    refusals = check_operations(plan.operations, draft.taken, draft.others)
+    plan.contradictions += [Contradiction(op.key, f"cannot apply: {refusals[n]}", op.items)
+                            for n, op in enumerate(plan.operations) if n in refusals]
+    plan.operations = [op for n, op in enumerate(plan.operations) if n not in refusals]
+    return plan
+
+
+def name_check(triage: Triage, key: str,
+               other_names: dict[str, str] | None = None) -> Callable[[str], str | None]:
+    """For the edit form of QBO customer `key`: a function of a DisplayName saying why the plan
+    would refuse to give it to `key` (`plan_checks.name_refusal`), None when it would not:
+    against QBO as our own writes left it and the names the other decisions of this session
+    give (their renames and creates), the same view and rule the plan uses. The decisions are
+    read once, here: call it again after a decision."""
+    draft = _draft(triage, other_names)
+    wanted = wanted_names([op for op in draft.plan.operations if op.key != key])
+
+    def check(name: str) -> str | None:
+        clash = name_clash_key(name)
+        if not clash:
+            return None
+        return name_refusal(key, name.strip(), draft.taken.get(clash, []),
+                            draft.others.get(clash), wanted[clash])
+
+    return check
+
+
+def _draft(triage: Triage, other_names: dict[str, str] | None) -> _Draft:
     if other_names is None and triage.report.qbo.path is not None:
         other_names = load_other_names(triage.report.qbo.path)
     facts = _gather(triage)
@@ -288,9 +358,7 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
         f"the QBO list has no SyncToken for {no_token:,} customer(s): QBO's own exports carry "
         "none" if no_token else "")
     applicable = not unapplicable_why
-    taken: dict[str, str] = {}
-    for key in (f"qbo:{i}" for i in qbo_ids.to_list()):
-        taken[name_clash_key(triage.current(key)["display_name"] or "")] = key
+    taken = taken_names(triage)
 
     def edited(key: str) -> dict[str, str]:
         values = {k: "" if v is None else str(v) for k, v in triage.current(key).items()}
@@ -366,8 +434,9 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
         qbo_name = edited(qbo_key)["display_name"]
         if name_clash_key(canopy_name) == name_clash_key(qbo_name):
             continue  # Canopy's name rule links them already
-        holder = taken.get(name_clash_key(canopy_name))
-        if holder is None or holder == qbo_key:
+        holders = taken.get(name_clash_key(canopy_name), [])
+        holder = next((h for h in holders if h != qbo_key), None)
+        if holder is None:
             change(qbo_key, {"DisplayName": canopy_name},
                    f"renamed to the Canopy client's name so the sync links {canopy}", items)
         else:
@@ -392,9 +461,5 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
             op.brings_back = own.created[op.key]
             op.why.append(f"brings back QBO {op.brings_back}, which an earlier run created for "
                           "this client and an undo made inactive")
-    refusals = check_operations(operations, taken, others)
-    contradictions += [Contradiction(op.key, f"cannot apply: {refusals[n]}", op.items)
-                       for n, op in enumerate(operations) if n in refusals]
-    operations = [op for n, op in enumerate(operations) if n not in refusals]
-    return Plan(operations, worklist, contradictions, applicable, facts.stale,
-                unapplicable_why)
+    return _Draft(Plan(operations, worklist, contradictions, applicable, facts.stale,
+                       unapplicable_why), taken, others)

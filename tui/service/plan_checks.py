@@ -20,19 +20,47 @@ if TYPE_CHECKING:
     from tui.service.plan import Operation
 
 
-def check_operations(operations: list[Operation], taken: dict[str, str],
+def name_refusal(key: str, name: str, holders: list[str], other_holder: str | None,
+                 also_wanted: int, brings_back: str | None = None) -> str | None:
+    """Why QBO would refuse to give `name` to the customer of `key` (a QBO customer renamed, or
+    the one created for a Canopy client); None when it would not. The one rule for the plan and
+    the edit form.
+
+    `holders` are the QBO customers holding the name now, our own writes included;
+    `other_holder` a Vendor or Employee holding it ("Vendor 12"); `also_wanted` how many other
+    changes give a customer the name (batch items run in no guaranteed order, so those clash
+    with each other); `brings_back` the Id of a customer of our own that a create brings back
+    instead (its name is its own).
+    """
+    ours = {key} | ({f"qbo:{brings_back}"} if brings_back is not None else set())
+    holder = next((h for h in holders if h not in ours), None)
+    if holder is not None:
+        return f"QBO customer {holder.split(':', 1)[1]} already has the name {name!r} " \
+               "(QBO error 6240)"
+    if other_holder is not None:
+        return f"{other_holder} already has the name {name!r} (QBO error 6240)"
+    if also_wanted:
+        return f"{also_wanted} other change(s) in this plan also give a customer the name " \
+               f"{name!r} (QBO error 6240)"
+    return None
+
+
+def wanted_names(operations: list[Operation]) -> Counter[str]:
+    """Clash key → how many operations not yet applied give a customer that DisplayName."""
+    return Counter(name_clash_key(str(op.fields["DisplayName"])) for op in operations
+                   if "DisplayName" in op.fields and not op.applied)
+
+
+def check_operations(operations: list[Operation], taken: dict[str, list[str]],
                      other_names: dict[str, str]) -> dict[int, str]:
     """Operation index → why QBO would refuse it; absent when it will apply.
 
-    `taken` maps the clash key of every QBO customer's DisplayName (active or not) to its
-    record key; `other_names` the clash key of every Vendor and Employee DisplayName to who
-    holds it ("Vendor 12").
+    `taken` maps the clash key of every QBO customer's DisplayName (active or not) to the
+    record keys holding it; `other_names` the clash key of every Vendor and Employee
+    DisplayName to who holds it ("Vendor 12").
     """
     refusals: dict[int, str] = {}
-    naming = {n: name_clash_key(str(op.fields["DisplayName"]))
-              for n, op in enumerate(operations) if "DisplayName" in op.fields
-              and not op.applied}
-    wanted = Counter(naming.values())
+    wanted = wanted_names(operations)
     for n, op in enumerate(operations):
         if op.applied:
             continue  # QBO took it already: what it holds now is its own doing
@@ -46,18 +74,12 @@ def check_operations(operations: list[Operation], taken: dict[str, str],
         if op.kind == "create" and not str(op.fields.get("DisplayName", "")).strip():
             refusals[n] = "DisplayName is required"
             continue
-        key = naming.get(n)
-        if key is None:
+        if "DisplayName" not in op.fields:
             continue
-        name = op.fields["DisplayName"]
-        holder = taken.get(key)
-        ours = op.brings_back is not None and holder == f"qbo:{op.brings_back}"
-        if holder is not None and holder != op.key and not ours:
-            refusals[n] = f"QBO customer {holder.split(':', 1)[1]} already has the name " \
-                          f"{name!r} (QBO error 6240)"
-        elif key in other_names:
-            refusals[n] = f"{other_names[key]} already has the name {name!r} (QBO error 6240)"
-        elif wanted[key] > 1:
-            refusals[n] = f"{wanted[key] - 1} other change(s) in this plan also give a customer " \
-                          f"the name {name!r} (QBO error 6240)"
+        name = str(op.fields["DisplayName"])
+        key = name_clash_key(name)
+        refusal = name_refusal(op.key, name, taken.get(key, []), other_names.get(key),
+                               wanted[key] - 1, op.brings_back)
+        if refusal is not None:
+            refusals[n] = refusal
     return refusals

@@ -3,7 +3,7 @@ predicate over the item table (`patterns.item_table`), giving the queue position
 
 Words of one name are alternatives (`kind:canopy kind:qbo` is either); different names must all
 hold; `undecided`, `decided`, `stale` (decisions whose records changed since) and
-`pattern:<key>` narrow further.
+`conflict` (decisions that contradict another's) and `pattern:<key>` narrow further.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ KINDS = {
 """Words a user may type → the queue's item kinds."""
 
 HELP = ("kind:competing|canopy|qbo|mixed|probable|link  score:60-80  flag:"
-        + "|".join(FLAGS) + "  undecided|decided|stale")
+        + "|".join(FLAGS) + "  undecided|decided|stale|conflict")
 
 
 @dataclass
@@ -43,13 +43,15 @@ class QueueFilter:
     decided: bool | None = None
     stale: bool = False
     """Only items whose records changed under their decisions (`Triage.stale_item_ids`)."""
+    conflict: bool = False
+    """Only items whose decisions contradict others' (`plan.decision_conflicts`)."""
     text: str = ""
     """As typed, to show and to edit again."""
 
     @property
     def empty(self) -> bool:
         return not (self.kinds or self.score or self.flags or self.pattern
-                    or self.decided is not None or self.stale)
+                    or self.decided is not None or self.stale or self.conflict)
 
 
 def parse(text: str) -> QueueFilter:
@@ -73,6 +75,8 @@ def parse(text: str) -> QueueFilter:
             wanted.score = (float(value), 100.0)
         elif word.casefold() == "stale":
             wanted.stale = True
+        elif word.casefold() in ("conflict", "conflicts"):
+            wanted.conflict = True
         elif word.casefold() in ("undecided", "decided"):
             wanted.decided = word.casefold() == "decided"
         else:
@@ -81,9 +85,10 @@ def parse(text: str) -> QueueFilter:
 
 
 def positions(table: pl.DataFrame, wanted: QueueFilter, decided: set[str],
-              stale: set[str] | None = None) -> list[int]:
+              stale: set[str] | None = None, conflict: set[str] | None = None) -> list[int]:
     """Queue positions of the items `wanted` lets through, in queue order; `decided` holds
-    the ids of decided items, `stale` those of stale items (needed only for `stale`)."""
+    the ids of decided items, `stale` those of stale items (needed only for `stale`),
+    `conflict` those in conflict (only for `conflict`)."""
     if wanted.empty:
         return table["pos"].to_list()
     condition = pl.lit(True)
@@ -101,6 +106,8 @@ def positions(table: pl.DataFrame, wanted: QueueFilter, decided: set[str],
         condition &= done if wanted.decided else ~done
     if wanted.stale:
         condition &= pl.col("item").is_in(sorted(stale or ()))
+    if wanted.conflict:
+        condition &= pl.col("item").is_in(sorted(conflict or ()))
     return table.filter(condition)["pos"].to_list()
 
 

@@ -21,8 +21,32 @@ KIND_TITLES = {
     "pair": "Probable match: the name rule misses it",
     "link": "Canopy will link these by name, but the evidence disagrees",
     "record": "A record with no twin",
-    "changed": "Decided earlier, on records that have since changed or regrouped",
+    "changed": "Decided earlier; its records changed since",
 }
+"""Each kind's heading; short enough to follow the status on one line at 80 columns."""
+
+LEFT_TITLES = {
+    (1, 1): "One Canopy client and one QBO customer left",
+    (1, 0): "One record left", (0, 1): "One record left", (0, 0): "No record left",
+}
+"""Headings for what remains of an item once records were split off or went from the input,
+by (Canopy clients, QBO customers) left."""
+
+GROUP_KINDS = ("competing", "mixed", "canopy", "qbo")
+
+
+def group_kind(canopy: int, qbo: int) -> str | None:
+    """The kind of group these many records on each side make, by the rule matching uses
+    (`classify`); None when they no longer make a group."""
+    if canopy >= 2 and qbo == 0:
+        return "canopy"
+    if qbo >= 2 and canopy <= 1:
+        return "qbo"
+    if canopy >= 2 and qbo == 1:
+        return "competing"
+    if canopy >= 2 and qbo >= 2:
+        return "mixed"
+    return None
 
 
 @dataclass
@@ -41,6 +65,20 @@ class Item:
     @property
     def title(self) -> str:
         return KIND_TITLES[self.kind]
+
+    def heading(self, remaining: list[str]) -> str:
+        """The title for the members that remain (`remaining`, after records were split off
+        or left the input): a group of several Canopy clients that lost all but one is no
+        longer "several Canopy clients for one QBO customer". A carried item keeps its own
+        heading: why it is in the queue matters more than its shape."""
+        if self.kind in ("changed", "record") or len(remaining) == len(self.members):
+            return self.title
+        canopy = sum(key.startswith("canopy:") for key in remaining)
+        qbo = len(remaining) - canopy
+        kind = group_kind(canopy, qbo)
+        if kind is not None:
+            return KIND_TITLES[kind]
+        return LEFT_TITLES.get((canopy, qbo), self.title)
 
 
 def _item_id(prefix: str, members: list[str]) -> str:

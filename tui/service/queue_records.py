@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -85,8 +86,22 @@ class QueueRecords:
         return Counter(name_clash_key(name) for name in qbo_names.to_list())
 
     def record(self, key: str) -> dict[str, Any]:
-        """A record's row in the report (original fields and normalised keys)."""
+        """A record's row in the report (original fields and normalised keys). Only for a
+        record in the inputs (`exists`): a key a carried decision still names may be gone."""
         return self.report.records.row(self._row_of[key], named=True)
+
+    def last_known(self, key: str) -> dict[str, str]:
+        """A record's `BASIS_FIELDS` as the newest decision on it saw them; empty when no
+        decision did. `Triage` holds the decisions and fills this in."""
+        return {}
+
+    def name_of(self, key: str) -> str:
+        """A record's display name; for one gone from its input (a decision still names it),
+        the name it had when last decided on, so it can still be found and told apart."""
+        row = self._row_of.get(key)
+        if row is None:
+            return self.last_known(key).get("display_name", "")
+        return self.report.records["display_name"][row] or ""
 
     @cached_property
     def _basis_columns(self) -> dict[str, list[str]]:
@@ -128,8 +143,12 @@ class QueueRecords:
     def shown(self, key: str, state: ItemState | None = None) -> dict[str, str]:
         """The record's shown fields as text, with the item's edits applied."""
         if not self.exists(key):
-            gone = {name: "" for name, _ in SHOWN_FIELDS}
-            gone["display_name"] = "(no longer in the input)"
+            # Its fields as last decided on, so the user sees which record went; never blank
+            # cells that read as a record with nothing in it.
+            known = self.last_known(key)
+            gone = {name: known.get(name, "") for name, _ in SHOWN_FIELDS}
+            gone["display_name"] = known.get("display_name") or "(no longer in the input)"
+            gone["verdict"] = "no longer in the input"
             return gone
         row = self.record(key)
         values = {name: "" if row.get(name) is None else str(row[name])
@@ -141,15 +160,21 @@ class QueueRecords:
                 values["active"] = "yes → no (decided)"
         return values
 
-    def validate_edit(self, key: str, values: dict[str, str]) -> dict[str, str]:
+    def validate_edit(self, key: str, values: dict[str, str],
+                      name_refusal: Callable[[str], str | None] | None = None
+                      ) -> dict[str, str]:
         """Field → message, as QBO would judge the record with these values.
 
         Only a QBO customer's name must be unique among QBO customers: a Canopy client is
         often renamed precisely to equal its QBO twin, so that the sync links them.
+        `name_refusal` (`plan.name_check`) says why the plan would refuse a name; without it
+        the name is checked against the QBO list as read.
         """
         if not key.startswith("qbo:"):
             return validate_record(values)
-        own = name_clash_key(self.record(key)["display_name"] or "")
+        if name_refusal is not None:
+            return validate_record(values, name_refusal)
+        own = name_clash_key(self.name_of(key))
 
         def taken(name: str) -> bool:
             wanted = name_clash_key(name)
@@ -182,7 +207,10 @@ class QueueRecords:
         return out
 
     def pair_evidence(self, a: str, b: str) -> dict[str, Any] | None:
-        """The scored pair between two records, if matching compared them."""
+        """The scored pair between two records, if matching compared them (never, when one
+        is gone from its input)."""
+        if not (self.exists(a) and self.exists(b)):
+            return None
         ia, ib = sorted((self._row_of[a], self._row_of[b]))
         found = self.report.result.pairs.filter((pl.col("a") == ia) & (pl.col("b") == ib))
         return found.row(0, named=True) if found.height else None

@@ -8,6 +8,7 @@ they survive a re-run of the report over the same inputs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -69,10 +70,14 @@ class Triage(QueueRecords):
         self.items = build_items(report)
         self.index = {item.id: n for n, item in enumerate(self.items)}
         self._live: dict[str, list[Decision]] = {}
+        self.version = 0
+        """Counts changes to the live decisions (decide, undo, redo): what is worked out from
+        all of them (contradictions) is kept until it moves."""
         for decision in journal.decisions():
             self._live.setdefault(decision.item, []).append(decision)
         self._read_runs()
         self._carry_decided_items()
+        self._stale_first()
         self._item_of = {key: n for n, item in enumerate(self.items) for key in item.members}
 
     def _read_runs(self) -> None:
@@ -104,6 +109,15 @@ class Triage(QueueRecords):
             carried.append(Item(item_id, "changed", members, complete=False))
         self.items = self._absorb_own_creates(carried + self.items)
         self.index = {item.id: n for n, item in enumerate(self.items)}
+
+    def _stale_first(self) -> None:
+        """Every stale item first, as the opening toast says, each kind in its working order
+        otherwise (a stable sort): a decided item whose record was edited in its input is
+        still an item of the report, and would otherwise wait at its usual place."""
+        stale_ids = set(self.stale_item_ids())
+        if stale_ids:
+            self.items.sort(key=lambda item: item.id not in stale_ids)
+            self.index = {item.id: n for n, item in enumerate(self.items)}
 
     def _absorb_own_creates(self, items: list[Item]) -> list[Item]:
         """`items` without those an earlier decision already answers once our own creates are
@@ -156,6 +170,21 @@ class Triage(QueueRecords):
                 continue
             out[f"qbo:{record_id}"] = stale.fields_from_body(latest)
         return out
+
+    @cached_property
+    def _known(self) -> dict[str, dict[str, str]]:
+        """Record key → its fields as the newest decision on it saw them (undone decisions
+        too: a carried item stays in the queue after an undo). A basis entry taken after the
+        record was gone holds only its name: an earlier full one is kept over it."""
+        known: dict[str, dict[str, str]] = {}
+        for decision in self.journal.decisions(include_undone=True):
+            for key, fields in decision.basis.items():
+                if stale.VANISHED not in fields or key not in known:
+                    known[key] = fields
+        return known
+
+    def last_known(self, key: str) -> dict[str, str]:
+        return {k: v for k, v in self._known.get(key, {}).items() if k != stale.VANISHED}
 
     def basis(self, item_id: str) -> dict[str, dict[str, str]]:
         """Every member's fields as they are now: what a decision made now is made on. A
@@ -220,6 +249,12 @@ class Triage(QueueRecords):
         state = state or self.state(item.id)
         return [k for k in item.members if k not in state.split and self.exists(k)]
 
+    def gone_members(self, item: Item, state: ItemState | None = None) -> list[str]:
+        """The members no longer in their input (and not split off): the queue shows them as
+        gone, with their last known fields, so a deleted record is seen, not just missing."""
+        state = state or self.state(item.id)
+        return [k for k in item.members if k not in state.split and not self.exists(k)]
+
     def decided_item_ids(self) -> list[str]:
         """Every item with live decisions, lone-record items included."""
         return [item_id for item_id, live in self._live.items() if live]
@@ -272,6 +307,11 @@ class Triage(QueueRecords):
         for name in ("record", "canopy", "qbo"):
             if name in payload and payload[name] not in item.members:
                 raise UserError(f"{payload[name]} is not in this item", "pick one of its records")
+            if name in payload and not self.exists(payload[name]):
+                # The plan could not act on it: a decision on it would count and do nothing.
+                raise UserError(f"{stale.record_label(payload[name])} is no longer in the input",
+                                "decide on the records still here, or drop (z) the item's "
+                                "decisions")
         if action == "create" and not payload["record"].startswith("canopy:"):
             raise UserError("only a Canopy client can be created in QBO",
                             "move to a Canopy column first")
@@ -296,11 +336,14 @@ class Triage(QueueRecords):
             self._live.setdefault(decision.item, []).append(decision)
         for item_id in {d.item for d in decisions}:
             self._refresh(item_id)
+        self.version += 1
         return decisions
 
     def stale_item_ids(self) -> list[str]:
-        """Every item whose records changed under its decisions, in queue order."""
-        return [i for i in self.decided_item_ids() if self.stale(i)]
+        """Every item whose records changed under its decisions, in queue order (a lone
+        record's item, outside the queue, last)."""
+        found = [i for i in self.decided_item_ids() if self.stale(i)]
+        return sorted(found, key=lambda i: self.index.get(i, len(self.index)))
 
     def settle_stale(self, action: str, item_ids: list[str] | None = None) -> list[Decision]:
         """`confirm` (keep the decisions on the records as they are now) or `drop` (clear
@@ -319,6 +362,7 @@ class Triage(QueueRecords):
             self._live[decision.item] = kept
         for item_id in {d.item for d in decisions}:
             self._refresh(item_id)
+        self.version += 1
         return decisions
 
     def undo(self) -> list[Decision]:
@@ -365,6 +409,9 @@ class Triage(QueueRecords):
         for step in range(1, n + 1):
             position = (start + step) % n
             for key in self.items[position].members:
-                if needle in self._names[self._row_of[key]] or needle in key.casefold():
+                row = self._row_of.get(key)  # None: gone from its input, a decision names it
+                name = (self._names[row] if row is not None
+                        else self.name_of(key).casefold())
+                if needle in name or needle in key.casefold():
                     return position
         return None

@@ -70,11 +70,12 @@ def _country(values: dict[str, str]) -> str:
 
 
 def validate_record(values: dict[str, str],
-                    name_taken: Callable[[str], bool] = lambda name: False) -> dict[str, str]:
+                    name_taken: Callable[[str], bool | str | None] = lambda name: False
+                    ) -> dict[str, str]:
     """Field → message for every rule broken; empty when QBO would accept the record.
 
     `name_taken` says whether another customer holds a display name (active and inactive
-    alike: QBO keeps an inactive customer's name reserved).
+    alike: QBO keeps an inactive customer's name reserved): true, or the message saying who.
     """
     # Imported on first use: opening a session should not pay for them.
     import phonenumbers
@@ -84,8 +85,9 @@ def validate_record(values: dict[str, str],
     display = values.get("display_name", "").strip()
     if not display:
         errors["display_name"] = "required: every QBO customer needs a display name"
-    elif "display_name" not in errors and name_taken(display):
-        errors["display_name"] = "another customer already has this name (QBO error 6240)"
+    elif "display_name" not in errors and (taken := name_taken(display)):
+        errors["display_name"] = (taken if isinstance(taken, str) else
+                                  "another customer already has this name (QBO error 6240)")
     email = values.get("email", "").strip()
     if email and "email" not in errors:
         try:

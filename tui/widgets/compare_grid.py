@@ -21,6 +21,14 @@ MARKS = {
 """Record states shown in a column's header."""
 
 
+def fitted(text: str, width: int, style: str = "") -> Text:
+    """`text` cut to `width` cells with a trailing `…` when it is longer: the grid would cut
+    it bare, and a bare cut can read as another valid value (`…@example.co` for `.com`)."""
+    out = Text(text, style=style, no_wrap=True, overflow="ellipsis")
+    out.truncate(width, overflow="ellipsis")
+    return out
+
+
 class CompareGrid(DataTable):
     """A read-only grid; the queue screen drives which column is focused."""
 
@@ -58,14 +66,15 @@ class CompareGrid(DataTable):
             header, marks = columns[n]
             pointer = "▶" if n == focus else " "
             label = f"{pointer}{n + 1} {''.join(marks)} {header}".rstrip()
-            self.add_column(Text(label, style="bold"), key=f"r{n}", width=COLUMN_WIDTH)
+            self.add_column(fitted(label, COLUMN_WIDTH, "bold"), key=f"r{n}", width=COLUMN_WIDTH)
         for field, label in rows:
             differs = field in differing
             cells: list[Text | str] = [Text(f"≠ {label}" if differs else f"  {label}",
                                             style="bold" if differs else "")]
             for n in window:
                 value = values[n].get(field, "")
-                cells.append(Text(value, style="bold underline" if differs and value else ""))
+                cells.append(fitted(value, COLUMN_WIDTH,
+                                    "bold underline" if differs and value else ""))
             self.add_row(*cells, key=field)
         if columns:
             self.move_cursor(column=1 + (focus - start), animate=False)

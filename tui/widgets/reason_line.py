@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from textual.widgets import Static
 
 from tui.service.rescore import rescored_pair
@@ -24,11 +25,20 @@ def anchor(members: list[str], state: ItemState, focus: int) -> str:
     return next((k for k in members if k != focused), focused)
 
 
-def reason_text(triage: Triage, members: list[str], state: ItemState, focus: int) -> str:
-    """Two lines (markup): the focused record against its anchor, then why."""
+def reason_text(triage: Triage, columns: list[str], state: ItemState, focus: int) -> str:
+    """Two lines (markup): the focused record against its anchor, then why. `columns` are the
+    records shown, those gone from their input last."""
+    if not columns:
+        return "No record left in this item: every one was split off as not a duplicate."
+    if not triage.exists(columns[focus]):
+        return (f"{escape(triage.name_of(columns[focus]) or columns[focus])} is no longer in "
+                "the input: its fields as last decided on are shown. y keeps the decisions "
+                "for the records still here; z drops them.")
+    members = [k for k in columns if triage.exists(k)]
     if len(members) < 2:
         return ("One record left in this item: the rest were split off as not duplicates or "
                 "are no longer in the input.")
+    focus = members.index(columns[focus])
     focused = members[focus]
     other = anchor(members, state, focus)
     pair = triage.pair_evidence(focused, other)
