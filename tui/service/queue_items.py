@@ -97,9 +97,12 @@ def build_items(report: Report) -> list[Item]:
         items.append(Item(_item_id("group", members), group["kind"], members,
                           bool(group["complete"])))
     pairs = report.result.pairs
-    probable = pairs.filter(pl.col("category") == "probable").sort("score", descending=True)
+    # Equal scores in the order of their records (`idx` follows the record ids, not the rows):
+    # the queue's order must not change with the inputs' row order.
+    probable = pairs.filter(pl.col("category") == "probable").sort(
+        ["score", "a", "b"], descending=[True, False, False])
     doubtful = pairs.filter((pl.col("category") == "matched")
-                            & (pl.col("evidence") == "disagrees")).sort("score")
+                            & (pl.col("evidence") == "disagrees")).sort("score", "a", "b")
     grouped = set(recs.filter(pl.col("group").is_not_null())["idx"].to_list())
     for kind, frame in (("pair", probable), ("link", doubtful)):
         for a, b in frame.select("a", "b").iter_rows():
