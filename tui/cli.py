@@ -88,6 +88,28 @@ def _qbo_path(qbo: Path, config_path: Path | None, fetch: bool = True) -> Path:
     return path
 
 
+def session_files(args: argparse.Namespace) -> tuple[Path, Path]:
+    """The two lists a command works on: `--canopy` and `--qbo` as given or, with neither, the
+    last session's (what bare `cqtriage` reopens), named on stderr so the user knows which."""
+    from tui.service.inputs import last_inputs
+
+    canopy, qbo = getattr(args, "canopy", None), getattr(args, "qbo", None)
+    if canopy is not None and qbo is not None:
+        return canopy, qbo
+    if canopy is not None or qbo is not None:
+        missing = "--qbo" if qbo is None else "--canopy"
+        raise UserError(f"{missing} is missing",
+                        "give both --canopy FILE and --qbo FILE, or neither to use the last "
+                        "session's files")
+    inputs = last_inputs()
+    if inputs is None:
+        raise UserError("no last session to take the files from",
+                        "pass --canopy FILE --qbo FILE (or open one with `cqtriage open`)")
+    print(f"cqtriage: using the last session's files: --canopy {inputs.canopy} --qbo "
+          f"{inputs.qbo}", file=sys.stderr)
+    return inputs.canopy, inputs.qbo
+
+
 def _run_report(canopy: Path, qbo: Path, json_out: Path | None, config_path: Path | None) -> int:
     from tui.service.config import load_config
     from tui.service.inputs import SessionInputs
@@ -118,7 +140,8 @@ def _run_report(canopy: Path, qbo: Path, json_out: Path | None, config_path: Pat
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    return _run_report(args.canopy, args.qbo, args.json, args.config)
+    canopy, qbo = session_files(args)
+    return _run_report(canopy, qbo, args.json, args.config)
 
 
 def session_app(canopy: Path, qbo: Path, config: Config) -> tuple[TriageApp,
@@ -197,7 +220,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_open(args: argparse.Namespace) -> int:
-    return _run_app(args.canopy, args.qbo, args.config)
+    if args.canopy is None and args.qbo is None:
+        return _cmd_resume(args)
+    canopy, qbo = session_files(args)
+    return _run_app(canopy, qbo, args.config)
 
 
 def _cmd_resume(args: argparse.Namespace) -> int:
@@ -239,9 +265,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Match a Canopy client-list CSV with a QBO customer CSV; print what Canopy's "
         "sync will do and what the evidence says, optionally as JSON.",
     )
-    report.add_argument("--canopy", type=Path, required=True, metavar="FILE",
-                        help="Canopy's client list (Export filtered list → CSV)")
-    report.add_argument("--qbo", type=Path, required=True, metavar="FILE",
+    report.add_argument("--canopy", type=Path, metavar="FILE",
+                        help="Canopy's client list (Export filtered list → CSV); with neither "
+                        "--canopy nor --qbo, the last session's files")
+    report.add_argument("--qbo", type=Path, metavar="FILE",
                         help="QBO customers: the import template or the Customer Contact List, "
                         "or `live` to read them through the API (after `cqtriage qbo login`)")
     report.add_argument("--json", type=Path, metavar="OUT",
@@ -263,9 +290,10 @@ def build_parser() -> argparse.ArgumentParser:
     opener = sub.add_parser("open", help="open the app on your Canopy and QBO lists",
                             description="Open the triage app on a Canopy client list and a QBO "
                             "customer list; reopening the same files resumes the session.")
-    opener.add_argument("--canopy", type=Path, required=True, metavar="FILE",
-                        help="Canopy's client list CSV")
-    opener.add_argument("--qbo", type=Path, required=True, metavar="FILE",
+    opener.add_argument("--canopy", type=Path, metavar="FILE",
+                        help="Canopy's client list CSV; with neither --canopy nor --qbo, the "
+                        "last session (as bare `cqtriage`)")
+    opener.add_argument("--qbo", type=Path, metavar="FILE",
                         help="QBO customer CSV, or `live` to read them through the API")
     opener.add_argument("--config", type=Path, metavar="FILE", help="config TOML")
     opener.set_defaults(func=_cmd_open)
