@@ -144,8 +144,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return _run_report(canopy, qbo, args.json, args.config)
 
 
-def session_app(canopy: Path, qbo: Path, config: Config) -> tuple[TriageApp,
-                                                                   Callable[[], None]]:
+def session_app(canopy: Path, qbo: Path, config: Config,
+                continue_earlier: bool = False) -> tuple[TriageApp, Callable[[], None]]:
     """The app on a pair of inputs, and what to call once it has exited. A QBO list that is the
     demo's snapshot brings the demo company up again, so a reopened demo applies and undoes."""
     from tui.app import TriageApp
@@ -170,17 +170,19 @@ def session_app(canopy: Path, qbo: Path, config: Config) -> tuple[TriageApp,
     paths.private_dir(paths.data_dir())  # 0700; unwritable: one line, before the UI
     if demo is not None:
         app = TriageApp(SessionInputs.of(canopy, qbo), config, prepare=demo.resume,
-                        client_factory=demo.client)
+                        client_factory=demo.client, continue_earlier=continue_earlier)
         return app, demo.stop
-    return TriageApp(SessionInputs.of(canopy, qbo), config, prepare=prepare), lambda: None
+    return TriageApp(SessionInputs.of(canopy, qbo), config, prepare=prepare,
+                     continue_earlier=continue_earlier), lambda: None
 
 
-def _run_app(canopy: Path, qbo: Path, config_path: Path | None) -> int:
+def _run_app(canopy: Path, qbo: Path, config_path: Path | None,
+             continue_earlier: bool = False) -> int:
     import signal
 
     from tui.service.config import load_config
 
-    app, stop = session_app(canopy, qbo, load_config(config_path))
+    app, stop = session_app(canopy, qbo, load_config(config_path), continue_earlier)
     # A dropped SSH link sends SIGHUP, for which Textual installs no handler. Decisions are
     # already in the journal; this only lets the terminal be restored on the way out.
     if hasattr(signal, "SIGHUP"):
@@ -220,10 +222,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_open(args: argparse.Namespace) -> int:
-    if args.canopy is None and args.qbo is None:
+    if args.canopy is None and args.qbo is None and not args.continue_earlier:
         return _cmd_resume(args)
     canopy, qbo = session_files(args)
-    return _run_app(canopy, qbo, args.config)
+    return _run_app(canopy, qbo, args.config, args.continue_earlier)
 
 
 def _cmd_resume(args: argparse.Namespace) -> int:
@@ -234,7 +236,26 @@ def _cmd_resume(args: argparse.Namespace) -> int:
         raise UserError("no session to reopen yet",
                         "start one with `cqtriage open --canopy FILE --qbo FILE` or try "
                         "`cqtriage demo`")
+    check_last_session_files(inputs.canopy, inputs.qbo)
     return _run_app(inputs.canopy, inputs.qbo, args.config)
+
+
+def check_last_session_files(canopy: Path, qbo: Path) -> None:
+    """Raise a UserError naming the last session and its missing file, and how to go on with
+    the list at its new path, when one of the session's files is gone (moved, renamed)."""
+    from tui.service.earlier import decisions_in
+    from tui.service.inputs import SessionInputs
+
+    for flag, path in (("--canopy", canopy), ("--qbo", qbo)):
+        if path.exists():
+            continue
+        decided = decisions_in(SessionInputs.of(canopy, qbo).journal_path())
+        other = f"--qbo {qbo}" if flag == "--canopy" else f"--canopy {canopy}"
+        raise UserError(
+            f"the last session (on {canopy.name} and {qbo.name}, {decided:,} decisions) cannot "
+            "be reopened: its file is gone (moved or renamed?)",
+            f"to continue it with the list at its new path: cqtriage open --continue {flag} "
+            f"NEW-PATH {other}", path)
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
@@ -296,6 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
     opener.add_argument("--qbo", type=Path, metavar="FILE",
                         help="QBO customer CSV, or `live` to read them through the API")
     opener.add_argument("--config", type=Path, metavar="FILE", help="config TOML")
+    opener.add_argument("--continue", dest="continue_earlier", action="store_true",
+                        help="continue the earlier session whose lists hold the same records "
+                        "(a re-export under a new name, a moved file) with these files")
     opener.set_defaults(func=_cmd_open)
 
     data = sub.add_parser("demo-data", help="generate a realistic pair of lists with the truth",

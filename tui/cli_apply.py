@@ -22,7 +22,10 @@ def _open(args: argparse.Namespace, fetch: bool) -> Any:
     args.canopy, args.qbo = session_files(args)
     qbo = _qbo_path(args.qbo, args.config, fetch=fetch)
     # Headless: the app's last session (what bare `cqtriage` reopens) stays as it was.
-    session = open_session(SessionInputs.of(args.canopy, qbo), config, remember=False)
+    session = open_session(SessionInputs.of(args.canopy, qbo), config, remember=False,
+                           continue_earlier=args.continue_earlier)
+    if session.earlier is not None:
+        print(f"note: {earlier_hint(session.earlier, args)}", file=sys.stderr)
     for records in (session.report.canopy, session.report.qbo):
         for warning in records.warnings:
             print(f"cqtriage: warning: {records.path}: {warning}", file=sys.stderr)
@@ -30,6 +33,12 @@ def _open(args: argparse.Namespace, fetch: bool) -> Any:
         for change in session.changes:
             print(f"note: {change.describe()}", file=sys.stderr)
     return config, session, Triage(session.report, session.journal)
+
+
+def earlier_hint(earlier: Any, args: argparse.Namespace) -> str:
+    """The offer of an earlier session on the same records, with the command that takes it."""
+    return (f"{earlier.describe()} (cqtriage open --continue --canopy {args.canopy} --qbo "
+            f"{args.qbo})")
 
 
 def _show(value: Any, field: str = "") -> str:
@@ -197,6 +206,9 @@ def add_commands(sub: Any) -> None:
         parser.add_argument("--qbo", type=Path, metavar="FILE",
                             help="QBO customer CSV, or `live` for the company's snapshot")
         parser.add_argument("--config", type=Path, metavar="FILE", help="config TOML")
+        parser.add_argument("--continue", dest="continue_earlier", action="store_true",
+                            help="continue the earlier session whose lists hold the same "
+                            "records (a re-export under a new name) with these files")
 
     plan = sub.add_parser("plan", help="dry run: every change the decisions make",
                           description="List every QBO operation (before → after per field), the "

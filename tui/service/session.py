@@ -15,6 +15,8 @@ import polars as pl
 
 from tui.service import stale
 from tui.service.config import Config, check_thresholds
+from tui.service.earlier import EarlierSession, continue_into, decisions_in, find_earlier
+from tui.service.errors import UserError
 from tui.service.inputs import SessionInputs, remember_last
 from tui.service.journal import InputRecord, Journal
 from tui.service.match.engine import Progress, no_progress
@@ -67,6 +69,9 @@ class Session:
     """Differences from the inputs the journal last saw; empty when unchanged or new."""
     unrecorded: bool = False
     """A new session whose inputs are not recorded yet (see `open_session`'s `defer`)."""
+    earlier: EarlierSession | None = None
+    """For a session with no decisions: an earlier one on other paths holding the same
+    records, to offer continuing (`open_session(continue_earlier=True)`)."""
 
     def record_new_inputs(self) -> None:
         """Record the session's inputs if `open_session` or `accept_changes` deferred it (~1 s
@@ -203,17 +208,32 @@ def _at_thresholds(config: Config, review: float, accept: float) -> Config:
 
 def open_session(inputs: SessionInputs, config: Config,
                  progress: Progress = no_progress, defer: bool = False,
-                 remember: bool = True) -> Session:
+                 remember: bool = True, continue_earlier: bool = False) -> Session:
     """Read both inputs, build the report and open (or resume) the journal. With `defer`, a
     new session's input fingerprints are left for `Session.record_new_inputs`; `remember`
     makes it the session bare `cqtriage` reopens (the app's sessions, not headless commands).
+    A session with no decisions of its own looks for an earlier one on other paths holding the
+    same records (`Session.earlier`); `continue_earlier` takes that one's journal over.
 
-    Raises UserError when both inputs are the same file."""
+    Raises UserError when both inputs are the same file, or `continue_earlier` finds nothing
+    to continue."""
     progress("reading", 0.0)
     inputs.check_distinct()
     canopy = read_canopy_csv(inputs.canopy, config.columns)
     qbo = read_qbo_csv(inputs.qbo, config.columns)
-    journal = Journal(inputs.journal_path())  # after the reads: bad input leaves no journal
+    target = inputs.journal_path()
+    earlier = None
+    if continue_earlier or not decisions_in(target):
+        ids = {s.source: s.frame["record_id"].to_list() for s in (canopy, qbo)}
+        earlier = find_earlier(ids, target)
+    if continue_earlier:
+        if earlier is None:
+            raise UserError("no earlier session holds the records of these lists",
+                            "open them without --continue to start a new session",
+                            inputs.canopy)
+        continue_into(earlier.journal, target)
+        earlier = None
+    journal = Journal(target)  # after the reads: bad input leaves no journal
     review, accept = journal.get("review"), journal.get("accept")
     if review is not None and accept is not None:
         # Matched at the session's thresholds straight away: they only steer the final
@@ -230,4 +250,4 @@ def open_session(inputs: SessionInputs, config: Config,
         changes = []
     if remember:
         remember_last(inputs)
-    return Session(inputs, report, journal, changes, unrecorded)
+    return Session(inputs, report, journal, changes, unrecorded, earlier)
