@@ -359,3 +359,16 @@ def test_the_app_ends_on_swapped_lists_with_the_same_line() -> None:
     message = str(app.said)
     assert "given as --canopy, this looks like a QBO export" in message
     assert "did you swap --canopy and --qbo?" in message
+
+
+def test_an_unclosed_quote_is_located_by_line_and_column(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Escaped quotes and a quoted line break before it close properly; a quote after a space
+    # is text; the quote opening "open… is the one that never closes (line 6, column 9).
+    path = tmp_path / "brokenquote.csv"
+    path.write_text('Client Name,Email,Note\nAnn,a@x,"ok ""q"""\nBob,b@x,"multi\nline"\n'
+                    'Cy,c@x, "x\nDee,d@x,"open\nEve,e@x,z\n', encoding="utf-8")
+    line = one_line_error(capsys, ["report", "--canopy", str(path), "--qbo", QBO])
+    assert line == (f"cqtriage: error: {path}:6:9: cannot parse the CSV: the double quote "
+                    "opening field 3 here never closes, so the rest of the file reads as one "
+                    "value — add the closing quote, or remove this one")
