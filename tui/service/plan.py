@@ -307,15 +307,20 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
                                      sync_token=row["sync_token"])
         return updates[key]
 
+    own = own_writes(triage.journal)
+
     def change(key: str, values: dict[str, Any], why: str, items: list[str]) -> None:
-        # Against QBO as it stands after our own writes; a change the list still lacks but our
-        # own applied run made is kept, to show as applied.
+        # Against QBO as it stands after our own writes; a change the list still lacks, or
+        # that our own applied run made (a list read after it holds it too), is kept, to
+        # show as applied: the plan lists every operation applied, not only what is left.
         current, listed = _as_api(triage.current(key)), _as_api(triage.record(key))
+        ours = own.applied_body.get(key, {})
         values = {api: value for api, value in values.items()
-                  if api == "BillAddr" or current.get(api) != value or listed.get(api) != value}
+                  if api == "BillAddr" or current.get(api) != value or listed.get(api) != value
+                  or (api in ours and ours[api] == value)}
         if "BillAddr" in values:
             merged = {**current.get("BillAddr", {}), **values["BillAddr"]}
-            if merged == current.get("BillAddr", {}):
+            if merged == current.get("BillAddr", {}) and ours.get("BillAddr") != merged:
                 del values["BillAddr"]
         if not values:
             return  # QBO holds this already: nothing to send
@@ -359,12 +364,15 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
     for (canopy, qbo_key), items in facts.link_items.items():
         if canopy in blocked or qbo_key in blocked:
             continue
-        if not triage.current(qbo_key)["active"]:
+        ours = own.applied_body.get(qbo_key, {})
+        # What our applied run did (a list read after it shows it done) stays in the plan.
+        if not triage.current(qbo_key)["active"] or ours.get("Active") is True:
             change(qbo_key, {"Active": True}, "made active again: Canopy's sync links only "
                    "active customers", items)
         canopy_name = edited(canopy)["display_name"]
         qbo_name = edited(qbo_key)["display_name"]
-        if name_clash_key(canopy_name) == name_clash_key(qbo_name):
+        if (name_clash_key(canopy_name) == name_clash_key(qbo_name)
+                and ours.get("DisplayName") != canopy_name):
             continue  # Canopy's name rule links them already
         holder = taken.get(name_clash_key(canopy_name))
         if holder is None or holder == qbo_key:
@@ -384,10 +392,15 @@ def build_plan(triage: Triage, other_names: dict[str, str] | None = None) -> Pla
                for key, items in facts.creates.items() if key not in blocked]
     operations = creates + [updates[k] for k in sorted(updates)]
     others = {name_clash_key(name): who for name, who in (other_names or {}).items()}
-    own = own_writes(triage.journal)
     for op in operations:
         op.applied = signature(op.kind, op.key, op.fields) in own.applied or (
             op.kind == "update" and _held(triage, op))
+        sent = own.applied_ops.get(signature(op.kind, op.key, op.fields))
+        if op.applied and sent is not None:
+            # Before as it was before our write (the journal's before-image), not as QBO
+            # stands now, which is the After.
+            op.before = {api: copy.deepcopy(sent.before.get(api)) for api in op.fields
+                         if op.kind == "update"}
         if op.kind == "create" and op.key in own.created and not op.applied:
             op.brings_back = own.created[op.key]
             op.why.append(f"brings back QBO {op.brings_back}, which an earlier run created for "
