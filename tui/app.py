@@ -96,7 +96,9 @@ class TriageApp(App[None]):
                 self.exit()
 
         self.push_screen(MessageDialog("The input files changed since your last session", body,
-                                       "Enter: resume with the new files   Escape: quit"),
+                                       "Enter: resume with the new files   q or Escape: quit "
+                                       "(nothing is changed)   ↑↓ PgUp PgDn: scroll",
+                                       no_keys=("q",)),
                          answered)
 
     def _offer_earlier(self, session: Session) -> None:

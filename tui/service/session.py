@@ -43,10 +43,15 @@ class InputChange:
     details: list[str] = field(default_factory=list)
     """A line per example: which record and what changed (`stale.changes`'s words when a
     decision kept its fields, else added / removed / edited)."""
+    back: int = 0
+    """Of `added`, records a decision rests on that had gone and are back: named as the stale
+    item names them (`stale.BACK`), never as new."""
 
     def describe(self) -> str:
         """One sentence for the user, then a line per example record and how many more."""
-        parts = [f"{n} {what}" for n, what in ((self.added, "added"), (self.removed, "removed"),
+        parts = [f"{n} {what}" for n, what in ((self.added - self.back, "added"),
+                                               (self.back, stale.BACK),
+                                               (self.removed, "removed"),
                                                (self.edited, "edited")) if n]
         name = "Canopy" if self.source == "canopy" else "QBO"
         summary = ", ".join(parts) if parts else "the file changed but no record did"
@@ -147,8 +152,9 @@ def _changes(journal: Journal, report: Report) -> list[InputChange]:
         removed = sorted(old.keys() - new.keys())
         edited = sorted(k for k in new.keys() & old.keys() if new[k] != old[k])
         examples, details = _examples(records, basis, ours, added, removed, edited)
+        back = sum(f"{records.source}:{record_id}" in basis for record_id in added)
         changes.append(InputChange(records.source, str(records.path), len(added), len(removed),
-                                   len(edited), examples, details))
+                                   len(edited), examples, details, back))
     return changes
 
 
@@ -182,12 +188,33 @@ def _examples(records: RecordSet, basis: dict[str, dict[str, str]],
                 if before and now else None)
         if line is None:
             name = (now or before).get("display_name", "")
-            line = f"{stale.record_label(key(record_id), name)}: {what}"
-            if what == "edited" and not before:
-                line += " (no decision rests on it)"
+            label = stale.record_label(key(record_id), name)
+            if what == "added" and before:  # decided on, gone, and back: as the queue says
+                line = f"{label}: {stale.BACK}"
+            elif what == "edited" and before:
+                # Only a digest of the old row is kept: the decided fields are known to be as
+                # they were, so the edit is in a column the decision does not use.
+                line = (f"{label}: edited in a column your decision does not use (its "
+                        f"{_decided_fields(before)} are as you decided)")
+            elif what == "edited":
+                line = f"{label}: edited (no decision rests on it)"
+            else:
+                line = f"{label}: {what}"
         keys.append(key(record_id))
         lines.append(line)
     return keys, lines
+
+
+_FIELD_GROUPS = {"display_name": "name", "given_name": "name", "family_name": "name",
+                 "company_name": "name", "kind": "client type", "email": "e-mail",
+                 "phone": "phone", "street": "address", "city": "address", "region": "address",
+                 "postal_code": "address", "country": "address", "active": "status"}
+
+
+def _decided_fields(before: dict[str, str]) -> str:
+    """The fields a decision was made on, in the user's words: "name, e-mail and phone"."""
+    words = list(dict.fromkeys(word for name, word in _FIELD_GROUPS.items() if name in before))
+    return ", ".join(words[:-1]) + (f" and {words[-1]}" if len(words) > 1 else "".join(words))
 
 
 def _basis_fields(row: dict[str, object]) -> dict[str, str]:
