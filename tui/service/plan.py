@@ -98,6 +98,8 @@ class StaleDecision:
     item: str
     title: str
     changes: list[str]
+    label: str = ""
+    """The item as a person reads it: its first member's name, and how many more."""
 
 
 @dataclass
@@ -142,13 +144,26 @@ class _Facts:
     stale: list[StaleDecision] = field(default_factory=list)
 
 
+def _item_label(triage: Triage, members: list[str]) -> str:
+    """"Jane Doe +2": an item by its first member's name (its id if it has none)."""
+    if not members:
+        return ""
+    try:
+        name = triage.current(members[0])["display_name"] or members[0]
+    except KeyError:  # a member gone from the inputs
+        name = members[0]
+    return f"{name} +{len(members) - 1}" if len(members) > 1 else str(name)
+
+
 def _gather(triage: Triage) -> _Facts:
     facts = _Facts()
     item_ids = list(triage.index) + [i for i in triage.decided_item_ids() if i not in triage.index]
     for item_id in item_ids:
         changes = triage.stale(item_id)
         if changes:
-            facts.stale.append(StaleDecision(item_id, triage.item(item_id).title, changes))
+            item = triage.item(item_id)
+            facts.stale.append(StaleDecision(item_id, item.title, changes,
+                                             _item_label(triage, item.members)))
             continue
         item = triage.item(item_id)
         state = triage.state(item_id)
