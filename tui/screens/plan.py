@@ -42,7 +42,8 @@ def action_label(where: str, action: str) -> str:
 
 def record_label(key: str, name: str = "") -> str:
     """A record as a person reads it: `QBO 174`, `Canopy C000031` (`Canopy "Jane Doe"` for a
-    client known only by a fingerprint of its name); the raw key goes to the detail line."""
+    client known only by a fingerprint of its name); the raw key goes to the detail line.
+    Labels end in the record's number, so `views.sort_rows` sorts the column as numbers."""
     source, _, record_id = key.partition(":")
     if source not in ("qbo", "canopy"):
         return name or key

@@ -130,14 +130,13 @@ _ID_LIKE = r"^[^\d]*\d+$"
 
 
 def sort_rows(frame: pl.DataFrame, column: str, descending: bool) -> pl.DataFrame:
-    """Rows sorted on one column, nulls last. A text column holding ids (`_ID_LIKE`) sorts by
-    prefix then number, so 1001 comes before 10001 (QBO Ids are numbers written as text)."""
+    """Rows sorted on one column, nulls last. A text column whose every value is an id
+    (`_ID_LIKE`) sorts by prefix then number, so 1001 comes before 10001 (QBO Ids are
+    numbers written as text)."""
     values = frame[column]
     if values.dtype == pl.String and values.null_count() < len(values):
         present = values.drop_nulls()
-        # Any id among the values: ids by prefix then number (the plan's Record column mixes
-        # "QBO 12" with an item's name); a value with no trailing number sorts by its text.
-        if present.str.contains(_ID_LIKE).any():
+        if present.str.contains(_ID_LIKE).all():
             prefix = pl.col(column).str.extract(r"^([^\d]*)", 1)
             number = pl.col(column).str.extract(r"(\d+)$", 1).cast(pl.Decimal(38, 0))
             return frame.sort([prefix, number, pl.col(column)], descending=descending,
