@@ -105,6 +105,7 @@ def session_files(args: argparse.Namespace) -> tuple[Path, Path]:
     if inputs is None:
         raise UserError("no last session to take the files from",
                         "pass --canopy FILE --qbo FILE (or open one with `cqtriage open`)")
+    check_last_session_files(inputs.canopy, inputs.qbo)
     print(f"cqtriage: using the last session's files: --canopy {inputs.canopy} --qbo "
           f"{inputs.qbo}", file=sys.stderr)
     return inputs.canopy, inputs.qbo

@@ -108,10 +108,11 @@ def test_bare_cqtriage_names_the_session_and_the_missing_file(
     old, count = decided_session(tmp_path / "week1")
     remember_last(old)
     old.canopy.rename(tmp_path / "elsewhere.csv")
-    assert main([]) == 2
-    err = capsys.readouterr().err.strip()
-    assert err == (
-        f"cqtriage: error: {old.canopy}: the last session (on labelled_canopy.csv and "
-        f"labelled_qbo.csv, {count} decisions) cannot be reopened: its file is gone (moved or "
-        "renamed?) — to continue it with the list at its new path: cqtriage open --continue "
-        f"--canopy NEW-PATH --qbo {old.qbo}")
+    for argv in ([], ["plan"], ["open"]):  # bare, and commands taking the last session
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip()
+        assert err == (
+            f"cqtriage: error: {old.canopy}: the last session (on labelled_canopy.csv and "
+            f"labelled_qbo.csv, {count} decisions) cannot be reopened: its file is gone (moved "
+            "or renamed?) — to continue it with the list at its new path: cqtriage open "
+            f"--continue --canopy NEW-PATH --qbo {old.qbo}")
