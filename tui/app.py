@@ -98,7 +98,7 @@ class TriageApp(App[None]):
         self.push_screen(MessageDialog("The input files changed since your last session", body,
                                        "Enter: resume with the new files   q or Escape: quit "
                                        "(nothing is changed)   ↑↓ PgUp PgDn: scroll",
-                                       no_keys=("q",)),
+                                       q_answers_no=True),
                          answered)
 
     def _offer_earlier(self, session: Session) -> None:

@@ -29,6 +29,7 @@ def test_the_app_offers_and_continues_the_earlier_session(tmp_path: Path) -> Non
                 if isinstance(app.screen, MessageDialog):
                     break
             assert isinstance(app.screen, MessageDialog)
+            await pilot.pause()
             body = " ".join(static_text(s) for s in app.screen.query(Static))
             assert f"{count} decisions" in body and "continue it with these files?" in body
             await pilot.press("enter")

@@ -29,16 +29,17 @@ class MessageDialog(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "answer(True)", "OK", id="dialog.ok"),
         Binding("escape", "answer(False)", "Cancel", id="dialog.cancel"),
+        Binding("q", "quit_key", show=False),
     ]
 
     def __init__(self, title: str, body: str, keys: str = "Enter: continue   Escape: quit",
-                 no_keys: tuple[str, ...] = ()) -> None:
+                 q_answers_no: bool = False) -> None:
         super().__init__()
         self.title_text = title
         self.body = body
         self.keys = keys
-        for key in no_keys:  # more keys answering False (`q` for quit, say)
-            self._bindings.bind(key, "answer(False)", show=False)
+        self.q_answers_no = q_answers_no
+        """`q` answers as Escape does (where Escape means quit, and the key line says so)."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -50,8 +51,15 @@ class MessageDialog(ModalScreen[bool]):
     def on_resize(self) -> None:
         # The body gets what the screen leaves after the border and the title and key lines
         # with their margins (8 rows), so the key line is always in view and the body scrolls.
-        body = self.query_one("#dialog-body", VerticalScroll)
-        body.styles.max_height = max(self.size.height - 8, 3)
+        for body in self.query("#dialog-body").results(VerticalScroll):  # once composed
+            body.styles.max_height = max(self.size.height - 8, 3)
+
+    def on_mount(self) -> None:
+        self.on_resize()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+    def action_quit_key(self) -> None:
+        if self.q_answers_no:
+            self.dismiss(False)
