@@ -89,11 +89,16 @@ def test_readmes_usage_lines_run_as_written(tmp_path: Path) -> None:
     bare = ".venv/bin/cqtriage"
     run = [line for line in lines if line != bare and not any(k in line for k in NOT_HEADLESS)]
     assert {line.split()[1] for line in run} >= {"report", "export", "demo-data", "undo"}
+    # The child imports this checkout's `tui`, not whichever one the venv was installed from.
+    import tui
+
+    here = str(Path(tui.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONWARNINGS": "ignore",
+           "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")]))}
     for line in run:
         argv = line.split()[1:]
         done = subprocess.run([sys.executable, "-m", "tui.cli", *argv], cwd=tmp_path,
-                              capture_output=True, text=True, timeout=300,
-                              env={**os.environ, "PYTHONWARNINGS": "ignore"})
+                              capture_output=True, text=True, timeout=300, env=env)
         assert "Traceback" not in done.stderr, line
         assert "arguments are required" not in done.stderr, line
         if argv == ["undo"]:  # nothing applied yet: the last session's files, then that
