@@ -246,3 +246,129 @@ def test_headless_commands_leave_the_apps_last_session_alone(tmp_path: Path) -> 
     assert main(["export", "--canopy", str(scratch), "--qbo", QBO,
                  "--out", str(tmp_path / "out")]) == 0
     assert last_inputs() == SessionInputs.of(CANOPY, QBO)
+
+
+# Input missing the columns it needs, or the two lists swapped (new user's report, item 1) ----
+DEMO = Path(__file__).parents[1] / "tui" / "demo" / "data"
+
+
+def _without(source: Path, target: Path, drop: set[str], rows: int = 6) -> Path:
+    """`source` with the columns headed by `drop` left out (its first `rows` rows)."""
+    import csv
+
+    with open(source, newline="", encoding="utf-8") as handle:
+        table = list(csv.reader(handle))[:rows]
+    keep = [i for i, name in enumerate(table[0]) if name not in drop]
+    with open(target, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([[row[i] for i in keep] for row in table])
+    return target
+
+
+def test_a_canopy_list_with_no_column_naming_a_person_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clients = _without(DEMO / "canopy_clients.csv", tmp_path / "clients.csv",
+                       {"Client Name", "Client Facing Name", "First Name", "Last Name"})
+    line = one_line_error(capsys, ["report", "--canopy", str(clients),
+                                   "--qbo", str(DEMO / "qbo_customers.csv")])
+    assert f"{clients}:1: " in line
+    assert "have no name: the file has no column naming a person" in line
+    assert '"Client Name", or "First Name" and "Last Name"' in line
+    assert "found Client ID, Client Type, Business Name, Email" in line
+
+
+def test_a_canopy_list_of_businesses_named_by_business_name_is_read(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clients = tmp_path / "clients.csv"
+    clients.write_text("Client ID,Client Type,Business Name\nC1,Business,Acme LLC\n",
+                       encoding="utf-8")
+    assert main(["report", "--canopy", str(clients), "--qbo", QBO]) == 0
+
+
+def test_a_qbo_list_without_its_customer_column_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    customers = _without(DEMO / "qbo_customers.csv", tmp_path / "customers.csv", {"Customer"})
+    line = one_line_error(capsys, ["report", "--canopy", str(DEMO / "canopy_clients.csv"),
+                                   "--qbo", str(customers)])
+    assert f"{customers}:1: no column holds the customer's display name" in line
+    assert '"Customer", "Display Name", "Name" or "Full Name"' in line
+    assert "found Id, Company, First Name, Last Name" in line
+
+
+@pytest.mark.parametrize("command", ["report", "plan", "export"])
+def test_swapped_lists_are_refused(command: str, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    qbo, canopy = DEMO / "qbo_customers.csv", DEMO / "canopy_clients.csv"
+    extra = ["--out", str(tmp_path / "out")] if command == "export" else []
+    line = one_line_error(capsys, [command, "--canopy", str(qbo), "--qbo", str(canopy), *extra])
+    assert f"{qbo}:1: given as --canopy, this looks like a QBO export (headers Id, Customer" \
+        in line
+    assert "did you swap --canopy and --qbo?" in line
+
+
+@pytest.mark.parametrize(("header", "flag"), [
+    ("Client ID,Client Name\nC1,Ann Lee\n", "--qbo"),  # no QBO name alias at all
+    ("Client ID,First Name,Last Name\nC1,Ann,Lee\n", "--qbo"),
+])
+def test_a_canopy_list_given_as_qbo_is_called_swapped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], header: str, flag: str) -> None:
+    path = tmp_path / "clients.csv"
+    path.write_text(header, encoding="utf-8")
+    line = one_line_error(capsys, ["report", "--canopy", CANOPY, flag, str(path)])
+    assert f"{path}:1: given as --qbo, this looks like a Canopy export" in line
+    assert "did you swap --canopy and --qbo?" in line
+
+
+def test_the_contact_list_report_given_as_canopy_is_called_swapped(
+        data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Title lines above the header and a date line below: swapped, not a ragged row.
+    path = data / "qbo_contact_list.csv"
+    line = one_line_error(capsys, ["report", "--canopy", str(path), "--qbo", QBO])
+    assert f"{path}:4: given as --canopy, this looks like a QBO export" in line
+
+
+def test_the_app_ends_on_swapped_lists_with_the_same_line() -> None:
+    import asyncio
+
+    from tui.app import TriageApp
+    from tui.service.config import Config
+    from tui.service.inputs import SessionInputs
+
+    qbo, canopy = DEMO / "qbo_customers.csv", DEMO / "canopy_clients.csv"
+
+    class Recording(TriageApp):
+        """The app, keeping the message it exits with (Textual prints it after run)."""
+
+        CSS_PATH = str(Path(__file__).parents[1] / "tui" / "app.tcss")
+        said: object = None
+
+        def exit(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+            self.said = kwargs.get("message")
+            super().exit(*args, **kwargs)  # type: ignore[arg-type]
+
+    async def scenario() -> Recording:
+        app = Recording(SessionInputs.of(qbo, canopy), Config())
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(500):  # the loader fails and the app exits by itself
+                if app.return_code is not None:
+                    break
+                await pilot.pause(0.01)
+        return app
+
+    app = asyncio.run(scenario())
+    assert app.return_code == 2
+    message = str(app.said)
+    assert "given as --canopy, this looks like a QBO export" in message
+    assert "did you swap --canopy and --qbo?" in message
+
+
+def test_an_unclosed_quote_is_located_by_line_and_column(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Escaped quotes and a quoted line break before it close properly; a quote after a space
+    # is text; the quote opening "open… is the one that never closes (line 6, column 9).
+    path = tmp_path / "brokenquote.csv"
+    path.write_text('Client Name,Email,Note\nAnn,a@x,"ok ""q"""\nBob,b@x,"multi\nline"\n'
+                    'Cy,c@x, "x\nDee,d@x,"open\nEve,e@x,z\n', encoding="utf-8")
+    line = one_line_error(capsys, ["report", "--canopy", str(path), "--qbo", QBO])
+    assert line == (f"cqtriage: error: {path}:6:9: cannot parse the CSV: the double quote "
+                    "opening field 3 here never closes, so the rest of the file reads as one "
+                    "value — add the closing quote, or remove this one")

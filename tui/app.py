@@ -41,8 +41,11 @@ class TriageApp(App[None]):
 
     def __init__(self, inputs: SessionInputs, config: Config, *,
                  prepare: Callable[[Callable[[str, float], None]], object] | None = None,
-                 client_factory: Callable[[], QboClient] | None = None) -> None:
+                 client_factory: Callable[[], QboClient] | None = None,
+                 continue_earlier: bool = False) -> None:
         super().__init__()
+        self.continue_earlier = continue_earlier
+        """Open by taking over the earlier session on the same records (`open --continue`)."""
         self.inputs = inputs
         self.config = config
         self.prepare = prepare
@@ -64,7 +67,7 @@ class TriageApp(App[None]):
             self.notify(f"Unknown command ids in [keys]: {', '.join(unknown)}",
                         severity="warning")
         self.set_keymap({k: v for k, v in self.keymap.items() if k in known})
-        self.push_screen(LoadingScreen(self.inputs, self.config))
+        self.push_screen(LoadingScreen(self.inputs, self.config, self.continue_earlier))
 
     # session ---------------------------------------------------------------------------------
     def on_session_opened(self, message: SessionOpened) -> None:
@@ -74,6 +77,9 @@ class TriageApp(App[None]):
             for warning in records.warnings:
                 name = records.path.name if records.path else records.source
                 self.notify(f"{name}: {warning}", severity="warning", timeout=15)
+        if session.earlier is not None and not session.changes:
+            self._offer_earlier(session)
+            return
         if not session.changes:
             self.show_report()
             return
@@ -91,7 +97,31 @@ class TriageApp(App[None]):
                 self.exit()
 
         self.push_screen(MessageDialog("The input files changed since your last session", body,
-                                       "Enter: resume with the new files   Escape: quit"),
+                                       "Enter: resume with the new files   q or Escape: quit "
+                                       "(nothing is changed)   ↑↓ PgUp PgDn: scroll",
+                                       q_answers_no=True),
+                         answered)
+
+    def _offer_earlier(self, session: Session) -> None:
+        """These lists have no session of their own, but an earlier one holds their records
+        (a re-export under a new name, a moved file): offer to continue it."""
+        earlier = session.earlier
+        assert earlier is not None
+        body = (f"{earlier.describe()}\n\nContinuing copies its decisions to these files; "
+                "records that changed since are shown as stale. The earlier session stays as "
+                "it was. (From the command line: cqtriage open --continue --canopy … --qbo …)")
+
+        def answered(resume: bool | None) -> None:
+            if not resume:
+                self.show_report()  # a new session on these files, as opened
+                return
+            session.close()
+            self.session = None
+            self.prepare = None  # the demo's company or the live snapshot is ready already
+            self.switch_screen(LoadingScreen(self.inputs, self.config, continue_earlier=True))
+
+        self.push_screen(MessageDialog("An earlier session holds these lists' records", body,
+                                       "Enter: continue it   Escape: start a new session"),
                          answered)
 
     @work(thread=True, exclusive=True, group="queue")

@@ -88,6 +88,29 @@ def _qbo_path(qbo: Path, config_path: Path | None, fetch: bool = True) -> Path:
     return path
 
 
+def session_files(args: argparse.Namespace) -> tuple[Path, Path]:
+    """The two lists a command works on: `--canopy` and `--qbo` as given or, with neither, the
+    last session's (what bare `cqtriage` reopens), named on stderr so the user knows which."""
+    from tui.service.inputs import last_inputs
+
+    canopy, qbo = getattr(args, "canopy", None), getattr(args, "qbo", None)
+    if canopy is not None and qbo is not None:
+        return canopy, qbo
+    if canopy is not None or qbo is not None:
+        missing = "--qbo" if qbo is None else "--canopy"
+        raise UserError(f"{missing} is missing",
+                        "give both --canopy FILE and --qbo FILE, or neither to use the last "
+                        "session's files")
+    inputs = last_inputs()
+    if inputs is None:
+        raise UserError("no last session to take the files from",
+                        "pass --canopy FILE --qbo FILE (or open one with `cqtriage open`)")
+    check_last_session_files(inputs.canopy, inputs.qbo)
+    print(f"cqtriage: using the last session's files: --canopy {inputs.canopy} --qbo "
+          f"{inputs.qbo}", file=sys.stderr)
+    return inputs.canopy, inputs.qbo
+
+
 def _run_report(canopy: Path, qbo: Path, json_out: Path | None, config_path: Path | None) -> int:
     from tui.service.config import load_config
     from tui.service.inputs import SessionInputs
@@ -118,11 +141,12 @@ def _run_report(canopy: Path, qbo: Path, json_out: Path | None, config_path: Pat
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    return _run_report(args.canopy, args.qbo, args.json, args.config)
+    canopy, qbo = session_files(args)
+    return _run_report(canopy, qbo, args.json, args.config)
 
 
-def session_app(canopy: Path, qbo: Path, config: Config) -> tuple[TriageApp,
-                                                                   Callable[[], None]]:
+def session_app(canopy: Path, qbo: Path, config: Config,
+                continue_earlier: bool = False) -> tuple[TriageApp, Callable[[], None]]:
     """The app on a pair of inputs, and what to call once it has exited. A QBO list that is the
     demo's snapshot brings the demo company up again, so a reopened demo applies and undoes."""
     from tui.app import TriageApp
@@ -147,17 +171,19 @@ def session_app(canopy: Path, qbo: Path, config: Config) -> tuple[TriageApp,
     paths.private_dir(paths.data_dir())  # 0700; unwritable: one line, before the UI
     if demo is not None:
         app = TriageApp(SessionInputs.of(canopy, qbo), config, prepare=demo.resume,
-                        client_factory=demo.client)
+                        client_factory=demo.client, continue_earlier=continue_earlier)
         return app, demo.stop
-    return TriageApp(SessionInputs.of(canopy, qbo), config, prepare=prepare), lambda: None
+    return TriageApp(SessionInputs.of(canopy, qbo), config, prepare=prepare,
+                     continue_earlier=continue_earlier), lambda: None
 
 
-def _run_app(canopy: Path, qbo: Path, config_path: Path | None) -> int:
+def _run_app(canopy: Path, qbo: Path, config_path: Path | None,
+             continue_earlier: bool = False) -> int:
     import signal
 
     from tui.service.config import load_config
 
-    app, stop = session_app(canopy, qbo, load_config(config_path))
+    app, stop = session_app(canopy, qbo, load_config(config_path), continue_earlier)
     # A dropped SSH link sends SIGHUP, for which Textual installs no handler. Decisions are
     # already in the journal; this only lets the terminal be restored on the way out.
     if hasattr(signal, "SIGHUP"):
@@ -197,7 +223,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_open(args: argparse.Namespace) -> int:
-    return _run_app(args.canopy, args.qbo, args.config)
+    if args.canopy is None and args.qbo is None and not args.continue_earlier:
+        return _cmd_resume(args)
+    canopy, qbo = session_files(args)
+    return _run_app(canopy, qbo, args.config, args.continue_earlier)
 
 
 def _cmd_resume(args: argparse.Namespace) -> int:
@@ -208,7 +237,26 @@ def _cmd_resume(args: argparse.Namespace) -> int:
         raise UserError("no session to reopen yet",
                         "start one with `cqtriage open --canopy FILE --qbo FILE` or try "
                         "`cqtriage demo`")
+    check_last_session_files(inputs.canopy, inputs.qbo)
     return _run_app(inputs.canopy, inputs.qbo, args.config)
+
+
+def check_last_session_files(canopy: Path, qbo: Path) -> None:
+    """Raise a UserError naming the last session and its missing file, and how to go on with
+    the list at its new path, when one of the session's files is gone (moved, renamed)."""
+    from tui.service.earlier import decisions_in
+    from tui.service.inputs import SessionInputs
+
+    for flag, path in (("--canopy", canopy), ("--qbo", qbo)):
+        if path.exists():
+            continue
+        decided = decisions_in(SessionInputs.of(canopy, qbo).journal_path())
+        other = f"--qbo {qbo}" if flag == "--canopy" else f"--canopy {canopy}"
+        raise UserError(
+            f"the last session (on {canopy.name} and {qbo.name}, {decided:,} decisions) cannot "
+            "be reopened: its file is gone (moved or renamed?)",
+            f"to continue it with the list at its new path: cqtriage open --continue {flag} "
+            f"NEW-PATH {other}", path)
 
 
 def _cmd_demo_data(args: argparse.Namespace) -> int:
@@ -239,9 +287,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Match a Canopy client-list CSV with a QBO customer CSV; print what Canopy's "
         "sync will do and what the evidence says, optionally as JSON.",
     )
-    report.add_argument("--canopy", type=Path, required=True, metavar="FILE",
-                        help="Canopy's client list (Export filtered list → CSV)")
-    report.add_argument("--qbo", type=Path, required=True, metavar="FILE",
+    report.add_argument("--canopy", type=Path, metavar="FILE",
+                        help="Canopy's client list (Export filtered list → CSV); with neither "
+                        "--canopy nor --qbo, the last session's files")
+    report.add_argument("--qbo", type=Path, metavar="FILE",
                         help="QBO customers: the import template or the Customer Contact List, "
                         "or `live` to read them through the API (after `cqtriage qbo login`)")
     report.add_argument("--json", type=Path, metavar="OUT",
@@ -263,11 +312,15 @@ def build_parser() -> argparse.ArgumentParser:
     opener = sub.add_parser("open", help="open the app on your Canopy and QBO lists",
                             description="Open the triage app on a Canopy client list and a QBO "
                             "customer list; reopening the same files resumes the session.")
-    opener.add_argument("--canopy", type=Path, required=True, metavar="FILE",
-                        help="Canopy's client list CSV")
-    opener.add_argument("--qbo", type=Path, required=True, metavar="FILE",
+    opener.add_argument("--canopy", type=Path, metavar="FILE",
+                        help="Canopy's client list CSV; with neither --canopy nor --qbo, the "
+                        "last session (as bare `cqtriage`)")
+    opener.add_argument("--qbo", type=Path, metavar="FILE",
                         help="QBO customer CSV, or `live` to read them through the API")
     opener.add_argument("--config", type=Path, metavar="FILE", help="config TOML")
+    opener.add_argument("--continue", dest="continue_earlier", action="store_true",
+                        help="continue the earlier session whose lists hold the same records "
+                        "(a re-export under a new name, a moved file) with these files")
     opener.set_defaults(func=_cmd_open)
 
     data = sub.add_parser("demo-data", help="generate a realistic pair of lists with the truth",

@@ -12,16 +12,20 @@ from typing import Any
 
 
 def _open(args: argparse.Namespace, fetch: bool) -> Any:
-    from tui.cli import _qbo_path
+    from tui.cli import _qbo_path, session_files
     from tui.service.config import load_config
     from tui.service.inputs import SessionInputs
     from tui.service.session import open_session
     from tui.service.triage import Triage
 
     config = load_config(args.config)
+    args.canopy, args.qbo = session_files(args)
     qbo = _qbo_path(args.qbo, args.config, fetch=fetch)
     # Headless: the app's last session (what bare `cqtriage` reopens) stays as it was.
-    session = open_session(SessionInputs.of(args.canopy, qbo), config, remember=False)
+    session = open_session(SessionInputs.of(args.canopy, qbo), config, remember=False,
+                           continue_earlier=args.continue_earlier)
+    if session.earlier is not None:
+        print(f"note: {earlier_hint(session.earlier, args)}", file=sys.stderr)
     for records in (session.report.canopy, session.report.qbo):
         for warning in records.warnings:
             print(f"cqtriage: warning: {records.path}: {warning}", file=sys.stderr)
@@ -29,6 +33,12 @@ def _open(args: argparse.Namespace, fetch: bool) -> Any:
         for change in session.changes:
             print(f"note: {change.describe()}", file=sys.stderr)
     return config, session, Triage(session.report, session.journal)
+
+
+def earlier_hint(earlier: Any, args: argparse.Namespace) -> str:
+    """The offer of an earlier session on the same records, with the command that takes it."""
+    return (f"{earlier.describe()} (cqtriage open --continue --canopy {args.canopy} --qbo "
+            f"{args.qbo})")
 
 
 def _show(value: Any, field: str = "") -> str:
@@ -83,7 +93,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from tui.service import paths
     from tui.service.plan import build_plan
 
-    if args.json:  # refused before any work or output
+    if args.json and args.canopy is not None and args.qbo is not None:  # before any work
         paths.refuse_inputs([args.json], [args.canopy, args.qbo], "choose another --json path")
     _, session, triage = _open(args, fetch=False)
     plan = build_plan(triage)
@@ -190,11 +200,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 def add_commands(sub: Any) -> None:
     """Register plan, apply, undo and export on the main parser."""
     def inputs(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--canopy", type=Path, required=True, metavar="FILE",
-                            help="Canopy's client list CSV (as the session was opened)")
-        parser.add_argument("--qbo", type=Path, required=True, metavar="FILE",
+        parser.add_argument("--canopy", type=Path, metavar="FILE",
+                            help="Canopy's client list CSV (as the session was opened); with "
+                            "neither --canopy nor --qbo, the last session's files")
+        parser.add_argument("--qbo", type=Path, metavar="FILE",
                             help="QBO customer CSV, or `live` for the company's snapshot")
         parser.add_argument("--config", type=Path, metavar="FILE", help="config TOML")
+        parser.add_argument("--continue", dest="continue_earlier", action="store_true",
+                            help="continue the earlier session whose lists hold the same "
+                            "records (a re-export under a new name) with these files")
 
     plan = sub.add_parser("plan", help="dry run: every change the decisions make",
                           description="List every QBO operation (before → after per field), the "

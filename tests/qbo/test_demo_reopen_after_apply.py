@@ -66,7 +66,12 @@ def test_plan_after_apply_and_a_reread_of_qbo() -> None:
         assert triage.stale(pair.id) == []  # our own rename is not someone else's change
         assert triage.is_decided(pair.id) and triage.progress()[0] == progress
         plan = build_plan(triage)
-        assert plan.operations == [] and plan.contradictions == [] and plan.stale == []
+        assert plan.contradictions == [] and plan.stale == []
+        # Nothing left to send, and the rename still listed as applied (item 4 of the new
+        # user's report): with its name before our write, not the one QBO holds now.
+        [op] = plan.operations
+        assert (op.key, op.applied, plan.summary()["updates"]) == (qbo_key, True, 0)
+        assert op.before["DisplayName"] != op.fields["DisplayName"]
 
 
 def test_after_apply_the_plan_says_applied_and_after_undo_and_a_reread_it_brings_back() -> None:
@@ -132,8 +137,10 @@ def test_undo_after_a_reread_puts_the_change_back_in_the_plan() -> None:
         result = apply.run(journal, demo.client(), apply.start_apply(journal, plan))
         assert (result.done, result.conflicts, result.failed) == (1, [], [])
         assert demo.server.store.get(qbo_id)["DisplayName"] == wanted
-        # QBO and the list agree again: nothing left to send.
-        assert build_plan(Triage(session.report, journal)).operations == []
+        # QBO and the list agree again: nothing left to send; the rename is listed, applied.
+        again = build_plan(Triage(session.report, journal))
+        assert [(op.key, op.applied) for op in again.operations] == [(qbo_key, True)]
+        assert again.summary()["updates"] == 0
 
 
 def _undecided_with(triage: Triage, key: str) -> list[Item]:

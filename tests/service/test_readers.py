@@ -98,7 +98,7 @@ BAD_INPUTS = [
     ("bad_mixed_encoding.csv", "undecodable byte 0xe9", 3, 4),
     ("bad_binary.csv", "binary data", 2, 4),
     ("bad_xlsx.csv", "Excel workbook", None, None),
-    ("bad_unclosed_quote.csv", "cannot parse the CSV", 3, None),
+    ("bad_unclosed_quote.csv", "quote opening field 1 here never closes", 3, 1),
 ]
 
 

@@ -112,3 +112,78 @@ def test_plan_reads_at_80_columns() -> None:
             assert f"Phone: {before} → 555-0100" in detail
 
     asyncio.run(scenario())
+
+
+def _decide_many(app: TriageApp) -> None:
+    """Retire the second active QBO customer of every group holding two or more, and link
+    every probable pair (renames): a plan of many operations on ids of different lengths."""
+    triage = app.triage
+    assert triage is not None
+    for item in triage.items:
+        active = [k for k in item.members
+                  if k.startswith("qbo:") and triage.record(k)["active"]]
+        if item.kind == "pair":
+            canopy, qbo = item.members
+            triage.decide(item.id, "link", canopy=canopy, qbo=qbo)
+        elif len(active) >= 2:
+            triage.decide(item.id, "primary", record=active[0])
+            triage.decide(item.id, "inactive", record=active[1], value=True)
+
+
+def test_the_plan_reads_well_before_and_after_apply() -> None:
+    """New user's report, item 7: ids sort as numbers; the Record column names records
+    (`QBO 174`, `Canopy C000031`), the raw key is in the detail line; no progress bar on a dry
+    run; after apply Why keeps its header at 80 columns; Before and After grow on wider
+    screens."""
+    from textual.widgets import ProgressBar
+
+    from tui.widgets.record_table import RecordTable
+
+    async def scenario() -> None:
+        canopy, qbo = demo_paths()
+        demo = DemoQbo(qbo)
+        app = TriageApp(SessionInputs.of(canopy, demo_snapshot_path()), Config(),
+                        prepare=demo.start, client_factory=demo.client)
+        try:
+            async with app.run_test(size=(80, 24)) as pilot:
+                await until_report(pilot)
+                _decide_many(app)
+                await pilot.press("P")
+                await settle(pilot)
+                screen = app.screen
+                assert isinstance(screen, PlanScreen)
+                assert not screen.query_one("#plan-progress", ProgressBar).display
+                table = screen.query_one("#plan-table", RecordTable)
+                records = table.shown["Record"].to_list()
+                qbo_ids = [int(r.split()[1]) for r in records if r.startswith("QBO ")]
+                assert len(set(qbo_ids)) > 5 and qbo_ids == sorted(qbo_ids)
+                assert all(r.startswith(("QBO ", "Canopy ")) for r in records), records
+                detail = static_text(screen.query_one("#plan-table .detail"))
+                assert f"{records[0]} ({table.shown['key'][0]})" in detail
+
+                await table.sort_on_cursor()  # the Record column: numbers, not text
+                await settle(pilot)
+                sorted_ids = [int(r.split()[1]) for r in table.shown["Record"].to_list()
+                              if r.startswith("QBO ")]
+                assert sorted_ids == sorted(sorted_ids)
+
+                operations = len(screen.plan.operations)
+                await pilot.press("a")
+                await settle(pilot)
+                await pilot.press("enter")
+                await app.workers.wait_for_complete()
+                await settle(pilot)
+                assert screen.plan.summary()["applied"] == operations
+                grid = screen.query_one("#plan-table DataTable")
+                right = sum(c.render_width for c in grid.ordered_columns[:-1])
+                assert right + len("Why") + 1 <= 80 - 2, right  # "Why" whole, not "Wh"
+
+                await pilot.resize_terminal(120, 40)
+                await settle(pilot)
+                await app.workers.wait_for_complete()
+                await settle(pilot)
+                assert table.widths["Before"] > 16 and table.widths["After"] > 16
+        finally:
+            demo.stop()
+
+    asyncio.run(scenario())

@@ -21,10 +21,13 @@ class LoadingScreen(Screen[None]):
     SCOPE = "app"
     BINDINGS = bindings("app")
 
-    def __init__(self, inputs: SessionInputs, config: Config) -> None:
+    def __init__(self, inputs: SessionInputs, config: Config,
+                 continue_earlier: bool = False) -> None:
         super().__init__()
         self.inputs = inputs
         self.config = config
+        self.continue_earlier = continue_earlier
+        """Take over the earlier session on these lists' records (`open --continue`)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -53,7 +56,8 @@ class LoadingScreen(Screen[None]):
             prepare = getattr(self.app, "prepare", None)
             if prepare is not None:
                 prepare(progress)
-            session = open_session(self.inputs, self.config, progress, defer=True)
+            session = open_session(self.inputs, self.config, progress, defer=True,
+                                   continue_earlier=self.continue_earlier)
         except UserError as error:
             self.app.post_message(SessionFailed(error))
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import polars as pl
@@ -18,6 +19,8 @@ from tui.screens.dialogs import MessageDialog
 from tui.service.errors import UserError
 from tui.service.plan import Plan, build_plan
 from tui.service.qbo_values import FIELD_NAMES, shown
+from tui.service.sources.identity import is_own_id
+from tui.service.stale import record_label as stale_label
 from tui.service.views import KEY
 from tui.widgets.record_table import RecordTable
 
@@ -37,28 +40,49 @@ def action_label(where: str, action: str) -> str:
     return f"{where} {action}" if where in ("QBO", "Canopy") else action
 
 
+def record_label(key: str, name: str = "") -> str:
+    """A record as a person reads it: `QBO 174`, `Canopy C000031` (`Canopy "Jane Doe"` for a
+    client known only by a fingerprint of its name); the raw key goes to the detail line.
+    Labels end in the record's number, so `views.sort_rows` sorts the column as numbers."""
+    source, _, record_id = key.partition(":")
+    if source not in ("qbo", "canopy"):
+        return name or key
+    return stale_label(key, "" if is_own_id(record_id) else name)
+
+
+def _natural(key: str) -> tuple[str, int, str]:
+    # "qbo:12" before "qbo:108", as the queue and the report sort ids.
+    match = re.match(r"^(.*?)(\d+)$", key)
+    return (match[1], int(match[2]), key) if match else (key, -1, key)
+
+
 def plan_frame(plan: Plan) -> pl.DataFrame:
     """One row per field changed (QBO) or per Canopy worklist line: the record, the field,
     before and after first (what a user checks), then the action (where and what) and why."""
     rows = []
-    for op in plan.operations:
+    operations = sorted(plan.operations, key=lambda op: (op.kind != "create", _natural(op.key)))
+    for op in operations:
+        name_of = str(op.fields.get("DisplayName") or op.before.get("DisplayName") or "")
         for name, value in op.fields.items():
             action = "applied" if op.applied else op.kind
-            rows.append({"Record": op.qbo_id or op.key, "Field": FIELD_NAMES.get(name, name),
+            rows.append({"Record": record_label(op.key, name_of),
+                         "Field": FIELD_NAMES.get(name, name),
                          "Before": _text(op.before.get(name), name),
                          "After": _text(value, name), "Action": action_label("QBO", action),
                          "Why": "; ".join(op.why), KEY: op.key})
     for work_item in plan.worklist:
-        rows.append({"Record": work_item.canopy_id, "Field": work_item.field,
+        rows.append({"Record": record_label(f"canopy:{work_item.canopy_id}", work_item.name),
+                     "Field": work_item.field,
                      "Before": work_item.before, "After": work_item.after,
                      "Action": action_label("Canopy", work_item.action),
                      "Why": work_item.why, KEY: f"canopy:{work_item.canopy_id}"})
     for c in plan.contradictions:
-        rows.append({"Record": c.key, "Field": "", "Before": "", "After": "",
+        rows.append({"Record": record_label(c.key), "Field": "", "Before": "", "After": "",
                      "Action": "left alone", "Why": "contradiction: " + c.message, KEY: c.key})
     for stale in plan.stale:
         for change in stale.changes:
-            rows.append({"Record": stale.item, "Field": "", "Before": "", "After": "",
+            rows.append({"Record": stale.label or stale.item, "Field": "", "Before": "",
+                         "After": "",
                          "Action": "left out",
                          "Why": "stale: " + change
                          + " (re-confirm with y or drop with z in the queue)",
@@ -67,10 +91,30 @@ def plan_frame(plan: Plan) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String))
 
 
-PLAN_WIDTHS = {"Record": 10, "Field": 12, "Before": 16, "After": 16, "Action": 14}
-"""Cells per column: with a cell of padding each side and the scroll bar, record, field,
-before, after and the whole action fit in 80 columns (80); the detail line under the table
-gives the highlighted row in full, and the Why column takes what is left on wider screens."""
+FIXED_CAPS = {"Record": 14, "Field": 12, "Action": 14}
+"""Cells at most for the short columns: `Canopy C000031`, `Display name`, `Canopy archive`."""
+
+
+def plan_widths(width: int, frame: pl.DataFrame | None = None) -> dict[str, int]:
+    """Column widths for a screen `width` wide: the short columns as wide as their longest
+    value (up to `FIXED_CAPS`), then Before and After share what is left (8 to 40 cells each)
+    once Why has kept its header and a word, plus a third of the columns past 80. Each column
+    has a cell of padding each side; the vertical scroll bar takes two."""
+    fixed = {}
+    for name, cap in FIXED_CAPS.items():
+        longest = (frame[name].str.len_chars().max() if frame is not None and frame.height
+                   else cap)
+        fixed[name] = min(cap, max(len(name), int(longest or 0)))  # type: ignore[arg-type]
+    why = 8 + max(0, width - 80) // 3
+    left = width - 2 - 6 * 2 - sum(fixed.values()) - why
+    wide = max(8, min(40, left // 2))
+    return {**fixed, "Before": wide, "After": wide}
+
+
+PLAN_WIDTHS = plan_widths(80)
+"""The widths at 80 columns whatever the rows: record, field, before, after and the whole
+action fit, and the Why column keeps its header; the detail line under the table gives the
+highlighted row in full."""
 
 
 def plan_detail(row: dict[str, Any]) -> Text:
@@ -83,7 +127,9 @@ def plan_detail(row: dict[str, Any]) -> Text:
     action = row["Action"]
     if action.startswith("Canopy "):
         action += " (by hand in Canopy)"
-    text.append(f"{action} · {row['Record']}\n", "dim")
+    key = row.get(KEY)
+    raw = f" ({key})" if key and key != row["Record"] else ""
+    text.append(f"{action} · {row['Record']}{raw}\n", "dim")
     text.append("Why: ", "bold")
     text.append(row.get("Why") or "")
     return text
@@ -153,9 +199,12 @@ class PlanScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self._summary(), id="plan-summary")
-        yield RecordTable(plan_frame(self.plan), detail=plan_detail, widths=PLAN_WIDTHS,
-                          id="plan-table")
-        yield ProgressBar(total=1, show_eta=False, id="plan-progress")
+        frame = plan_frame(self.plan)
+        yield RecordTable(frame, detail=plan_detail,
+                          widths=plan_widths(self.app.size.width, frame), id="plan-table")
+        bar = ProgressBar(total=1, show_eta=False, id="plan-progress")
+        bar.display = False  # a bar at 0% on a dry run reads as something under way
+        yield bar
         yield Footer(compact=True)
 
     def _summary(self) -> str:
@@ -172,10 +221,20 @@ class PlanScreen(Screen[None]):
                      "session with --qbo live to apply, or export (x) for the manual route.")
         return text
 
+    def on_resize(self) -> None:
+        table = self.query_one("#plan-table", RecordTable)
+        widths = plan_widths(self.size.width, table.frame)
+        if widths != table.widths:
+            table.widths = widths
+            self.run_worker(table.set_frame(table.frame))
+
     def _refresh_plan(self) -> None:
         self.plan = build_plan(self.app.triage)  # type: ignore[attr-defined]
         self.query_one("#plan-summary", Static).update(self._summary())
-        self.run_worker(self.query_one(RecordTable).set_frame(plan_frame(self.plan)))
+        table = self.query_one(RecordTable)
+        frame = plan_frame(self.plan)
+        table.widths = plan_widths(self.size.width, frame)  # "QBO applied" is longer
+        self.run_worker(table.set_frame(frame))
 
     def action_back(self) -> None:
         # The run shares the session's journal: no new decisions until it is over.
@@ -239,9 +298,11 @@ class PlanScreen(Screen[None]):
 
     def on_plan_screen_progressed(self, message: Progressed) -> None:
         bar = self.query_one("#plan-progress", ProgressBar)
+        bar.display = True  # shown while a run sends, from its first answer
         bar.update(total=max(message.total, 1), progress=message.done)
 
     def on_plan_screen_run_finished(self, message: RunFinished) -> None:
+        self.query_one("#plan-progress", ProgressBar).display = False  # the toast says how
         self.notify(message.text, severity=message.severity, timeout=8)  # type: ignore[arg-type]
         app: Any = self.app
         app.reload_triage()

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.service.journal import Journal
+from tui.service.journal import Journal, StoredOperation
 from tui.service.stale import FIELD_WORDS, fields_from_body, record_label
 
 ENVELOPE = ("Id", "SyncToken", "sparse")
@@ -46,6 +46,11 @@ class OwnWrites:
     """Canopy record key → Id of the QBO customer an apply created for it."""
     applied: set[str] = field(default_factory=set)
     """`signature` of every operation done by an apply run not undone: never sent twice."""
+    applied_ops: dict[str, StoredOperation] = field(default_factory=dict)
+    """`signature` → the first done operation of a live apply run with it: its body is what
+    was sent, its `before` the customer as it was before that write (the plan shows it)."""
+    applied_body: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """QBO record key → the fields those runs sent, in QBO's shape, newest last."""
     applied_fields: dict[str, dict[str, str]] = field(default_factory=dict)
     """QBO record key → the fields those runs wrote (as `stale.fields_from_body`), newest last:
     a list read after them shows these, which is no one else's change."""
@@ -64,6 +69,10 @@ def own_writes(journal: Journal) -> OwnWrites:
                 continue
             if live_apply:
                 own.applied.add(signature(op.kind, op.key, op.body))
+                own.applied_ops.setdefault(signature(op.kind, op.key, op.body), op)
+                if op.kind == "update":
+                    own.applied_body.setdefault(op.key, {}).update(
+                        {k: v for k, v in op.body.items() if k not in ENVELOPE})
                 if op.key.startswith("qbo:"):
                     own.applied_fields.setdefault(op.key, {}).update(fields_from_body(op.body))
                 change = AppliedChange(run_id, op.kind, op.key, op.body,

@@ -101,6 +101,8 @@ class StaleDecision:
     item: str
     title: str
     changes: list[str]
+    label: str = ""
+    """The item as a person reads it: its first member's name, and how many more."""
 
 
 @dataclass
@@ -145,13 +147,26 @@ class _Facts:
     stale: list[StaleDecision] = field(default_factory=list)
 
 
+def _item_label(triage: Triage, members: list[str]) -> str:
+    """"Jane Doe +2": an item by its first member's name (its id if it has none)."""
+    if not members:
+        return ""
+    try:
+        name = triage.current(members[0])["display_name"] or members[0]
+    except KeyError:  # a member gone from the inputs
+        name = members[0]
+    return f"{name} +{len(members) - 1}" if len(members) > 1 else str(name)
+
+
 def _gather(triage: Triage) -> _Facts:
     facts = _Facts()
     item_ids = list(triage.index) + [i for i in triage.decided_item_ids() if i not in triage.index]
     for item_id in item_ids:
         changes = triage.stale(item_id)
         if changes:
-            facts.stale.append(StaleDecision(item_id, triage.item(item_id).title, changes))
+            item = triage.item(item_id)
+            facts.stale.append(StaleDecision(item_id, item.title, changes,
+                                             _item_label(triage, item.members)))
             continue
         item = triage.item(item_id)
         state = triage.state(item_id)
@@ -375,15 +390,20 @@ def _draft(triage: Triage, other_names: dict[str, str] | None) -> _Draft:
                                      sync_token=row["sync_token"])
         return updates[key]
 
+    own = own_writes(triage.journal)
+
     def change(key: str, values: dict[str, Any], why: str, items: list[str]) -> None:
-        # Against QBO as it stands after our own writes; a change the list still lacks but our
-        # own applied run made is kept, to show as applied.
+        # Against QBO as it stands after our own writes; a change the list still lacks, or
+        # that our own applied run made (a list read after it holds it too), is kept, to
+        # show as applied: the plan lists every operation applied, not only what is left.
         current, listed = _as_api(triage.current(key)), _as_api(triage.record(key))
+        ours = own.applied_body.get(key, {})
         values = {api: value for api, value in values.items()
-                  if api == "BillAddr" or current.get(api) != value or listed.get(api) != value}
+                  if api == "BillAddr" or current.get(api) != value or listed.get(api) != value
+                  or (api in ours and ours[api] == value)}
         if "BillAddr" in values:
             merged = {**current.get("BillAddr", {}), **values["BillAddr"]}
-            if merged == current.get("BillAddr", {}):
+            if merged == current.get("BillAddr", {}) and ours.get("BillAddr") != merged:
                 del values["BillAddr"]
         if not values:
             return  # QBO holds this already: nothing to send
@@ -427,12 +447,15 @@ def _draft(triage: Triage, other_names: dict[str, str] | None) -> _Draft:
     for (canopy, qbo_key), items in facts.link_items.items():
         if canopy in blocked or qbo_key in blocked:
             continue
-        if not triage.current(qbo_key)["active"]:
+        ours = own.applied_body.get(qbo_key, {})
+        # What our applied run did (a list read after it shows it done) stays in the plan.
+        if not triage.current(qbo_key)["active"] or ours.get("Active") is True:
             change(qbo_key, {"Active": True}, "made active again: Canopy's sync links only "
                    "active customers", items)
         canopy_name = edited(canopy)["display_name"]
         qbo_name = edited(qbo_key)["display_name"]
-        if name_clash_key(canopy_name) == name_clash_key(qbo_name):
+        if (name_clash_key(canopy_name) == name_clash_key(qbo_name)
+                and ours.get("DisplayName") != canopy_name):
             continue  # Canopy's name rule links them already
         holders = taken.get(name_clash_key(canopy_name), [])
         holder = next((h for h in holders if h != qbo_key), None)
@@ -453,10 +476,15 @@ def _draft(triage: Triage, other_names: dict[str, str] | None) -> _Draft:
                for key, items in facts.creates.items() if key not in blocked]
     operations = creates + [updates[k] for k in sorted(updates)]
     others = {name_clash_key(name): who for name, who in (other_names or {}).items()}
-    own = own_writes(triage.journal)
     for op in operations:
         op.applied = signature(op.kind, op.key, op.fields) in own.applied or (
             op.kind == "update" and _held(triage, op))
+        sent = own.applied_ops.get(signature(op.kind, op.key, op.fields))
+        if op.applied and sent is not None:
+            # Before as it was before our write (the journal's before-image), not as QBO
+            # stands now, which is the After.
+            op.before = {api: copy.deepcopy(sent.before.get(api)) for api in op.fields
+                         if op.kind == "update"}
         if op.kind == "create" and op.key in own.created and not op.applied:
             op.brings_back = own.created[op.key]
             op.why.append(f"brings back QBO {op.brings_back}, which an earlier run created for "

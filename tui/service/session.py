@@ -15,6 +15,8 @@ import polars as pl
 
 from tui.service import stale
 from tui.service.config import Config, check_thresholds
+from tui.service.earlier import EarlierSession, continue_into, decisions_in, find_earlier
+from tui.service.errors import UserError
 from tui.service.inputs import SessionInputs, remember_last
 from tui.service.journal import InputRecord, Journal
 from tui.service.match.engine import Progress, no_progress
@@ -41,10 +43,15 @@ class InputChange:
     details: list[str] = field(default_factory=list)
     """A line per example: which record and what changed (`stale.changes`'s words when a
     decision kept its fields, else added / removed / edited)."""
+    back: int = 0
+    """Of `added`, records a decision rests on that had gone and are back: named as the stale
+    item names them (`stale.BACK`), never as new."""
 
     def describe(self) -> str:
         """One sentence for the user, then a line per example record and how many more."""
-        parts = [f"{n} {what}" for n, what in ((self.added, "added"), (self.removed, "removed"),
+        parts = [f"{n} {what}" for n, what in ((self.added - self.back, "added"),
+                                               (self.back, stale.BACK),
+                                               (self.removed, "removed"),
                                                (self.edited, "edited")) if n]
         name = "Canopy" if self.source == "canopy" else "QBO"
         summary = ", ".join(parts) if parts else "the file changed but no record did"
@@ -67,6 +74,9 @@ class Session:
     """Differences from the inputs the journal last saw; empty when unchanged or new."""
     unrecorded: bool = False
     """A new session whose inputs are not recorded yet (see `open_session`'s `defer`)."""
+    earlier: EarlierSession | None = None
+    """For a session with no decisions: an earlier one on other paths holding the same
+    records, to offer continuing (`open_session(continue_earlier=True)`)."""
 
     def record_new_inputs(self) -> None:
         """Record the session's inputs if `open_session` or `accept_changes` deferred it (~1 s
@@ -142,8 +152,9 @@ def _changes(journal: Journal, report: Report) -> list[InputChange]:
         removed = sorted(old.keys() - new.keys())
         edited = sorted(k for k in new.keys() & old.keys() if new[k] != old[k])
         examples, details = _examples(records, basis, ours, added, removed, edited)
+        back = sum(f"{records.source}:{record_id}" in basis for record_id in added)
         changes.append(InputChange(records.source, str(records.path), len(added), len(removed),
-                                   len(edited), examples, details))
+                                   len(edited), examples, details, back))
     return changes
 
 
@@ -177,12 +188,33 @@ def _examples(records: RecordSet, basis: dict[str, dict[str, str]],
                 if before and now else None)
         if line is None:
             name = (now or before).get("display_name", "")
-            line = f"{stale.record_label(key(record_id), name)}: {what}"
-            if what == "edited" and not before:
-                line += " (no decision rests on it)"
+            label = stale.record_label(key(record_id), name)
+            if what == "added" and before:  # decided on, gone, and back: as the queue says
+                line = f"{label}: {stale.BACK}"
+            elif what == "edited" and before:
+                # Only a digest of the old row is kept: the decided fields are known to be as
+                # they were, so the edit is in a column the decision does not use.
+                line = (f"{label}: edited in a column your decision does not use (its "
+                        f"{_decided_fields(before)} are as you decided)")
+            elif what == "edited":
+                line = f"{label}: edited (no decision rests on it)"
+            else:
+                line = f"{label}: {what}"
         keys.append(key(record_id))
         lines.append(line)
     return keys, lines
+
+
+_FIELD_GROUPS = {"display_name": "name", "given_name": "name", "family_name": "name",
+                 "company_name": "name", "kind": "client type", "email": "e-mail",
+                 "phone": "phone", "street": "address", "city": "address", "region": "address",
+                 "postal_code": "address", "country": "address", "active": "status"}
+
+
+def _decided_fields(before: dict[str, str]) -> str:
+    """The fields a decision was made on, in the user's words: "name, e-mail and phone"."""
+    words = list(dict.fromkeys(word for name, word in _FIELD_GROUPS.items() if name in before))
+    return ", ".join(words[:-1]) + (f" and {words[-1]}" if len(words) > 1 else "".join(words))
 
 
 def _basis_fields(row: dict[str, object]) -> dict[str, str]:
@@ -203,17 +235,32 @@ def _at_thresholds(config: Config, review: float, accept: float) -> Config:
 
 def open_session(inputs: SessionInputs, config: Config,
                  progress: Progress = no_progress, defer: bool = False,
-                 remember: bool = True) -> Session:
+                 remember: bool = True, continue_earlier: bool = False) -> Session:
     """Read both inputs, build the report and open (or resume) the journal. With `defer`, a
     new session's input fingerprints are left for `Session.record_new_inputs`; `remember`
     makes it the session bare `cqtriage` reopens (the app's sessions, not headless commands).
+    A session with no decisions of its own looks for an earlier one on other paths holding the
+    same records (`Session.earlier`); `continue_earlier` takes that one's journal over.
 
-    Raises UserError when both inputs are the same file."""
+    Raises UserError when both inputs are the same file, or `continue_earlier` finds nothing
+    to continue."""
     progress("reading", 0.0)
     inputs.check_distinct()
     canopy = read_canopy_csv(inputs.canopy, config.columns)
     qbo = read_qbo_csv(inputs.qbo, config.columns)
-    journal = Journal(inputs.journal_path())  # after the reads: bad input leaves no journal
+    target = inputs.journal_path()
+    earlier = None
+    if continue_earlier or not decisions_in(target):
+        ids = {s.source: s.frame["record_id"].to_list() for s in (canopy, qbo)}
+        earlier = find_earlier(ids, target)
+    if continue_earlier:
+        if earlier is None:
+            raise UserError("no earlier session holds the records of these lists",
+                            "open them without --continue to start a new session",
+                            inputs.canopy)
+        continue_into(earlier.journal, target)
+        earlier = None
+    journal = Journal(target)  # after the reads: bad input leaves no journal
     review, accept = journal.get("review"), journal.get("accept")
     if review is not None and accept is not None:
         # Matched at the session's thresholds straight away: they only steer the final
@@ -230,4 +277,4 @@ def open_session(inputs: SessionInputs, config: Config,
         changes = []
     if remember:
         remember_last(inputs)
-    return Session(inputs, report, journal, changes, unrecorded)
+    return Session(inputs, report, journal, changes, unrecorded, earlier)

@@ -94,6 +94,16 @@ def standing_basis(decisions: Iterable[Decision]) -> dict[str, dict[str, str]]:
     return latest_basis(standing)
 
 
+def _value(text: str) -> str:
+    # Quoted, so a value reads as a value; an empty one as the word, unquoted ("was 'blank'"
+    # read as if the field had held the word blank).
+    return repr(text) if text else "empty"
+
+
+BACK = "back in the input since you decided"
+"""A decided record that was gone and has come back: the one wording for it everywhere."""
+
+
 def changes(key: str, before: dict[str, str], now: dict[str, str] | None,
             ours: dict[str, str], id_on_several_rows: bool = False) -> str | None:
     """What changed in one record since a decision, as a sentence; None when nothing did.
@@ -111,7 +121,7 @@ def changes(key: str, before: dict[str, str], now: dict[str, str] | None,
                     "kept apart as different records: decide again on the right one")
         return f"{record_label(key, name)}: no longer in the input since you decided"
     if VANISHED in before:
-        return f"{record_label(key, name)}: back in the input since you decided"
+        return f"{record_label(key, name)}: {BACK}"
     moved = [field for field, value in before.items()
              if field in now and now[field] != value and ours.get(field) != now[field]]
     if not moved:
@@ -121,6 +131,6 @@ def changes(key: str, before: dict[str, str], now: dict[str, str] | None,
         words += f" and {len(moved) - 3} more"
     detail = ""
     if len(moved) == 1:
-        detail = f" (was {before[moved[0]] or 'blank'!r}, now {now[moved[0]] or 'blank'!r})"
+        detail = f" (was {_value(before[moved[0]])}, now {_value(now[moved[0]])})"
     label = record_label(key, now.get("display_name", name))
     return f"{label}: {words} changed since you decided{detail}"

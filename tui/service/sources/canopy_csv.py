@@ -9,6 +9,7 @@ import polars as pl
 from tui.service.config import ColumnsConfig
 from tui.service.records import RecordSet
 from tui.service.sources.columns import CANOPY_ALIASES
+from tui.service.sources.header_check import check_canopy
 from tui.service.sources.identity import with_identity
 from tui.service.sources.tabular import load_mapped, parse_active
 
@@ -46,4 +47,4 @@ def read_canopy_csv(path: Path | str, columns: ColumnsConfig | None = None) -> R
         (parse_active("active") if "active" in have else pl.lit(True)).alias("active"),
         pl.lit(False).alias("is_job"),
     )
-    return with_identity(mapped.record_set("canopy", frame, path))
+    return check_canopy(with_identity(mapped.record_set("canopy", frame, path)))

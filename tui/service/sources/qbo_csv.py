@@ -10,6 +10,7 @@ import polars as pl
 from tui.service.config import ColumnsConfig
 from tui.service.records import RecordSet
 from tui.service.sources.columns import QBO_ALIASES
+from tui.service.sources.header_check import check_qbo
 from tui.service.sources.identity import with_identity
 from tui.service.sources.one_cell_address import split_address
 from tui.service.sources.tabular import load_mapped, parse_active
@@ -71,4 +72,4 @@ def read_qbo_csv(path: Path | str, columns: ColumnsConfig | None = None) -> Reco
         (active & ~deleted.fill_null(False)).alias("active"),
         display.str.contains(":", literal=True).fill_null(False).alias("is_job"),
     ).with_columns(kind.alias("kind"))
-    return with_identity(mapped.record_set("qbo", frame, path))
+    return check_qbo(with_identity(mapped.record_set("qbo", frame, path)))

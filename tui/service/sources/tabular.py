@@ -9,7 +9,7 @@ import polars as pl
 
 from tui.service.errors import UserError
 from tui.service.records import RecordSet, conform
-from tui.service.sources import columns
+from tui.service.sources import columns, header_check
 from tui.service.sources.fast_table import body_frame, first_row
 from tui.service.sources.textfile import TextInput, check_width, parse_text_table, read_text
 
@@ -126,6 +126,8 @@ def load_mapped(
             break
     if header_at is None:
         first = table.rows[0]
+        # The other export has no name column by this side's aliases: say it was swapped.
+        header_check.check_swapped(first.cells, section, path, first.line)
         shown = ", ".join(cell.strip() for cell in first.cells if cell.strip())[:200]
         names = " / ".join(aliases["display_name"][:3])
         raise UserError(
@@ -136,6 +138,7 @@ def load_mapped(
             first.line,
         )
     header = table.rows[header_at].cells
+    header_check.check_swapped(header, section, path, table.rows[header_at].line)
     columns.check_repeats(header, mapping, path, table.rows[header_at].line)
     width = len(header)
     body = table.rows[header_at + 1 :]

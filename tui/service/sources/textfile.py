@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.service.errors import UserError
+from tui.service.sources.quotes import unclosed_quote
 
 _VALID_UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
@@ -229,6 +230,15 @@ def parse_text_table(source: TextInput) -> TextTable:
             if _visible("".join(cells)):
                 rows.append(Row(start, cells))
     except csv.Error as exc:
+        # The module names neither the quote nor its column: find the one left open.
+        opened = unclosed_quote(source.text, previous_end + 1, source.delimiter)
+        if opened is not None:
+            line, column, field = opened
+            raise UserError(
+                f"cannot parse the CSV: the double quote opening field {field} here never "
+                "closes, so the rest of the file reads as one value",
+                "add the closing quote, or remove this one",
+                path, line, column) from None
         raise UserError(
             f"cannot parse the CSV: {exc}",
             "look for an unbalanced double quote on or before this line",
