@@ -12,8 +12,8 @@ import pytest
 
 from tui.demo.generate import generate_sides, write_pair
 from tui.service.config import Config
-from tui.service.patterns import FIELDS, FLAGS, comparison_levels, item_table
-from tui.service.queue_items import Item, build_items
+from tui.service.patterns import FIELDS, FLAGS, comparison_levels, frame_table, item_table
+from tui.service.queue_items import Item, build_items, item_frame
 from tui.service.report import Report, build_report
 from tui.service.sources.canopy_csv import read_canopy_csv
 from tui.service.sources.qbo_csv import read_qbo_csv
@@ -107,3 +107,11 @@ def test_item_table_agrees_with_its_definition(which: str,
         want = expected[row["pos"]]
         assert {k: row[k] for k in want} == want, row["item"]
     assert table.filter(pl.col("pattern").is_not_null())["size"].unique().to_list() in ([2], [])
+
+
+def test_report_and_queue_read_the_same_items(crowded: Report) -> None:
+    # The report's `patterns` list reads the items as a frame, the queue as `Item`s.
+    frame = item_frame(crowded)
+    items = build_items(crowded)
+    assert frame["id"].to_list() == [item.id for item in items]
+    assert frame_table(crowded, frame).equals(item_table(crowded, items))
