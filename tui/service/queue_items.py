@@ -61,7 +61,7 @@ def item_frame(report: Report) -> pl.DataFrame:
                .sort("row", "key").group_by("row", maintain_order=True)
                .agg(pl.col("key").alias("members")))
     parts = [groups.select("row", pl.lit("group").alias("prefix"), "kind",
-                           pl.col("complete").cast(pl.Boolean))
+                           pl.col("complete").cast(pl.Boolean).fill_null(False))
              .join(members, on="row").sort("row").drop("row")
              .with_columns(pl.col("members").list.join("|").alias("sorted"))]
     pairs = report.result.pairs
