@@ -81,21 +81,27 @@ class Item:
         return LEFT_TITLES.get((canopy, qbo), self.title)
 
 
-def _item_id(prefix: str, members: list[str]) -> str:
-    digest = hashlib.sha1("|".join(sorted(members)).encode()).hexdigest()[:10]
-    return f"{prefix}:{members[0]}:{digest}"
+def item_frame(report: Report) -> pl.DataFrame:
+    """Queue items in working order, as a frame: `id`, `kind`, `complete` and `members`
+    (record keys, Canopy first; see `Item`). Groups by urgency, then probable pairs, then
+    doubtful links.
 
-
-def build_items(report: Report) -> list[Item]:
-    """Queue items in working order: groups by urgency, then probable pairs, then doubtful links."""
+    Built column-wise: at 100,000 records a side a Python loop over groups and pairs cost
+    ~0.5 s, and the report's `patterns` list needs only this frame, not `Item` objects.
+    """
     recs = report.records
-    keys = (recs["source"] + ":" + recs["record_id"]).to_list()
-    items: list[Item] = []
-    for group in report.result.groups.iter_rows(named=True):
-        members = sorted((keys[i] for i in group["members"]),
-                         key=lambda k: (not k.startswith("canopy:"), k))
-        items.append(Item(_item_id("group", members), group["kind"], members,
-                          bool(group["complete"])))
+    keys = recs["source"] + ":" + recs["record_id"]
+    groups = report.result.groups.with_row_index("row")
+    flat = groups.select("row", "members").explode("members")
+    # Sorted plainly, Canopy keys come first ("canopy:" < "qbo:"): the members' shown order
+    # and the order their digest is taken in are one and the same.
+    members = (pl.DataFrame({"row": flat["row"], "key": keys.gather(flat["members"])})
+               .sort("row", "key").group_by("row", maintain_order=True)
+               .agg(pl.col("key").alias("members")))
+    parts = [groups.select("row", pl.lit("group").alias("prefix"), "kind",
+                           pl.col("complete").cast(pl.Boolean).fill_null(False))
+             .join(members, on="row").sort("row").drop("row")
+             .with_columns(pl.col("members").list.join("|").alias("sorted"))]
     pairs = report.result.pairs
     # Equal scores in the order of their records (`idx` follows the record ids, not the rows):
     # the queue's order must not change with the inputs' row order.
@@ -103,14 +109,36 @@ def build_items(report: Report) -> list[Item]:
         ["score", "a", "b"], descending=[True, False, False])
     doubtful = pairs.filter((pl.col("category") == "matched")
                             & (pl.col("evidence") == "disagrees")).sort("score", "a", "b")
-    grouped = set(recs.filter(pl.col("group").is_not_null())["idx"].to_list())
+    grouped = recs.filter(pl.col("group").is_not_null())["idx"].implode()
     for kind, frame in (("pair", probable), ("link", doubtful)):
-        for a, b in frame.select("a", "b").iter_rows():
-            if a in grouped or b in grouped:
-                continue  # decided inside its group
-            members = [keys[a], keys[b]]
-            items.append(Item(_item_id(kind, members), kind, members))
-    items.sort(key=lambda item: KIND_ORDER[item.kind])
-    return items
+        # A pair with a grouped record is decided inside its group.
+        kept = frame.filter(~pl.col("a").is_in(grouped) & ~pl.col("b").is_in(grouped))
+        parts.append(pl.DataFrame({
+            "a": keys.gather(kept["a"]), "b": keys.gather(kept["b"]),
+        }).select(pl.lit(kind).alias("prefix"), pl.lit(kind).alias("kind"),
+                  pl.lit(True).alias("complete"), pl.concat_list("a", "b").alias("members"),
+                  # Two keys sorted by comparing them: Polars' per-list sort costs ~10 µs a list.
+                  pl.when(pl.col("a") <= pl.col("b")).then(pl.format("{}|{}", "a", "b"))
+                  .otherwise(pl.format("{}|{}", "b", "a")).alias("sorted")))
+    order = pl.col("kind").replace_strict(KIND_ORDER, return_dtype=pl.Int64)
+    items = pl.concat(parts).sort(order, maintain_order=True)
+    return items.select(pl.Series("id", _item_ids(items), dtype=pl.String),
+                        "kind", "complete", "members")
 
 
+def _item_ids(items: pl.DataFrame) -> list[str]:
+    """`prefix:first member:SHA-1 of the sorted members` (first 10 hex digits): the ids users'
+    sessions hold, never to change."""
+    joined = items["sorted"].to_list()
+    firsts = items["members"].list.first().to_list()
+    return [f"{prefix}:{first}:{hashlib.sha1(text.encode()).hexdigest()[:10]}"
+            for prefix, first, text in zip(items["prefix"].to_list(), firsts, joined,
+                                           strict=True)]
+
+
+def build_items(report: Report) -> list[Item]:
+    """Queue items in working order: groups by urgency, then probable pairs, then doubtful links."""
+    frame = item_frame(report)
+    return [Item(item_id, kind, members, complete) for item_id, kind, complete, members in
+            zip(frame["id"].to_list(), frame["kind"].to_list(), frame["complete"].to_list(),
+                frame["members"].to_list(), strict=True)]
