@@ -150,6 +150,11 @@ class ReportScreen(Screen[None]):
     def _filter_changed(self, event: Input.Changed) -> None:
         if self._filter_timer is not None:
             self._filter_timer.stop()
+        if not event.input.has_class("-shown"):
+            # Clearing the box on Escape posts a change too: a late filter run would remount
+            # the table under the user's keys and drop its focus.
+            self._filter_timer = None
+            return
         self._filter_timer = self.set_timer(FILTER_DELAY, self._apply_filter)
 
     async def _apply_filter(self) -> None:
