@@ -40,6 +40,9 @@ class OwnWrites:
     applied_fields: dict[str, dict[str, str]] = field(default_factory=dict)
     """QBO record key → the fields those runs wrote (as `stale.fields_from_body`), newest last:
     a list read after them shows these, which is no one else's change."""
+    applied_run: dict[str, int] = field(default_factory=dict)
+    """QBO record key → the newest live apply run that wrote it: a message on what a list read
+    after it shows names that run ("renamed by your applied run 3")."""
 
 
 def own_writes(journal: Journal) -> OwnWrites:
@@ -58,6 +61,7 @@ def own_writes(journal: Journal) -> OwnWrites:
                         {k: v for k, v in op.body.items() if k not in ENVELOPE})
                 if op.key.startswith("qbo:"):
                     own.applied_fields.setdefault(op.key, {}).update(fields_from_body(op.body))
+                    own.applied_run[op.key] = run_id
             if not op.result:
                 continue
             customer = str(op.result["Id"])
