@@ -372,3 +372,17 @@ def test_an_unclosed_quote_is_located_by_line_and_column(
     assert line == (f"cqtriage: error: {path}:6:9: cannot parse the CSV: the double quote "
                     "opening field 3 here never closes, so the rest of the file reads as one "
                     "value — add the closing quote, or remove this one")
+
+
+def test_text_after_a_closing_quote_is_located_by_line_and_column(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The new user's broken_quote.csv: `"Smith" Jr` — the csv module says "',' expected after
+    # '"'" with no column. Line 3's escaped and multi-line quotes are sound.
+    path = tmp_path / "broken_quote.csv"
+    path.write_text('Client Name,Email,Note\nAnn,a@x,"ok ""q"""\nBob,b@x,"multi\nline"\n'
+                    'Cy,"c@x" Jr,z\n', encoding="utf-8")
+    line = one_line_error(capsys, ["report", "--canopy", str(path), "--qbo", QBO])
+    assert line.startswith(f"cqtriage: error: {path}:5:9: cannot parse the CSV: text follows "
+                           "the double quote that closes field 2"), line
+
+

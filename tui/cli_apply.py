@@ -135,12 +135,36 @@ def _progress(done: int, total: int) -> None:
         print(f"\r  applied {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
 
 
-def _report_run(result: Any) -> int:
+def _confirm(args: argparse.Namespace) -> bool:
+    """Whether to send: asked at a terminal (the TUI asks too), unless --yes. Without a
+    terminal it sends, as it always has, so scripts written before the question keep working."""
+    if getattr(args, "yes", False) or not sys.stdin.isatty():
+        return True
+    try:
+        answer = input("Send? [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() in ("y", "yes"):
+        return True
+    print("Nothing sent.")
+    return False
+
+
+def _undo_target(journal: Any, run: int) -> int | None:
+    """The apply run that undo run `run` reverts, as `apply.start_undo` recorded it."""
+    undo_run, _, target = (journal.get("undo_target") or "").partition(":")
+    return int(target) if target and undo_run == str(run) else None
+
+
+def _report_run(result: Any, undoes: int | None = None) -> int:
     """Print the run's summary (every operation of the run, resumes included); the exit
     status is 0 only when every operation is done."""
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    print(f"{result.kind.title()} run {result.run}: {result.done} of {result.total} done, "
+    # An undo names the run it reverts: "Undo run 4" alone left the user to work out which.
+    title = (f"Undo of run {undoes} (run {result.run})" if undoes is not None
+             else f"{result.kind.title()} run {result.run}")
+    print(f"{title}: {result.done} of {result.total} done, "
           f"{len(result.conflicts)} conflicts, {len(result.failed)} failed.")
     for op in result.conflicts:
         print(f"  conflict: {op.key} changed in QBO since it was read; it is back in the queue")
@@ -161,6 +185,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
     else:
         plan = build_plan(triage)
         print_plan(plan)
+        if not _confirm(args):
+            session.close()
+            return 0
         run = apply.start_apply(journal, plan)
     with _client(config, session) as client:
         result = apply.run(journal, client, run, _progress)
@@ -174,12 +201,30 @@ def cmd_undo(args: argparse.Namespace) -> int:
     config, session, _ = _open(args, fetch=False)
     journal = session.journal
     run = journal.open_run()
-    if run is None:
+    if run is not None:
+        print(f"Finishing run {run}, which did not finish.")
+    else:
+        target, rows = apply.preview_undo(journal)
+        print(f"Undo of run {target}: {len(rows)} customer change(s) to revert.")
+        for row in rows[:_UNDO_SHOWN]:
+            body = {k: v for k, v in row["body"].items() if k not in ("Id", "SyncToken", "sparse")}
+            fields = ", ".join(f"{name} → {_show(value, name)}" for name, value in body.items())
+            print(f"  ~ QBO {row['qbo_id']} ({row['key']}): {fields}")
+        if len(rows) > _UNDO_SHOWN:
+            print(f"  … and {len(rows) - _UNDO_SHOWN} more")
+        if not _confirm(args):
+            session.close()
+            return 0
         run = apply.start_undo(journal)
     with _client(config, session) as client:
         result = apply.run(journal, client, run, _progress)
+    target = _undo_target(journal, run)
     session.close()
-    return _report_run(result)
+    return _report_run(result, target)
+
+
+_UNDO_SHOWN = 10
+"""How many of the reverted customers undo lists before asking: enough to recognise the run."""
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -210,6 +255,12 @@ def add_commands(sub: Any) -> None:
                             help="continue the earlier session whose lists hold the same "
                             "records (a re-export under a new name) with these files")
 
+    def yes(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--yes", action="store_true",
+                            help="send without asking; at a terminal it lists what it will "
+                            "send and asks `Send? [y/N]` first. Without a terminal (a script, "
+                            "a pipe) it sends without asking, with or without --yes")
+
     plan = sub.add_parser("plan", help="dry run: every change the decisions make",
                           description="List every QBO operation (before → after per field), the "
                           "Canopy worklist and any contradictions. Nothing is sent.")
@@ -221,11 +272,13 @@ def add_commands(sub: Any) -> None:
                            "journaled before it is sent, so running apply again after a crash "
                            "finishes the plan with every operation applied once.")
     inputs(apply)
+    yes(apply)
     apply.set_defaults(func=cmd_apply)
     undo = sub.add_parser("undo", help="revert the last applied run through the API",
                           description="Put back the before-image of every customer the last "
                           "applied run changed; customers it created are made inactive.")
     inputs(undo)
+    yes(undo)
     undo.set_defaults(func=cmd_undo)
     export = sub.add_parser("export", help="QBO import CSV, Canopy worklist, audit log",
                             description="Write qbo-customer-import.csv (for QBO's import "

@@ -4,6 +4,7 @@ plan, apply and undo, as often as the user likes."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -137,3 +138,40 @@ def test_an_expired_demo_login_is_refreshed_and_kept() -> None:
     renewed = json.loads(path.read_text(encoding="utf-8"))
     assert renewed["access_token"] != saved["access_token"]
     assert renewed["access_expires_at"] > 0
+
+
+class _Terminal(io.StringIO):
+    """Stdin as a person at a terminal: it is a TTY and holds their typed answer."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_apply_and_undo_at_a_terminal_list_then_ask(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The new user's `cqtriage undo` sent 30 reverts at once with no list and no question."""
+    snapshot, retired, _ = start_demo_and_decide(retire=2)
+    canopy, _ = cli.demo_paths()
+    args = ["--canopy", str(canopy), "--qbo", str(snapshot)]
+    start = {i: c["Active"] for i, c in the_company().items()}
+    monkeypatch.setattr("sys.stdin", _Terminal("n\n"))
+    assert cli.main(["apply", *args]) == 0
+    out = capsys.readouterr().out
+    assert "Send? [y/N]" in out and "Nothing sent." in out
+    assert {i: c["Active"] for i, c in the_company().items()} == start
+    monkeypatch.setattr("sys.stdin", _Terminal("y\n"))
+    assert cli.main(["apply", *args]) == 0
+    out = capsys.readouterr().out
+    assert "2 of 2 done" in out
+    applied_run = int(out.split("Apply run ")[1].split(":")[0])
+    monkeypatch.setattr("sys.stdin", _Terminal("\n"))  # Enter: the default, no
+    assert cli.main(["undo", *args]) == 0
+    out = capsys.readouterr().out
+    assert f"Undo of run {applied_run}: 2 customer change(s) to revert." in out
+    assert all(f"QBO {i} " in out for i in retired) and "Active → active" in out
+    assert "Nothing sent." in out and all(not the_company()[i]["Active"] for i in retired)
+    assert cli.main(["undo", "--yes", *args]) == 0
+    out = capsys.readouterr().out
+    assert "Send?" not in out
+    assert f"Undo of run {applied_run} (run {applied_run + 1}): 2 of 2 done" in out
+    assert {i: c["Active"] for i, c in the_company().items()} == start

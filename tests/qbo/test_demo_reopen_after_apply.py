@@ -60,6 +60,13 @@ def test_plan_after_apply_and_a_reread_of_qbo() -> None:
 
     with demo_session() as (demo, session):  # `cqtriage demo` again: QBO is read anew
         assert [(c.source, c.edited) for c in session.changes] == [("qbo", 1)]
+        # The re-read line names our own rename as ours, not "edited in a column your
+        # decision does not use" (the new user's item 4).
+        run = session.journal.runs()[-1][0]
+        [line] = session.changes[0].details
+        new_name = triage.record(canopy_key)["display_name"]
+        assert f"renamed by your applied run {run}" in line and repr(new_name) in line, line
+        assert "does not use" not in line
         session.accept_changes()
         triage = Triage(session.report, session.journal)
         assert pair.id in triage.index and triage.item(pair.id).kind == "changed"

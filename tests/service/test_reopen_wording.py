@@ -62,3 +62,23 @@ def test_reopen_lines_say_empty_name_the_fields_and_call_a_return_back(tmp_path:
     assert [d for d in change.details if "C000025" in d] == [
         d for d in change.details if d.endswith(": back in the input since you decided")]
     back.close()
+
+
+def test_a_rename_gives_was_and_now_for_each_name(tmp_path: Path) -> None:
+    """The new user saw `name, last name changed since you decided` with no values, though an
+    e-mail change shows them."""
+    inputs = _pair(tmp_path)
+    session = open_session(inputs, Config())
+    triage = Triage(session.report, session.journal)
+    triage.decide(_item(triage, "canopy:C000002"), "link", canopy="canopy:C000002",
+                  qbo="qbo:33")
+    session.close()
+    text = inputs.canopy.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("C000002,"))
+    inputs.canopy.write_text(text.replace(row, row.replace("Lopez", "Lopes")), encoding="utf-8")
+    changed = open_session(inputs, Config())
+    (change,) = changed.changes
+    [line] = [d for d in change.details if "C000002" in d]
+    assert "last name was 'Lopez', now 'Lopes'" in line, line
+    assert "name was 'Elizabeth Lopez', now 'Elizabeth Lopes'" in line, line
+    changed.close()

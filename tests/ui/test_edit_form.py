@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers import demo_app, settle, to_queue
+from helpers import demo_app, settle, static_text, to_queue
 from textual import events
 from textual.app import App
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from tui.screens.dialogs import MessageDialog
 from tui.screens.edit import EditScreen
@@ -118,5 +118,37 @@ def test_the_form_opens_with_the_cursor_at_the_end_of_the_name_nothing_selected(
             await pilot.press("tab")
             given = form.query_one("#field-given_name", Input)
             assert given.selected_text == form.original["given_name"] != ""
+
+    asyncio.run(scenario())
+
+
+def test_canopy_rename_to_a_taken_canopy_name_warns_and_rescores() -> None:
+    """The new user's case: C000016 renamed to C000037's name. The form warns (Canopy's sync
+    matches by name) and the reason line re-scores with the new name, not the old first/last."""
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await to_queue(pilot)
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            item = next(i for i in app.triage.items if "canopy:C000016" in i.members
+                        and "qbo:104" in i.members)
+            screen._go(app.triage.index[item.id])
+            await settle(pilot)
+            while screen._focused() != "canopy:C000016":
+                screen.action_focus_column(1)
+            await pilot.press("e")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, EditScreen) and form.key == "canopy:C000016"
+            form.query_one("#field-display_name", Input).value = "Laurinda Chen"
+            await settle(pilot)
+            warning = static_text(form.query_one("#warning-display_name", Static))
+            assert "C000037" in warning and "sync" in warning, warning
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, QueueScreen)
+            reason = static_text(screen.query_one("#reason", Static))
+            assert "re-scored" in reason and "kendra" not in reason.lower(), reason
 
     asyncio.run(scenario())

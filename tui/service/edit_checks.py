@@ -25,14 +25,29 @@ def name_in_use(report: Report, key: str, name: str) -> list[str]:
     return found["record_id"].head(5).to_list()
 
 
+def canopy_name_clash(report: Report, key: str, name: str) -> str | None:
+    """Why renaming Canopy client `key` to `name` makes a duplicate, None when it does not: the
+    one rule for the edit form's warning and the plan's left-out. Canopy's QBO sync links a
+    client to the QBO customer of the same name, so two clients of one name claim one customer.
+    """
+    holders = name_in_use(report, key, name)
+    if not key.startswith("canopy:") or not holders:
+        return None
+    return (f"Canopy client {', '.join(holders)} already has the name {name.strip()!r}: "
+            "Canopy's QBO sync matches by name, so this makes a duplicate")
+
+
 def edit_warnings(report: Report, key: str, values: dict[str, str],
                   original: dict[str, str]) -> dict[str, str]:
     """Field → warning for the edited `values` of record `key` (only fields that changed)."""
     warnings: dict[str, str] = {}
     name = values.get("display_name", "")
     if name != original.get("display_name", ""):
+        clash = canopy_name_clash(report, key, name)
         holders = name_in_use(report, key, name)
-        if holders:
+        if clash is not None:
+            warnings["display_name"] = clash
+        elif holders:
             side = "Canopy client" if key.startswith("canopy:") else "QBO customer"
             warnings["display_name"] = (f"another {side} already has this name "
                                         f"({', '.join(holders)})")

@@ -57,6 +57,9 @@ class OwnWrites:
     by_item: dict[str, list[AppliedChange]] = field(default_factory=dict)
     """Queue item → what those runs did in QBO for it, oldest first: dropping the item's
     decisions leaves all of it in QBO, and the user must be told."""
+    applied_run: dict[str, int] = field(default_factory=dict)
+    """QBO record key → the newest live apply run that wrote it: a message on what a list read
+    after it shows names that run ("renamed by your applied run 3")."""
 
 
 def own_writes(journal: Journal) -> OwnWrites:
@@ -75,6 +78,7 @@ def own_writes(journal: Journal) -> OwnWrites:
                         {k: v for k, v in op.body.items() if k not in ENVELOPE})
                 if op.key.startswith("qbo:"):
                     own.applied_fields.setdefault(op.key, {}).update(fields_from_body(op.body))
+                    own.applied_run[op.key] = run_id
                 change = AppliedChange(run_id, op.kind, op.key, op.body,
                                        str(op.result["Id"]) if op.result else None)
                 for item in op.items:

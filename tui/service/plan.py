@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from tui.service.edit_checks import canopy_name_clash
 from tui.service.own_writes import own_writes, signature
 from tui.service.plan_checks import check_operations, name_refusal, wanted_names
 from tui.service.sources.identity import is_own_id
@@ -441,6 +442,16 @@ def _draft(triage: Triage, other_names: dict[str, str] | None) -> _Draft:
             wanted = api_fields({name: values[name] for name in fields})
             change(key, wanted, "edited in the queue", facts.edit_items[key])
         else:
+            clash = (canopy_name_clash(triage.report, key, values["display_name"])
+                     if "display_name" in fields else None)
+            if clash is not None:
+                # Left out with the rule the edit form warned of: done in Canopy, the rename
+                # would make the sync link two clients to one customer. Its links wait too,
+                # as they would rename the QBO customer to the clashing name.
+                contradictions.append(Contradiction(key, f"left out: {clash}",
+                                                    facts.edit_items[key]))
+                blocked.add(key)
+                continue
             for name in fields:
                 canopy_work(key, "edit", "edited in the queue", name,
                             str(triage.current(key).get(name) or ""), values[name])

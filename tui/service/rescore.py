@@ -27,6 +27,12 @@ def rescored_pair(report: Report, rows: list[dict[str, Any]],
     frame = pl.DataFrame([{c: row.get(c) for c in keep} for row in rows],
                          schema={c: report.records.schema[c] for c in keep})
     for n, changes in enumerate(edits):
+        if "display_name" in changes:
+            # The name keys read the first/last name columns before the display name, so a
+            # renamed record kept scoring by its old first/last names ("nickname kendra = kenj"
+            # after a rename to "Laurinda Chen"). A rename without new first/last names is
+            # scored by the name the user typed.
+            changes = {"given_name": "", "family_name": "", **changes}
         for name, value in changes.items():
             if name in frame.columns and name != "active" and frame.schema[name] == pl.String:
                 frame[n, name] = value or None

@@ -137,6 +137,7 @@ def _changes(journal: Journal, report: Report) -> list[InputChange]:
     changes: list[InputChange] = []
     basis: dict[str, dict[str, str]] | None = None
     ours: dict[str, dict[str, str]] = {}
+    runs: dict[str, int] = {}
     for records in (report.canopy, report.qbo):
         before = seen.get(records.source)
         if before is None or records.path is None:
@@ -145,13 +146,14 @@ def _changes(journal: Journal, report: Report) -> list[InputChange]:
             continue
         if basis is None:  # read once, and only when an input did change
             basis = stale.standing_basis(journal.decisions())
-            ours = own_writes(journal).applied_fields
+            own = own_writes(journal)
+            ours, runs = own.applied_fields, own.applied_run
         old = journal.fingerprints(records.source)
         new = record_digests(records)
         added = sorted(new.keys() - old.keys())
         removed = sorted(old.keys() - new.keys())
         edited = sorted(k for k in new.keys() & old.keys() if new[k] != old[k])
-        examples, details = _examples(records, basis, ours, added, removed, edited)
+        examples, details = _examples(records, basis, ours, added, removed, edited, runs)
         back = sum(f"{records.source}:{record_id}" in basis for record_id in added)
         changes.append(InputChange(records.source, str(records.path), len(added), len(removed),
                                    len(edited), examples, details, back))
@@ -164,7 +166,8 @@ EXAMPLES = 5
 
 def _examples(records: RecordSet, basis: dict[str, dict[str, str]],
               ours: dict[str, dict[str, str]], added: list[str], removed: list[str],
-              edited: list[str]) -> tuple[list[str], list[str]]:
+              edited: list[str], runs: dict[str, int] | None = None
+              ) -> tuple[list[str], list[str]]:
     """The first `EXAMPLES` changed records of one input as (keys, a line each): records a
     decision rests on first (they will show as stale), with what changed in their fields;
     then edited, added and removed ones (the journal keeps only a digest of those: which
@@ -191,6 +194,14 @@ def _examples(records: RecordSet, basis: dict[str, dict[str, str]],
             label = stale.record_label(key(record_id), name)
             if what == "added" and before:  # decided on, gone, and back: as the queue says
                 line = f"{label}: {stale.BACK}"
+            elif what == "edited" and before and now and (mine := stale.own_change(
+                    key(record_id), before, now, ours.get(key(record_id), {}),
+                    (runs or {}).get(key(record_id)))):
+                line = mine  # what our own apply wrote, named as such, not an edit elsewhere
+            elif what == "edited" and before and key(record_id) in (runs or {}):
+                # Our apply changed the row (its SyncToken at least) and nothing decided moved.
+                line = (f"{label}: written by your applied run {(runs or {})[key(record_id)]} "
+                        f"(its {_decided_fields(before)} are as you decided)")
             elif what == "edited" and before:
                 # Only a digest of the old row is kept: the decided fields are known to be as
                 # they were, so the edit is in a column the decision does not use.

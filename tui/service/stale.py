@@ -24,6 +24,9 @@ FIELD_WORDS = {
     "country": "country", "active": "active",
 }
 
+_NAME_FIELDS = ("display_name", "given_name", "family_name", "company_name")
+"""The fields a changed-record line gives was/now for even among several changes."""
+
 _API_FIELDS = {"DisplayName": "display_name", "GivenName": "given_name",
                "FamilyName": "family_name", "CompanyName": "company_name"}
 _ADDRESS_FIELDS = {"Line1": "street", "City": "city", "CountrySubDivisionCode": "region",
@@ -132,5 +135,30 @@ def changes(key: str, before: dict[str, str], now: dict[str, str] | None,
     detail = ""
     if len(moved) == 1:
         detail = f" (was {_value(before[moved[0]])}, now {_value(now[moved[0]])})"
+    elif names := [field for field in moved if field in _NAME_FIELDS]:
+        # A rename shows its was/now as an e-mail change does: "name changed" alone leaves the
+        # user to find which name, and names are what a decision is checked by.
+        detail = " (" + "; ".join(f"{FIELD_WORDS[field]} was {_value(before[field])}, now "
+                                  f"{_value(now[field])}" for field in names) + ")"
     label = record_label(key, now.get("display_name", name))
     return f"{label}: {words} changed since you decided{detail}"
+
+
+def own_change(key: str, before: dict[str, str], now: dict[str, str], ours: dict[str, str],
+               run: int | None) -> str | None:
+    """A record whose decided fields differ from the decision's only by what our own applied
+    run `run` wrote, as a sentence ("QBO 108 (Samantha Hayes): renamed by your applied run 3");
+    None when no decided field moved that way. Our own write is no one's edit elsewhere."""
+    mine = [field for field, value in before.items()
+            if field in now and now[field] != value and ours.get(field) == now[field]]
+    if not mine:
+        return None
+    by = f"your applied run {run}" if run is not None else "your applied run"
+    label = record_label(key, now.get("display_name", before.get("display_name", "")))
+    if "display_name" in mine:
+        rest = [FIELD_WORDS.get(f, f) for f in mine if f != "display_name"]
+        also = f" ({', '.join(rest)} set too)" if rest else ""
+        return (f"{label}: renamed by {by} (was {_value(before['display_name'])}, "
+                f"now {_value(now['display_name'])}){also}")
+    words = ", ".join(FIELD_WORDS.get(f, f) for f in mine)
+    return f"{label}: {words} set by {by}"

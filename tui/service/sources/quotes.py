@@ -10,7 +10,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 """Line ends as the `csv` module counts them (the file is read with newline="")."""
 
 
-def _line_offset(text: str, line: int) -> int:
+def line_offset(text: str, line: int) -> int:
     """The offset in `text` where 1-based `line` starts."""
     if line <= 1:
         return 0
@@ -24,7 +24,17 @@ def unclosed_quote(text: str, line: int, delimiter: str) -> tuple[int, int, int]
     """(line, column, field) of the double quote that opens a field at or after the row
     starting on `line` and is still open at the end of `text`; None when every quote closes
     (the parse failed for another reason). Columns count characters, fields cells, from 1."""
-    i = _line_offset(text, line)
+    found = broken_quote(text, line, delimiter)
+    return found[1:] if found is not None and found[0] == "unclosed" else None
+
+
+def broken_quote(text: str, line: int, delimiter: str) -> tuple[str, int, int, int] | None:
+    """The first quoting fault at or after the row starting on `line`, as (kind, line, column,
+    field): "unclosed", the quote opening a field that is still open at the end of `text`; or
+    "after", the character right after the quote that closes a field when it is neither the
+    delimiter nor a line end (the `csv` module's "',' expected after '\"'", which names no
+    column). None when the quoting is sound (the parse failed for another reason)."""
+    i = line_offset(text, line)
     line_start, number, field = i, line, 1
     at_field_start, opened = True, None
     end = len(text)
@@ -36,6 +46,9 @@ def unclosed_quote(text: str, line: int, delimiter: str) -> tuple[int, int, int]
                     i += 2
                     continue
                 opened, at_field_start = None, False
+                following = text[i + 1:i + 2]
+                if following and following not in (delimiter, "\r", "\n"):
+                    return "after", number, i + 1 - line_start + 1, field
             elif char in "\r\n":  # a line break inside quotes belongs to the field
                 i += 2 if text.startswith("\r\n", i) else 1
                 number, line_start = number + 1, i
@@ -54,4 +67,4 @@ def unclosed_quote(text: str, line: int, delimiter: str) -> tuple[int, int, int]
             continue
         at_field_start = False
         i += 1
-    return opened
+    return None if opened is None else ("unclosed", *opened)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.service.errors import UserError
-from tui.service.sources.quotes import unclosed_quote
+from tui.service.sources.quotes import broken_quote
 
 _VALID_UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
@@ -230,20 +230,29 @@ def parse_text_table(source: TextInput) -> TextTable:
             if _visible("".join(cells)):
                 rows.append(Row(start, cells))
     except csv.Error as exc:
-        # The module names neither the quote nor its column: find the one left open.
-        opened = unclosed_quote(source.text, previous_end + 1, source.delimiter)
-        if opened is not None:
-            line, column, field = opened
+        # The module names neither the quote nor its column: find the faulty one.
+        found = broken_quote(source.text, previous_end + 1, source.delimiter)
+        if found is not None and found[0] == "unclosed":
+            _, line, column, field = found
             raise UserError(
                 f"cannot parse the CSV: the double quote opening field {field} here never "
                 "closes, so the rest of the file reads as one value",
                 "add the closing quote, or remove this one",
                 path, line, column) from None
+        if found is not None:
+            _, line, column, field = found
+            raise UserError(
+                f"cannot parse the CSV: text follows the double quote that closes field "
+                f"{field}, where the delimiter or the line's end belongs",
+                'double the quote inside a quoted value ("") or move the text inside the '
+                "quotes", path, line, column) from None
+        # Any other fault (a field over the module's size limit; a NUL is refused before
+        # parsing): the row's first column, so the message names line and column as every
+        # other input error does.
         raise UserError(
             f"cannot parse the CSV: {exc}",
-            "look for an unbalanced double quote on or before this line",
-            path,
-            previous_end + 1,
+            "look for an unbalanced double quote or an over-long value in this row",
+            path, previous_end + 1, 1,
         ) from None
     if not rows:
         raise UserError("the file holds no text: only blank lines, delimiters or invisible "
