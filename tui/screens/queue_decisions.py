@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tui.screens.dialogs import MessageDialog
 from tui.screens.edit import EditScreen
 from tui.service.errors import UserError
 
@@ -134,15 +135,40 @@ class DecisionKeys:
     def action_settle_stale(self, action: str, every: bool) -> None:
         item = self.item
         if every:
-            step = self.triage.settle_stale(action)
+            ids = self.triage.stale_item_ids()
         elif item is not None and self.triage.stale(item.id):
-            step = self.triage.settle_stale(action, [item.id])
+            ids = [item.id]
         else:
             self.notify("This item is not stale: nothing to re-confirm or drop.")
             return
+        # Dropping a decision QBO already carries out takes nothing back in QBO: the user is
+        # told what stays changed there, and asked first when several items go at once.
+        applied = self.triage.drop_warning(ids) if action == "drop" else None
+        if applied is None or len(ids) <= 1:
+            self._settle(action, ids, applied)
+            return
+        body = (f"{applied}\n\nThe decisions of {len(ids):,} stale items are cleared (undo "
+                "brings them back).")
+
+        def answered(go: bool | None) -> None:
+            if go:
+                self._settle(action, ids, applied)
+
+        self.app.push_screen(MessageDialog(f"Drop the decisions of {len(ids):,} stale items?",
+                                           body, "Enter: drop them   Escape: cancel"), answered)
+
+    def _settle(self, action: str, ids: list[str], applied: str | None) -> None:
+        step = self.triage.settle_stale(action, ids)
         self.show_item()
+        if not step:
+            self.notify("No stale items.")
+            return
         verb = "Re-confirmed" if action == "confirm" else "Dropped the decisions of"
-        self.notify(f"{verb} {len(step):,} stale item(s)." if step else "No stale items.")
+        if applied is None:
+            self.notify(f"{verb} {len(step):,} stale item(s).")
+        else:
+            self.notify(f"{verb} {len(step):,} stale item(s). {applied}", severity="warning",
+                        timeout=20)
 
     def action_skip(self) -> None:
         if self._decide("skip"):

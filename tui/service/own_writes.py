@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.service.journal import Journal, StoredOperation
-from tui.service.stale import fields_from_body
+from tui.service.stale import FIELD_WORDS, fields_from_body, record_label
 
 ENVELOPE = ("Id", "SyncToken", "sparse")
 """Body keys that say which customer and version, not what changes."""
@@ -18,6 +18,20 @@ ENVELOPE = ("Id", "SyncToken", "sparse")
 
 def is_canopy(key: str) -> bool:
     return key.startswith("canopy:")
+
+
+@dataclass(frozen=True)
+class AppliedChange:
+    """One operation an apply run (not undone) did in QBO for a queue item."""
+
+    run: int
+    kind: str
+    """`create` or `update`."""
+    key: str
+    """The record written: `qbo:93`, or the Canopy client a create was for."""
+    body: dict[str, Any]
+    created: str | None = None
+    """The Id QBO gave a created customer."""
 
 
 @dataclass
@@ -40,6 +54,9 @@ class OwnWrites:
     applied_fields: dict[str, dict[str, str]] = field(default_factory=dict)
     """QBO record key → the fields those runs wrote (as `stale.fields_from_body`), newest last:
     a list read after them shows these, which is no one else's change."""
+    by_item: dict[str, list[AppliedChange]] = field(default_factory=dict)
+    """Queue item → what those runs did in QBO for it, oldest first: dropping the item's
+    decisions leaves all of it in QBO, and the user must be told."""
 
 
 def own_writes(journal: Journal) -> OwnWrites:
@@ -58,6 +75,10 @@ def own_writes(journal: Journal) -> OwnWrites:
                         {k: v for k, v in op.body.items() if k not in ENVELOPE})
                 if op.key.startswith("qbo:"):
                     own.applied_fields.setdefault(op.key, {}).update(fields_from_body(op.body))
+                change = AppliedChange(run_id, op.kind, op.key, op.body,
+                                       str(op.result["Id"]) if op.result else None)
+                for item in op.items:
+                    own.by_item.setdefault(item, []).append(change)
             if not op.result:
                 continue
             customer = str(op.result["Id"])
@@ -80,3 +101,20 @@ def signature(kind: str, key: str, body: dict[str, Any]) -> str:
         kind = "create"
         fields.pop("Active", None)
     return json.dumps([kind, key, fields], sort_keys=True)
+
+
+def describe(change: AppliedChange, name: str = "") -> str:
+    """What an applied operation left in QBO, for the user: `QBO 174 (Ann Lee) made
+    inactive`, `QBO 301 created for Canopy C12 (Ann Lee)`."""
+    if change.kind == "create":
+        made = f"QBO {change.created}" if change.created else "a QBO customer"
+        return f"{made} created for {record_label(change.key, name)}"
+    fields = fields_from_body({k: v for k, v in change.body.items() if k not in ENVELOPE})
+    what = []
+    if "active" in fields:
+        what.append("made inactive" if fields.pop("active") == "no" else "made active again")
+    if "display_name" in fields:
+        what.append(f"renamed to {fields.pop('display_name')!r}")
+    if fields:
+        what.append(", ".join(FIELD_WORDS.get(f, f) for f in fields) + " changed")
+    return f"{record_label(change.key, name)} {' and '.join(what) or 'updated'}"

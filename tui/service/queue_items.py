@@ -103,9 +103,12 @@ def item_frame(report: Report) -> pl.DataFrame:
              .join(members, on="row").sort("row").drop("row")
              .with_columns(pl.col("members").list.join("|").alias("sorted"))]
     pairs = report.result.pairs
-    probable = pairs.filter(pl.col("category") == "probable").sort("score", descending=True)
+    # Equal scores in the order of their records (`idx` follows the record ids, not the rows):
+    # the queue's order must not change with the inputs' row order.
+    probable = pairs.filter(pl.col("category") == "probable").sort(
+        ["score", "a", "b"], descending=[True, False, False])
     doubtful = pairs.filter((pl.col("category") == "matched")
-                            & (pl.col("evidence") == "disagrees")).sort("score")
+                            & (pl.col("evidence") == "disagrees")).sort("score", "a", "b")
     grouped = recs.filter(pl.col("group").is_not_null())["idx"].implode()
     for kind, frame in (("pair", probable), ("link", doubtful)):
         # A pair with a grouped record is decided inside its group.

@@ -144,7 +144,7 @@ def _changes(journal: Journal, report: Report) -> list[InputChange]:
         if before.sha256 == file_digest(records.path):
             continue
         if basis is None:  # read once, and only when an input did change
-            basis = stale.latest_basis(journal.decisions())
+            basis = stale.standing_basis(journal.decisions())
             ours = own_writes(journal).applied_fields
         old = journal.fingerprints(records.source)
         new = record_digests(records)

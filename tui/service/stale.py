@@ -73,6 +73,27 @@ def latest_basis(decisions: Iterable[Decision]) -> dict[str, dict[str, str]]:
     return basis
 
 
+def after_drop(live: list[Decision]) -> list[Decision]:
+    """One item's live decisions (oldest first) after its newest `drop`: a drop clears what
+    came before, so nothing before it is decided, applied by a plan or stale any more."""
+    for n in range(len(live) - 1, -1, -1):
+        if live[n].action == "drop":
+            return live[n + 1:]
+    return live
+
+
+def standing_basis(decisions: Iterable[Decision]) -> dict[str, dict[str, str]]:
+    """`latest_basis` of the decisions that still stand: every item's after its newest drop.
+    A dropped decision rests on nothing, so a record it named is not called changed "since
+    you decided" (the reopen dialog said so of a decision the user had dropped)."""
+    per_item: dict[str, list[Decision]] = {}
+    for decision in decisions:
+        per_item.setdefault(decision.item, []).append(decision)
+    standing = sorted((d for live in per_item.values() for d in after_drop(live)),
+                      key=lambda d: d.seq)
+    return latest_basis(standing)
+
+
 def _value(text: str) -> str:
     # Quoted, so a value reads as a value; an empty one as the word, unquoted ("was 'blank'"
     # read as if the field had held the word blank).

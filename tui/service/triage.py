@@ -16,7 +16,7 @@ import polars as pl
 from tui.service import stale
 from tui.service.errors import UserError
 from tui.service.journal import Decision, Journal
-from tui.service.own_writes import own_writes
+from tui.service.own_writes import describe, own_writes
 from tui.service.queue_items import Item, build_items
 from tui.service.queue_records import (
     BASIS_FIELDS,
@@ -214,10 +214,7 @@ class Triage(QueueRecords):
     @staticmethod
     def _after_drop(live: list[Decision]) -> list[Decision]:
         """The live decisions after the newest `drop`: a drop clears what came before."""
-        for n in range(len(live) - 1, -1, -1):
-            if live[n].action == "drop":
-                return live[n + 1:]
-        return live
+        return stale.after_drop(live)
 
     def state(self, item_id: str) -> ItemState:
         """Replay the item's live decisions."""
@@ -352,6 +349,37 @@ class Triage(QueueRecords):
             raise ValueError(f"settle with confirm or drop, not {action!r}")
         ids = self.stale_item_ids() if item_ids is None else item_ids
         return self.decide_many([(item_id, action, {}) for item_id in ids])
+
+    def applied_changes(self, item_ids: list[str]) -> list[tuple[int, str]]:
+        """(run, sentence) for every change an apply run (not undone) made in QBO for these
+        items, oldest first. Dropping or changing the items' decisions leaves all of it in QBO:
+        only an undo of the run takes it back."""
+        out = []
+        for item_id in item_ids:
+            for change in self._own.by_item.get(item_id, []):
+                name = (self.fields_of(change.key).get("display_name", "")
+                        if self.exists(change.key)
+                        else self.last_known(change.key).get("display_name", ""))
+                out.append((change.run, describe(change, name)))
+        # One change may serve several items: said once, runs in order.
+        return sorted(dict.fromkeys(out), key=lambda pair: pair[0])
+
+    def drop_warning(self, item_ids: list[str]) -> str | None:
+        """What dropping these items' decisions does NOT take back, for the user, before and
+        after: the changes already applied to QBO stay, and the plan no longer lists them (a
+        silent drop let a bookkeeper believe QBO was as before). None when nothing was applied."""
+        changes = self.applied_changes(item_ids)
+        if not changes:
+            return None
+        runs = sorted({run for run, _ in changes})
+        shown = "; ".join(text for _, text in changes[:6])
+        if len(changes) > 6:
+            shown += f"; and {len(changes) - 6} more"
+        which = ("apply run " + ", ".join(str(r) for r in runs[:-1])
+                 + (" and " if len(runs) > 1 else "") + str(runs[-1]))
+        return (f"Already applied to QBO by {which}, and it stays so: {shown}. The plan no "
+                "longer lists it; to put QBO back, undo the run (U on the plan screen, or "
+                "`cqtriage undo`: it takes back the last run not undone, every change in it).")
 
     def _apply_step(self, decisions: list[Decision], live: bool) -> list[Decision]:
         for decision in decisions:

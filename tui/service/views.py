@@ -43,7 +43,10 @@ def _pair_view(report: Report, category: str) -> pl.DataFrame:
                      pl.col("record_id").alias("Canopy id"), pl.col("display_name").alias("Canopy"))
     b = names.select(pl.col("idx").alias("b"), pl.col("record_id").alias("QBO id"),
                      pl.col("display_name").alias("QBO"))
-    return pairs.join(a, on="a").join(b, on="b").sort("score", descending=True).select(
+    # Equal scores by their records (`idx` follows the record ids), so the rows' order is the
+    # same whatever the inputs' row order.
+    return pairs.join(a, on="a").join(b, on="b").sort(
+        ["score", "a", "b"], descending=[True, False, False]).select(
         pl.col("score").alias("Score"), "Canopy id", "Canopy", "QBO id", "QBO",
         pl.col("evidence").alias("Evidence"), pl.col("reason").alias("Why"), KEY,
     )
@@ -54,7 +57,7 @@ def probable_view(report: Report) -> pl.DataFrame:
 
 
 def matches_view(report: Report) -> pl.DataFrame:
-    return _pair_view(report, "matched").sort("Score")
+    return _pair_view(report, "matched").sort("Score", maintain_order=True)
 
 
 def groups_view(report: Report) -> pl.DataFrame:

@@ -115,7 +115,8 @@ MANY_KEYS = {"family+nickname", "postal+name word"}
 """Key sets that give one record several keys (one of them possibly twice: "Smith Smith")."""
 
 SORT_ORDER = ("postal_key", "street_key", "name_key", "email_key")
-"""Inside a large block, records are read in this order (then by `idx`)."""
+"""Inside a large block, records are read in this order, then by `idx` (which follows the
+record ids, not the input's rows: `engine.run_match`), so the windows do not move with row order."""
 
 
 def _coded(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -26,7 +26,8 @@ def evidence(score: pl.Expr, match: MatchConfig) -> pl.Expr:
 
 
 def _mutual_best(pairs: pl.DataFrame) -> pl.DataFrame:
-    """Pairs that are the best-scoring pair of both their records (ties broken by index)."""
+    """Pairs that are the best-scoring pair of both their records (ties broken by index, which
+    follows the record ids: see `engine.run_match`)."""
     ranked = pairs.sort(["score", "a", "b"], descending=[True, False, False])
     best_a = ranked.unique("a", keep="first", maintain_order=True)
     best_b = ranked.unique("b", keep="first", maintain_order=True)
@@ -131,11 +132,13 @@ def classify(records: pl.DataFrame, scored: pl.DataFrame, exact: pl.DataFrame,
     grouped = groups.select("group", "members").explode("members")
     records = records.with_columns(_at(grouped["members"], grouped["group"], height))
 
-    twins = probable_all.sort("score", descending=True)
+    # A record's twin is its best-scoring probable partner; among equals the one whose record
+    # comes first (`idx` follows the record ids), never whichever row the input had first.
     twin_of = pl.concat([
-        twins.select(pl.col("a").alias("idx"), pl.col("b").alias("twin_idx"), "score"),
-        twins.select(pl.col("b").alias("idx"), pl.col("a").alias("twin_idx"), "score"),
-    ]).sort("score", descending=True).unique("idx", keep="first").rename({"score": "twin_score"})
+        probable_all.select(pl.col("a").alias("idx"), pl.col("b").alias("twin_idx"), "score"),
+        probable_all.select(pl.col("b").alias("idx"), pl.col("a").alias("twin_idx"), "score"),
+    ]).sort(["score", "twin_idx"], descending=[True, False]).unique(
+        "idx", keep="first", maintain_order=True).rename({"score": "twin_score"})
     records = records.with_columns(_at(twin_of["idx"], twin_of["twin_idx"], height),
                                    _at(twin_of["idx"], twin_of["twin_score"], height))
 

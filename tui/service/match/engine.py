@@ -47,7 +47,8 @@ class MatchResult:
     """Everything the report and the triage queue are built from."""
 
     records: pl.DataFrame
-    """Both sides, Canopy first, keyed; `idx` is the row number; with `verdict`, `group`, twins."""
+    """Both sides, Canopy first, each sorted by `record_id`, keyed; `idx` is the row number in
+    that order (not the input's); with `verdict`, `group`, twins."""
     pairs: pl.DataFrame
     """Pairs worth showing (`a`, `b` are `idx`), scored, with `category` and `evidence`."""
     groups: pl.DataFrame
@@ -94,7 +95,13 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
         timings[step] = usage[step].wall_s
         progress(step, fraction)
 
-    records = pl.concat([canopy.frame, qbo.frame], how="vertical")
+    # Each side in the order of its record ids, not of its rows: `idx` is what every choice
+    # among equals falls back on (a record's best pair, a group's number, the neighbours in a
+    # large block, the pairs EM learns from, the queue's order), so a sorted or shuffled export
+    # gives the same answers. Ids are unique within a side (`sources/identity.py`). Shorter
+    # ids first, so QBO's numeric Ids read 35, 101 (not 101, 35) where tables follow `idx`.
+    by_id = [pl.col("record_id").str.len_bytes(), "record_id"]
+    records = pl.concat([canopy.frame.sort(by_id), qbo.frame.sort(by_id)], how="vertical")
     records = add_keys(records, match.exact_case_sensitive).with_row_index("idx")
     lap("normalise", 0.2)
     # Only the columns blocking reads: a full copy of two large lists would double the memory.
