@@ -187,9 +187,16 @@ class DecisionKeys:
         self.show_item()
         verb = "Redone" if redo else "Undone"
         if len(step) > 1:
-            self.notify(f"{verb}: {len(step):,} decisions made in one step.")
+            said = f"{verb}: {len(step):,} decisions made in one step."
         else:
-            self.notify(f"{verb}: {decision.action} on item {self.position + 1}.")
+            said = f"{verb}: {decision.action} on item {self.position + 1}."
+        # Undoing a decision an apply run carried out takes nothing back in QBO: a bare
+        # "Undone" let a bookkeeper believe the created customer or rename was gone.
+        applied = None if redo else self.triage.undo_warning(step)
+        if applied is None:
+            self.notify(said)
+        else:
+            self.notify(f"{said} {applied}", severity="warning", timeout=20)
 
     def action_undo(self) -> None:
         self._undo_redo(redo=False)

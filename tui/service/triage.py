@@ -16,7 +16,7 @@ import polars as pl
 from tui.service import stale
 from tui.service.errors import UserError
 from tui.service.journal import Decision, Journal
-from tui.service.own_writes import describe, own_writes
+from tui.service.own_writes import AppliedChange, describe, own_writes
 from tui.service.queue_items import Item, build_items
 from tui.service.queue_records import (
     BASIS_FIELDS,
@@ -354,21 +354,38 @@ class Triage(QueueRecords):
         """(run, sentence) for every change an apply run (not undone) made in QBO for these
         items, oldest first. Dropping or changing the items' decisions leaves all of it in QBO:
         only an undo of the run takes it back."""
-        out = []
-        for item_id in item_ids:
-            for change in self._own.by_item.get(item_id, []):
-                name = (self.fields_of(change.key).get("display_name", "")
-                        if self.exists(change.key)
-                        else self.last_known(change.key).get("display_name", ""))
-                out.append((change.run, describe(change, name)))
-        # One change may serve several items: said once, runs in order.
-        return sorted(dict.fromkeys(out), key=lambda pair: pair[0])
+        return self._described([change for item_id in item_ids
+                                for change in self._own.by_item.get(item_id, [])])
 
     def drop_warning(self, item_ids: list[str]) -> str | None:
         """What dropping these items' decisions does NOT take back, for the user, before and
         after: the changes already applied to QBO stay, and the plan no longer lists them (a
         silent drop let a bookkeeper believe QBO was as before). None when nothing was applied."""
-        changes = self.applied_changes(item_ids)
+        return self._applied_sentence(self.applied_changes(item_ids))
+
+    def undo_warning(self, step: list[Decision]) -> str | None:
+        """What undoing this step does NOT take back: the changes an apply run (not undone)
+        already made in QBO from its decisions. A decision made after a run began had no
+        part in it, so only runs begun after the decision count. None when none did."""
+        changes = []
+        for decision in step:
+            for change in self._own.by_item.get(decision.item, []):
+                if int(self.journal.get(f"run_seq:{change.run}", "0") or 0) < decision.seq:
+                    continue  # the run began before this decision: it carried out others
+                changes.append(change)
+        return self._applied_sentence(self._described(changes))
+
+    def _described(self, changes: list[AppliedChange]) -> list[tuple[int, str]]:
+        out = []
+        for change in changes:
+            name = (self.fields_of(change.key).get("display_name", "")
+                    if self.exists(change.key)
+                    else self.last_known(change.key).get("display_name", ""))
+            out.append((change.run, describe(change, name)))
+        # One change may serve several items: said once, runs in order.
+        return sorted(dict.fromkeys(out), key=lambda pair: pair[0])
+
+    def _applied_sentence(self, changes: list[tuple[int, str]]) -> str | None:
         if not changes:
             return None
         runs = sorted({run for run, _ in changes})
