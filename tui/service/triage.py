@@ -342,12 +342,30 @@ class Triage(QueueRecords):
         found = [i for i in self.decided_item_ids() if self.stale(i)]
         return sorted(found, key=lambda i: self.index.get(i, len(self.index)))
 
+    def confirm_refusal(self, item_id: str) -> str | None:
+        """Why the item's decisions cannot be re-confirmed, for the user; None when they can.
+        A decision naming a record gone from the input would count as decided while the plan
+        has nothing to do for it (a gone record changes nothing): it is decided again or
+        dropped instead."""
+        live = self._after_drop(self._live.get(item_id, []))
+        named = dict.fromkeys(str(d.payload[name]) for d in live
+                              for name in ("record", "canopy", "qbo") if name in d.payload)
+        gone = [key for key in named if not self.exists(key)]
+        if not gone:
+            return None
+        labels = " and ".join(stale.record_label(key) for key in gone)
+        return (f"{labels} {'is' if len(gone) == 1 else 'are'} no longer in the input: decide "
+                "this item again or drop it (z)")
+
     def settle_stale(self, action: str, item_ids: list[str] | None = None) -> list[Decision]:
         """`confirm` (keep the decisions on the records as they are now) or `drop` (clear
-        them) every stale item, or those given, as ONE step: one undo takes it back."""
+        them) every stale item, or those given, as ONE step: one undo takes it back. Items
+        `confirm_refusal` refuses are not re-confirmed."""
         if action not in ("confirm", "drop"):
             raise ValueError(f"settle with confirm or drop, not {action!r}")
         ids = self.stale_item_ids() if item_ids is None else item_ids
+        if action == "confirm":
+            ids = [item_id for item_id in ids if self.confirm_refusal(item_id) is None]
         return self.decide_many([(item_id, action, {}) for item_id in ids])
 
     def applied_changes(self, item_ids: list[str]) -> list[tuple[int, str]]:
