@@ -7,6 +7,7 @@ they survive a re-run of the report over the same inputs.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -463,18 +464,28 @@ class Triage(QueueRecords):
                 return position
         return None
 
-    def find(self, text: str, start: int) -> int | None:
-        """The next item after `start` (wrapping) with a member whose name or id holds `text`."""
+    def find(self, text: str, start: int, among: Collection[int] | None = None) -> int | None:
+        """The next item after `start` (wrapping) with a member whose name or id holds `text`;
+        only the positions `among` when given (the ones a filter shows)."""
         needle = text.casefold().strip()
         if not needle:
             return None
         n = len(self.items)
         for step in range(1, n + 1):
             position = (start + step) % n
-            for key in self.items[position].members:
-                row = self._row_of.get(key)  # None: gone from its input, a decision names it
-                name = (self._names[row] if row is not None
-                        else self.name_of(key).casefold())
-                if needle in name or needle in key.casefold():
-                    return position
+            if (among is None or position in among) and self._holds(position, needle):
+                return position
         return None
+
+    def count_found(self, text: str) -> int:
+        """How many items have a member whose name or id holds `text`, filter or not."""
+        needle = text.casefold().strip()
+        return sum(self._holds(p, needle) for p in range(len(self.items))) if needle else 0
+
+    def _holds(self, position: int, needle: str) -> bool:
+        for key in self.items[position].members:
+            row = self._row_of.get(key)  # None: gone from its input, a decision names it
+            name = self._names[row] if row is not None else self.name_of(key).casefold()
+            if needle in name or needle in key.casefold():
+                return True
+        return False
