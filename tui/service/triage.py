@@ -378,7 +378,7 @@ class Triage(QueueRecords):
 
     def drop_warning(self, item_ids: list[str]) -> str | None:
         """What dropping these items' decisions does NOT take back, for the user, before and
-        after: the changes already applied to QBO stay, and the plan no longer lists them (a
+        after: the changes already applied to QBO stay, listed by the plan as kept in QBO (a
         silent drop let a bookkeeper believe QBO was as before). None when nothing was applied."""
         return self._applied_sentence(self.applied_changes(item_ids))
 
@@ -413,9 +413,10 @@ class Triage(QueueRecords):
             shown += f"; and {len(changes) - 6} more"
         which = ("apply run " + ", ".join(str(r) for r in runs[:-1])
                  + (" and " if len(runs) > 1 else "") + str(runs[-1]))
-        return (f"Already applied to QBO by {which}, and it stays so: {shown}. The plan no "
-                "longer lists it; to put QBO back, undo the run (U on the plan screen, or "
-                "`cqtriage undo`: it takes back the last run not undone, every change in it).")
+        return (f"Already applied to QBO by {which}, and it stays so: {shown}. The plan "
+                "lists it as kept in QBO, no longer decided; to put QBO back, undo the run (U "
+                "on the plan screen, or `cqtriage undo`: it takes back the last run not undone, "
+                "every change in it).")
 
     def _apply_step(self, decisions: list[Decision], live: bool) -> list[Decision]:
         for decision in decisions:
