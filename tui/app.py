@@ -137,11 +137,15 @@ class TriageApp(App[None]):
         if self.session is not None and message.triage.report is self.session.report:
             first = self.triage is None
             self.triage = message.triage
-            stale = len(self.triage.stale_item_ids()) if first else 0
+            stale = self.triage.stale_item_ids() if first else []
             if stale:
-                self.notify(f"{stale:,} decided item(s) rest on records that changed since: "
-                            "stale, first in the queue (y re-confirm, z drop).",
-                            severity="warning", timeout=10)
+                # The queue opens where the user left off, which may be past the stale items
+                # the toast points to: on resume it opens at the first stale one instead.
+                if stale[0] in self.triage.index:
+                    self.triage.move_to(self.triage.index[stale[0]])
+                self.notify(f"{len(stale):,} decided item(s) rest on records that changed "
+                            "since: stale, first in the queue, which opens at the first "
+                            "(y re-confirm, z drop).", severity="warning", timeout=10)
 
     def queue_ready(self) -> bool:
         """Whether the queue is built; says "a moment" when it is not."""

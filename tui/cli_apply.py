@@ -53,7 +53,8 @@ def print_plan(plan: Any) -> None:
           f"({summary['deactivations']} made inactive), {summary['applied']} already applied, "
           f"{summary['canopy_worklist']} changes to make in Canopy, "
           f"{summary['contradictions']} contradictions, {summary['stale']} stale decisions "
-          "left out.")
+          "left out" + (f", {summary['kept']} applied but no longer decided (QBO keeps them)"
+                        if summary["kept"] else "") + ".")
     if not plan.applicable:
         print(f"Apply cannot send this plan: {plan.unapplicable_why}. Open the session with "
               "`--qbo live` to apply; the exports serve the manual route.")
@@ -72,6 +73,9 @@ def print_plan(plan: Any) -> None:
                 print(f"    {name}: {_show(op.before.get(name), name)} → {_show(value, name)}")
         for why in op.why:
             print(f"    why: {why}")
+    for kept in plan.kept:
+        print(f"\n= applied in run {kept.run}; no longer decided — QBO keeps it: {kept.text}"
+              " (`cqtriage undo` takes back the last run)")
     if plan.worklist:
         print("\nIn Canopy, by hand:")
         for work in plan.worklist:

@@ -148,7 +148,8 @@ COMMANDS: list[Command] = [
             "Answer the item with \"nothing to change\": it counts as decided, the plan is "
             "unchanged.", "keep", footer=False),
     Command("queue.confirm_stale", "queue", "y", "Re-confirm",
-            "Re-confirm a stale item: its decisions hold for the records as they are now.",
+            "Re-confirm a stale item: its decisions hold for the records as they are now "
+            "(refused when a record they name is gone from the input).",
             "settle_stale('confirm', False)", footer=False),
     Command("queue.drop_stale", "queue", "z", "Drop",
             "Drop a stale item's decisions (undo brings them back).",
@@ -166,7 +167,8 @@ COMMANDS: list[Command] = [
     Command("queue.redo", "queue", "ctrl+r", "Redo", "Redo the decision undone last.", "redo",
             footer=False),
     Command("queue.search", "queue", "slash", "Search",
-            "Find the next item with a record whose name or id holds the text.", "search",
+            "Find the next item (within the filter) with a record whose name or id holds "
+            "the text.", "search",
             footer=False),
     Command("queue.report", "queue", "r", "Report", "Back to the sync report.",
             "back_to_report", footer=False),

@@ -299,7 +299,8 @@ def test_search_with_a_decided_record_deleted_from_the_input(tmp_path: Path) -> 
             await settle(pilot)
             assert app.return_code is None and app.screen is screen
             assert "No item holds 'zzz'" in next(iter(app._notifications)).message
-            await pilot.press("ctrl+u", *"silva (2)", "enter")  # QBO 238's last name
+            # A failed search closes the box (left open, it took the keys after it): / again.
+            await pilot.press("slash", "ctrl+u", *"silva (2)", "enter")  # QBO 238's last name
             await settle(pilot)
             assert screen.item is not None and screen.item.id == item_id
 

@@ -87,6 +87,11 @@ def plan_frame(plan: Plan) -> pl.DataFrame:
                          "Why": "stale: " + change
                          + " (re-confirm with y or drop with z in the queue)",
                          KEY: stale.item})
+    for kept in plan.kept:
+        rows.append({"Record": record_label(kept.key), "Field": "", "Before": "", "After": "",
+                     "Action": "kept in QBO",
+                     "Why": f"applied in run {kept.run}; no longer decided — QBO keeps it: "
+                     f"{kept.text} (undo the run to put it back)", KEY: kept.key})
     columns = ["Record", "Field", "Before", "After", "Action", "Why", KEY]
     return pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String))
 
@@ -215,6 +220,8 @@ class PlanScreen(Screen[None]):
                 + f", {s['canopy_worklist']} to do by hand in Canopy, "
                 f"{s['contradictions']} contradictions"
                 + (f", {s['stale']} stale decisions left out" if s["stale"] else "")
+                + (f", {s['kept']} applied but no longer decided (QBO keeps them)"
+                   if s["kept"] else "")
                 + ". Nothing is sent until you press a.")
         if not self.plan.applicable:
             text += (f"\nApply cannot send this plan: {self.plan.unapplicable_why}. Open the "

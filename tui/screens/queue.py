@@ -427,9 +427,17 @@ class QueueScreen(DecisionKeys, Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        found = self.triage.find(event.value, self.position)
-        if found is None:
-            self.notify(f"No item holds {event.value!r}.", severity="warning")
-            return
+        # Within the filter: a hit outside it would show an item the header says is filtered
+        # out. A failed search closes the box too: left open, it took the keys that followed.
+        shown = None if self.view.visible is None else set(self.view.visible)
+        found = self.triage.find(event.value, self.position, shown)
         self._close_box("#search")
-        self._go(found)
+        if found is not None:
+            self._go(found)
+            return
+        outside = self.triage.count_found(event.value) if shown is not None else 0
+        if outside:
+            self.notify(f"{event.value!r} is in {outside:,} item(s) outside the filter — Escape "
+                        "clears the filter.", severity="warning")
+        else:
+            self.notify(f"No item holds {event.value!r} (/ searches again).", severity="warning")

@@ -141,6 +141,21 @@ class DecisionKeys:
         else:
             self.notify("This item is not stale: nothing to re-confirm or drop.")
             return
+        if action == "confirm":
+            # A decision naming a gone record is not re-confirmed: the plan would silently
+            # have nothing for it while the item counted as decided.
+            refused = [i for i in ids if self.triage.confirm_refusal(i) is not None]
+            if not every and refused:
+                self.notify(str(self.triage.confirm_refusal(refused[0])), severity="warning")
+                return
+            ids = [i for i in ids if i not in refused]
+            if refused:
+                if ids:
+                    self._settle(action, ids, None)
+                self.notify(f"{len(refused):,} stale item(s) not re-confirmed: a record their "
+                            "decisions name is no longer in the input. Decide them again or "
+                            "drop them (z).", severity="warning", timeout=15)
+                return
         # Dropping a decision QBO already carries out takes nothing back in QBO: the user is
         # told what stays changed there, and asked first when several items go at once.
         applied = self.triage.drop_warning(ids) if action == "drop" else None
@@ -187,9 +202,16 @@ class DecisionKeys:
         self.show_item()
         verb = "Redone" if redo else "Undone"
         if len(step) > 1:
-            self.notify(f"{verb}: {len(step):,} decisions made in one step.")
+            said = f"{verb}: {len(step):,} decisions made in one step."
         else:
-            self.notify(f"{verb}: {decision.action} on item {self.position + 1}.")
+            said = f"{verb}: {decision.action} on item {self.position + 1}."
+        # Undoing a decision an apply run carried out takes nothing back in QBO: a bare
+        # "Undone" let a bookkeeper believe the created customer or rename was gone.
+        applied = None if redo else self.triage.undo_warning(step)
+        if applied is None:
+            self.notify(said)
+        else:
+            self.notify(f"{said} {applied}", severity="warning", timeout=20)
 
     def action_undo(self) -> None:
         self._undo_redo(redo=False)

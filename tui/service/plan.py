@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from tui.service.edit_checks import canopy_name_clash
-from tui.service.own_writes import own_writes, signature
+from tui.service.own_writes import OwnWrites, describe, own_writes, signature
 from tui.service.plan_checks import check_operations, name_refusal, wanted_names
 from tui.service.sources.identity import is_own_id
 from tui.service.sources.qbo_api import load_other_names
@@ -107,6 +107,18 @@ class StaleDecision:
 
 
 @dataclass
+class KeptChange:
+    """A change an apply run (not undone) made in QBO whose decision is no longer held (undone
+    or dropped): QBO keeps it, and the plan says so rather than leaving it out silently."""
+
+    run: int
+    key: str
+    text: str
+    """What QBO keeps, as `own_writes.describe` says it."""
+    items: list[str]
+
+
+@dataclass
 class Plan:
     operations: list[Operation]
     worklist: list[WorkItem]
@@ -117,6 +129,8 @@ class Plan:
     stale: list[StaleDecision] = field(default_factory=list)
     unapplicable_why: str = ""
     """Why apply cannot send this plan (empty when it can), for the user."""
+    kept: list[KeptChange] = field(default_factory=list)
+    """Applied changes no decision holds any more: in QBO still, until the run is undone."""
 
     def summary(self) -> dict[str, int]:
         """Counts of what is left to send (`creates`, `updates` with `deactivations` among
@@ -127,7 +141,8 @@ class Plan:
         return {"creates": creates, "updates": len(todo) - creates,
                 "deactivations": deactivations, "applied": len(self.operations) - len(todo),
                 "canopy_worklist": len(self.worklist),
-                "contradictions": len(self.contradictions), "stale": len(self.stale)}
+                "contradictions": len(self.contradictions), "stale": len(self.stale),
+                "kept": len(self.kept)}
 
 
 @dataclass
@@ -501,4 +516,28 @@ def _draft(triage: Triage, other_names: dict[str, str] | None) -> _Draft:
             op.why.append(f"brings back QBO {op.brings_back}, which an earlier run created for "
                           "this client and an undo made inactive")
     return _Draft(Plan(operations, worklist, contradictions, applicable, facts.stale,
-                       unapplicable_why), taken, others)
+                       unapplicable_why, _kept(triage, own, operations, facts.stale,
+                                               contradictions)), taken, others)
+
+
+def _kept(triage: Triage, own: OwnWrites, operations: list[Operation],
+          stale_items: list[StaleDecision],
+          contradictions: list[Contradiction]) -> list[KeptChange]:
+    """Applied changes whose decision is no longer held. A record the plan still changes, or
+    an item left out as stale or contradicted (its decision is still held), is not one."""
+    planned = {(op.kind, op.key) for op in operations}
+    held = {s.item for s in stale_items} | {i for c in contradictions for i in c.items}
+    kept: dict[tuple[int, str, str], KeptChange] = {}
+    for item_id, changes in own.by_item.items():
+        if item_id in held:
+            continue
+        for change in changes:
+            if (change.kind, change.key) in planned:
+                continue
+            name = (triage.fields_of(change.key) if triage.exists(change.key)
+                    else triage.last_known(change.key)).get("display_name", "")
+            text = describe(change, name or "")
+            entry = kept.setdefault((change.run, change.key, text),
+                                    KeptChange(change.run, change.key, text, []))
+            entry.items.append(item_id)
+    return sorted(kept.values(), key=lambda k: (k.run, k.key))

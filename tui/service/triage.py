@@ -7,6 +7,7 @@ they survive a re-run of the report over the same inputs.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -16,7 +17,7 @@ import polars as pl
 from tui.service import stale
 from tui.service.errors import UserError
 from tui.service.journal import Decision, Journal
-from tui.service.own_writes import describe, own_writes
+from tui.service.own_writes import AppliedChange, describe, own_writes
 from tui.service.queue_items import Item, build_items
 from tui.service.queue_records import (
     BASIS_FIELDS,
@@ -342,33 +343,68 @@ class Triage(QueueRecords):
         found = [i for i in self.decided_item_ids() if self.stale(i)]
         return sorted(found, key=lambda i: self.index.get(i, len(self.index)))
 
+    def confirm_refusal(self, item_id: str) -> str | None:
+        """Why the item's decisions cannot be re-confirmed, for the user; None when they can.
+        A decision naming a record gone from the input would count as decided while the plan
+        has nothing to do for it (a gone record changes nothing): it is decided again or
+        dropped instead."""
+        live = self._after_drop(self._live.get(item_id, []))
+        named = dict.fromkeys(str(d.payload[name]) for d in live
+                              for name in ("record", "canopy", "qbo") if name in d.payload)
+        gone = [key for key in named if not self.exists(key)]
+        if not gone:
+            return None
+        labels = " and ".join(stale.record_label(key) for key in gone)
+        return (f"{labels} {'is' if len(gone) == 1 else 'are'} no longer in the input: decide "
+                "this item again or drop it (z)")
+
     def settle_stale(self, action: str, item_ids: list[str] | None = None) -> list[Decision]:
         """`confirm` (keep the decisions on the records as they are now) or `drop` (clear
-        them) every stale item, or those given, as ONE step: one undo takes it back."""
+        them) every stale item, or those given, as ONE step: one undo takes it back. Items
+        `confirm_refusal` refuses are not re-confirmed."""
         if action not in ("confirm", "drop"):
             raise ValueError(f"settle with confirm or drop, not {action!r}")
         ids = self.stale_item_ids() if item_ids is None else item_ids
+        if action == "confirm":
+            ids = [item_id for item_id in ids if self.confirm_refusal(item_id) is None]
         return self.decide_many([(item_id, action, {}) for item_id in ids])
 
     def applied_changes(self, item_ids: list[str]) -> list[tuple[int, str]]:
         """(run, sentence) for every change an apply run (not undone) made in QBO for these
         items, oldest first. Dropping or changing the items' decisions leaves all of it in QBO:
         only an undo of the run takes it back."""
-        out = []
-        for item_id in item_ids:
-            for change in self._own.by_item.get(item_id, []):
-                name = (self.fields_of(change.key).get("display_name", "")
-                        if self.exists(change.key)
-                        else self.last_known(change.key).get("display_name", ""))
-                out.append((change.run, describe(change, name)))
-        # One change may serve several items: said once, runs in order.
-        return sorted(dict.fromkeys(out), key=lambda pair: pair[0])
+        return self._described([change for item_id in item_ids
+                                for change in self._own.by_item.get(item_id, [])])
 
     def drop_warning(self, item_ids: list[str]) -> str | None:
         """What dropping these items' decisions does NOT take back, for the user, before and
-        after: the changes already applied to QBO stay, and the plan no longer lists them (a
+        after: the changes already applied to QBO stay, listed by the plan as kept in QBO (a
         silent drop let a bookkeeper believe QBO was as before). None when nothing was applied."""
-        changes = self.applied_changes(item_ids)
+        return self._applied_sentence(self.applied_changes(item_ids))
+
+    def undo_warning(self, step: list[Decision]) -> str | None:
+        """What undoing this step does NOT take back: the changes an apply run (not undone)
+        already made in QBO from its decisions. A decision made after a run began had no
+        part in it, so only runs begun after the decision count. None when none did."""
+        changes = []
+        for decision in step:
+            for change in self._own.by_item.get(decision.item, []):
+                if int(self.journal.get(f"run_seq:{change.run}", "0") or 0) < decision.seq:
+                    continue  # the run began before this decision: it carried out others
+                changes.append(change)
+        return self._applied_sentence(self._described(changes))
+
+    def _described(self, changes: list[AppliedChange]) -> list[tuple[int, str]]:
+        out = []
+        for change in changes:
+            name = (self.fields_of(change.key).get("display_name", "")
+                    if self.exists(change.key)
+                    else self.last_known(change.key).get("display_name", ""))
+            out.append((change.run, describe(change, name)))
+        # One change may serve several items: said once, runs in order.
+        return sorted(dict.fromkeys(out), key=lambda pair: pair[0])
+
+    def _applied_sentence(self, changes: list[tuple[int, str]]) -> str | None:
         if not changes:
             return None
         runs = sorted({run for run, _ in changes})
@@ -377,9 +413,10 @@ class Triage(QueueRecords):
             shown += f"; and {len(changes) - 6} more"
         which = ("apply run " + ", ".join(str(r) for r in runs[:-1])
                  + (" and " if len(runs) > 1 else "") + str(runs[-1]))
-        return (f"Already applied to QBO by {which}, and it stays so: {shown}. The plan no "
-                "longer lists it; to put QBO back, undo the run (U on the plan screen, or "
-                "`cqtriage undo`: it takes back the last run not undone, every change in it).")
+        return (f"Already applied to QBO by {which}, and it stays so: {shown}. The plan "
+                "lists it as kept in QBO, no longer decided; to put QBO back, undo the run (U "
+                "on the plan screen, or `cqtriage undo`: it takes back the last run not undone, "
+                "every change in it).")
 
     def _apply_step(self, decisions: list[Decision], live: bool) -> list[Decision]:
         for decision in decisions:
@@ -428,18 +465,28 @@ class Triage(QueueRecords):
                 return position
         return None
 
-    def find(self, text: str, start: int) -> int | None:
-        """The next item after `start` (wrapping) with a member whose name or id holds `text`."""
+    def find(self, text: str, start: int, among: Collection[int] | None = None) -> int | None:
+        """The next item after `start` (wrapping) with a member whose name or id holds `text`;
+        only the positions `among` when given (the ones a filter shows)."""
         needle = text.casefold().strip()
         if not needle:
             return None
         n = len(self.items)
         for step in range(1, n + 1):
             position = (start + step) % n
-            for key in self.items[position].members:
-                row = self._row_of.get(key)  # None: gone from its input, a decision names it
-                name = (self._names[row] if row is not None
-                        else self.name_of(key).casefold())
-                if needle in name or needle in key.casefold():
-                    return position
+            if (among is None or position in among) and self._holds(position, needle):
+                return position
         return None
+
+    def count_found(self, text: str) -> int:
+        """How many items have a member whose name or id holds `text`, filter or not."""
+        needle = text.casefold().strip()
+        return sum(self._holds(p, needle) for p in range(len(self.items))) if needle else 0
+
+    def _holds(self, position: int, needle: str) -> bool:
+        for key in self.items[position].members:
+            row = self._row_of.get(key)  # None: gone from its input, a decision names it
+            name = self._names[row] if row is not None else self.name_of(key).casefold()
+            if needle in name or needle in key.casefold():
+                return True
+        return False
