@@ -21,7 +21,7 @@ from tui.screens.queue_decisions import DecisionKeys
 from tui.service import queue_filter
 from tui.service.errors import UserError
 from tui.service.patterns import verdict_entries
-from tui.service.plan import Contradiction, decision_conflicts
+from tui.service.plan_facts import Contradiction, decision_conflicts
 from tui.service.triage import SHOWN_FIELDS, Item, ItemState, Triage
 from tui.widgets.compare_grid import MARKS, CompareGrid
 from tui.widgets.reason_line import ReasonLine

@@ -12,7 +12,7 @@ from tui.screens.edit import EditScreen
 from tui.service.errors import UserError
 
 if TYPE_CHECKING:
-    from tui.service.plan import Contradiction
+    from tui.service.plan_facts import Contradiction
     from tui.service.triage import Item, ItemState, Triage
 
 

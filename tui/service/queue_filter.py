@@ -44,7 +44,7 @@ class QueueFilter:
     stale: bool = False
     """Only items whose records changed under their decisions (`Triage.stale_item_ids`)."""
     conflict: bool = False
-    """Only items whose decisions contradict others' (`plan.decision_conflicts`)."""
+    """Only items whose decisions contradict others' (`plan_facts.decision_conflicts`)."""
     text: str = ""
     """As typed, to show and to edit again."""
 
