@@ -107,8 +107,8 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     # Only the columns blocking reads: a full copy of two large lists would double the memory.
     matchable = records.filter(~pl.col("is_job")).select("idx", *BLOCKING_COLUMNS)
     exact = exact_pairs(records, match.qbo_clients)
-    # Unique and sorted by (a, b), the name rule's pairs merged in.
-    to_score = candidate_pairs(matchable, match.max_block, also=exact)
+    # Unique and sorted by (a, b), the name rule's pairs merged in: compared in that order.
+    ordered = candidate_pairs(matchable, match.max_block, also=exact)
     lap("block", 0.4)
     records = with_name_frequency(records)
     # Codes and person ids built once for every chunk of candidates and the random pairs.
@@ -116,7 +116,6 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     # Each candidate compared once, in chunks so memory stays bounded however many candidates
     # blocking finds; only the comparisons are kept (numbers and flags, no side columns), for
     # learning the weights and weighing.
-    ordered = to_score.sort("a", "b")
     chunk = chunk_rows(ordered.height)
     compared = pl.concat(
         [compare_pairs(prepared, ordered.slice(start_row, chunk))
@@ -151,7 +150,7 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     records, pairs, groups = classify(keyed, shown, exact, match)
     lap("classify", 1.0)
     log.info("matched %d × %d records: %d candidate pairs", canopy.frame.height,
-             qbo.frame.height, to_score.height)
+             qbo.frame.height, ordered.height)
     return MatchResult(records, pairs, groups, scores, timings, keyed, shown, exact, weights,
                        usage)
 
