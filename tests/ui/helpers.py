@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 
 from tui.app import TriageApp
 from tui.cli import demo_paths
+from tui.screens.dialogs import MessageDialog
 from tui.screens.queue import QueueScreen
 from tui.screens.report import ReportScreen
 from tui.service.config import Config
@@ -92,3 +93,12 @@ async def until_reclassified(pilot: Pilot) -> None:
         await pilot.pause(0.02)
     await settle(pilot)
     assert screen._wanted is None  # type: ignore[attr-defined]
+
+
+async def reopened_queue(app: TriageApp, pilot: Pilot) -> QueueScreen:
+    """Past the "inputs changed" dialog (Enter resumes) to the queue."""
+    await until(pilot, lambda: isinstance(app.screen, MessageDialog), "the dialog")
+    await pilot.press("enter")
+    await to_queue(pilot)
+    assert isinstance(app.screen, QueueScreen)
+    return app.screen

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from helpers import settle, to_queue, until
+from helpers import reopened_queue, settle, until
 
 from tui.app import TriageApp
 from tui.cli import demo_paths
@@ -77,10 +77,7 @@ def test_dropping_applied_decisions_says_what_stays_in_qbo(tmp_path: Path) -> No
         with demo_company() as (_, inputs):
             app = TriageApp(inputs, Config())
             async with app.run_test(size=(120, 40)) as pilot:
-                await until(pilot, lambda: isinstance(app.screen, MessageDialog), "the dialog")
-                await pilot.press("enter")  # the inputs changed: resume with them
-                await to_queue(pilot)
-                assert isinstance(app.screen, QueueScreen)
+                await reopened_queue(app, pilot)  # the inputs changed: resume with them
                 assert set(app.triage.stale_item_ids()) == {first, second}
                 # Several at once: asked first, saying what stays changed in QBO.
                 await pilot.press("Z")

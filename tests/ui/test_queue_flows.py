@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from helpers import demo_app, settle, to_queue, until
+from helpers import demo_app, reopened_queue, settle, to_queue, until
 from textual.geometry import Region
 
-from tui.screens.dialogs import MessageDialog
 from tui.screens.edit import EditScreen
 from tui.screens.queue import QueueScreen
 from tui.service.journal import Journal
@@ -213,10 +212,7 @@ def test_a_stale_item_shows_what_changed_and_is_reconfirmed_with_one_key(
         app = demo_app(tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:
             # The "inputs changed" dialog first: Enter resumes with the new files.
-            await until(pilot, lambda: isinstance(app.screen, MessageDialog), "the dialog")
-            await pilot.press("enter")
-            await to_queue(pilot)
-            screen = app.screen
+            screen = await reopened_queue(app, pilot)
             assert isinstance(screen, QueueScreen) and screen.item.id == item_id
             title = str(screen.query_one("#queue-title").render())
             reason = str(screen.query_one("#reason").render())
@@ -274,15 +270,6 @@ def armanda_decided_then_238_deleted(tmp_path: Path) -> str:
     qbo.write_text("".join(line for line in lines if not line.startswith("238,")),
                    encoding="utf-8")
     return item.id
-
-
-async def reopened_queue(app, pilot) -> QueueScreen:  # type: ignore[no-untyped-def]
-    """Past the "inputs changed" dialog (Enter resumes) to the queue."""
-    await until(pilot, lambda: isinstance(app.screen, MessageDialog), "the dialog")
-    await pilot.press("enter")
-    await to_queue(pilot)
-    assert isinstance(app.screen, QueueScreen)
-    return app.screen
 
 
 def test_search_with_a_decided_record_deleted_from_the_input(tmp_path: Path) -> None:

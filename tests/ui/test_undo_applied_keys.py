@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers import settle, to_queue, until
+from helpers import reopened_queue, settle
 from test_drop_applied_keys import demo_company, retire_apply_and_let_a_colleague_edit, toast
 
 from tui.app import TriageApp
-from tui.screens.dialogs import MessageDialog
-from tui.screens.queue import QueueScreen
 from tui.service.config import Config
 
 
@@ -22,10 +20,7 @@ def test_undoing_an_applied_decision_says_what_stays_in_qbo() -> None:
         with demo_company() as (_, inputs):
             app = TriageApp(inputs, Config())
             async with app.run_test(size=(120, 40)) as pilot:
-                await until(pilot, lambda: isinstance(app.screen, MessageDialog), "the dialog")
-                await pilot.press("enter")  # the inputs changed: resume with them
-                await to_queue(pilot)
-                assert isinstance(app.screen, QueueScreen)
+                await reopened_queue(app, pilot)  # the inputs changed: resume with them
                 await pilot.press("u")  # the newest step: the applied `inactive`
                 await settle(pilot)
                 said = toast(app)
