@@ -38,6 +38,9 @@ def test_apply_and_undo_from_the_plan_screen() -> None:
                 screen = app.screen
                 assert isinstance(screen, PlanScreen)
                 assert screen.plan.summary()["deactivations"] == 1
+                summary = static_text(screen.query_one("#plan-summary"))
+                assert "Nothing is sent until you press a." in summary
+                assert "cannot send" not in summary
                 detail = static_text(screen.query_one("#plan-table .detail"))
                 # The value as a user reads it, not QBO's `True → False`.
                 assert "Active: active → inactive" in detail
@@ -95,6 +98,10 @@ def test_plan_reads_at_80_columns() -> None:
             await settle(pilot)
             screen = app.screen
             assert isinstance(screen, PlanScreen)
+            # A CSV session cannot apply: the summary must not also invite pressing a.
+            summary = static_text(screen.query_one("#plan-summary"))
+            assert "Apply cannot send this plan" in summary
+            assert "press a" not in summary
             frame = screen.query_one("#plan-table").shown
             changes = {row["Field"]: row for row in frame.iter_rows(named=True)}
             assert changes["Phone"]["After"] == "555-0100"

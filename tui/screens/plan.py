@@ -222,11 +222,12 @@ class PlanScreen(Screen[None]):
                 + (f", {s['stale']} stale decisions left out" if s["stale"] else "")
                 + (f", {s['kept']} applied but no longer decided (QBO keeps them)"
                    if s["kept"] else "")
-                + ". Nothing is sent until you press a.")
-        if not self.plan.applicable:
-            text += (f"\nApply cannot send this plan: {self.plan.unapplicable_why}. Open the "
-                     "session with --qbo live to apply, or export (x) for the manual route.")
-        return text
+                + ".")
+        if self.plan.applicable:
+            return text + " Nothing is sent until you press a."
+        # "press a" above "apply cannot send" read as two answers to one question.
+        return text + (f"\nApply cannot send this plan: {self.plan.unapplicable_why}. Open the "
+                       "session with --qbo live to apply, or export (x) for the manual route.")
 
     def on_resize(self) -> None:
         table = self.query_one("#plan-table", RecordTable)
