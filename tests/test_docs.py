@@ -65,8 +65,8 @@ def readme_usage_lines() -> list[str]:
 
 # Lines that need a terminal (the app), a browser (login), a QBO login or a server that runs
 # until stopped; each is covered where that exists (tests/qbo, tests/ui). Everything else in
-# the block is run below as written.
-NOT_HEADLESS = ("open ", "qbo login", "--qbo live", "sandbox ")
+# the block is run below as written (`demo --reset` opens the demo: tests/qbo).
+NOT_HEADLESS = ("open ", "qbo login", "--qbo live", "sandbox ", "demo --reset")
 
 
 def test_readmes_usage_lines_run_as_written(tmp_path: Path) -> None:

@@ -197,6 +197,12 @@ def _run_app(canopy: Path, qbo: Path, config_path: Path | None,
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     canopy, qbo = demo_paths()
+    if args.reset:
+        from tui.demo.live import reset_demo
+
+        removed = reset_demo(canopy)
+        print("The demo starts afresh: its decisions, apply runs and company are forgotten."
+              if removed else "The demo had not been run yet: nothing to forget.")
     if args.report:
         return _run_report(canopy, qbo, args.json, args.config)
     import signal
@@ -307,6 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--json", type=Path, metavar="OUT",
                       help="with --report, also write the JSON report")
     demo.add_argument("--config", type=Path, metavar="FILE", help="config TOML")
+    demo.add_argument("--reset", action="store_true",
+                      help="first forget the demo's decisions, apply runs and QBO company, "
+                      "and start it as on the first day (your own sessions are untouched)")
     demo.set_defaults(func=_cmd_demo)
 
     opener = sub.add_parser("open", help="open the app on your Canopy and QBO lists",

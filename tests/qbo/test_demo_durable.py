@@ -175,3 +175,34 @@ def test_apply_and_undo_at_a_terminal_list_then_ask(
     assert "Send?" not in out
     assert f"Undo of run {applied_run} (run {applied_run + 1}): 2 of 2 done" in out
     assert {i: c["Active"] for i, c in the_company().items()} == start
+
+
+def test_demo_reset_forgets_decisions_runs_and_company(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`cqtriage demo --reset` starts the demo as on the first day: no decisions, no runs, the
+    bundled customers all active again; a real session's journal is untouched."""
+    snapshot, retired, _ = start_demo_and_decide(retire=2)
+    canopy, qbo = cli.demo_paths()
+    assert cli.main(["apply", "--canopy", str(canopy), "--qbo", str(snapshot)]) == 0
+    assert all(the_company()[i]["Active"] is False for i in retired)
+    own = open_session(SessionInputs.of(canopy, qbo), Config())  # the user's own session
+    own_triage = Triage(own.report, own.journal)
+    own_triage.decide(own_triage.items[0].id, "skip")
+    own.close()
+    capsys.readouterr()
+    assert cli.main(["demo", "--reset", "--report"]) == 0
+    assert "starts afresh" in capsys.readouterr().out
+    assert not demo_folder().exists() and not snapshot.exists()
+    assert not SessionInputs.of(canopy, snapshot).journal_path().exists()
+    own = open_session(SessionInputs.of(canopy, qbo), Config())
+    assert len(own.journal.decisions()) == 1
+    own.close()
+    # Started again, the company is the bundled one: every retired customer active.
+    snapshot, _, _ = start_demo_and_decide(retire=0)
+    assert all(the_company()[i]["Active"] is True for i in retired)
+    session = open_session(SessionInputs.of(canopy, snapshot), Config())
+    assert session.journal.runs() == []
+    session.close()
+    assert cli.main(["demo", "--reset", "--report"]) == 0
+    assert cli.main(["demo", "--reset", "--report"]) == 0
+    assert "nothing to forget" in capsys.readouterr().out

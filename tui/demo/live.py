@@ -9,6 +9,7 @@ can apply and undo again. A real login's token file is never touched.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -46,6 +47,29 @@ def demo_snapshot_path() -> Path:
 def demo_seed() -> Path:
     """The bundled QBO customer list the demo company starts from."""
     return Path(str(resources.files("tui.demo") / "data" / "qbo_customers.csv"))
+
+
+def reset_demo(canopy: Path) -> list[Path]:
+    """Forget the demo: its company (customers, answered request ids, login), its QBO snapshot
+    and the journal of the demo session on `canopy` (decisions and apply runs), so the next
+    `cqtriage demo` starts as on the first day. Real sessions and a real login are untouched.
+
+    Returns the paths removed (none when the demo was never run)."""
+    from tui.service.inputs import SessionInputs
+
+    journal = SessionInputs.of(canopy, demo_snapshot_path()).journal_path()
+    # SQLite's -wal and -shm files hold decisions not yet checkpointed into the journal.
+    wal = [journal.with_name(journal.name + suffix) for suffix in ("-wal", "-shm")]
+    removed = []
+    for path in (demo_folder(), demo_snapshot_path(), journal, *wal):
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+        else:
+            continue
+        removed.append(path)
+    return removed
 
 
 def demo_for(qbo: Path) -> DemoQbo | None:
