@@ -60,7 +60,7 @@ class TriageApp(App[None]):
     def on_mount(self) -> None:
         # Set explicitly so TEXTUAL_THEME in the environment cannot change the look.
         self.theme = self.config.ui.theme
-        self.sub_title = f"{self.inputs.canopy.name} ↔ {self.inputs.qbo.name}"
+        self._show_inputs()
         known = {c.id for c in COMMANDS}
         unknown = sorted(set(self.keymap) - known)
         if unknown:
@@ -70,9 +70,20 @@ class TriageApp(App[None]):
         self.push_screen(LoadingScreen(self.inputs, self.config, self.continue_earlier))
 
     # session ---------------------------------------------------------------------------------
+    def _show_inputs(self) -> None:
+        """The title bar's sub-title: the two lists, and when the QBO list predates our own
+        runs, which moment of QBO the report shows."""
+        from tui.service.list_age import qbo_list_note
+
+        title = f"{self.inputs.canopy.name} ↔ {self.inputs.qbo.name}"
+        note = qbo_list_note(self.inputs.qbo, self.session.journal.runs()) if self.session else ""
+        # The note first: at 80 columns the end of the title bar is cut.
+        self.sub_title = f"{note} · {title}" if note else title
+
     def on_session_opened(self, message: SessionOpened) -> None:
         session = message.session
         self.session = session
+        self._show_inputs()
         for records in (session.report.canopy, session.report.qbo):
             for warning in records.warnings:
                 name = records.path.name if records.path else records.source
@@ -231,6 +242,7 @@ class TriageApp(App[None]):
 
         assert self.session is not None
         self.triage = Triage(self.session.report, self.session.journal)
+        self._show_inputs()
 
     def action_open_plan(self) -> None:
         from tui.screens.plan import PlanScreen

@@ -67,6 +67,9 @@ def test_apply_and_undo_from_the_plan_screen() -> None:
                 await settle(pilot)
                 assert demo.server.store.get(qbo_id)["Active"] is False
                 assert app.session.journal.runs()[-1][1] == "apply"
+                # The report still shows QBO as read before the run: the title bar says so.
+                assert app.sub_title.startswith("QBO as read ")
+                assert ", before run 1 · " in app.sub_title
                 await pilot.press("U")
                 await settle(pilot)
                 assert isinstance(app.screen, MessageDialog)
@@ -75,6 +78,7 @@ def test_apply_and_undo_from_the_plan_screen() -> None:
                 await settle(pilot)
                 assert demo.server.store.get(qbo_id)["Active"] is True
                 assert app.session.journal.runs()[-2][4] is not None  # the apply is undone
+                assert ", before runs 1–2 · " in app.sub_title
         finally:
             demo.stop()
 

@@ -311,9 +311,13 @@ class PlanScreen(Screen[None]):
 
     def on_plan_screen_run_finished(self, message: RunFinished) -> None:
         self.query_one("#plan-progress", ProgressBar).display = False  # the toast says how
-        self.notify(message.text, severity=message.severity, timeout=8)  # type: ignore[arg-type]
         app: Any = self.app
         app.reload_triage()
+        text = message.text
+        if app.sub_title.startswith("QBO as read"):
+            text += ("\nThe report shows QBO as read before this run (the plan counts its "
+                     "writes); reopen with a fresh QBO list to see QBO as it is now.")
+        self.notify(text, severity=message.severity, timeout=8)  # type: ignore[arg-type]
         self._refresh_plan()
 
     def action_export(self) -> None:
