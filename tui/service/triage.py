@@ -7,7 +7,6 @@ they survive a re-run of the report over the same inputs.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -15,10 +14,12 @@ from typing import Any
 import polars as pl
 
 from tui.service import stale
+from tui.service.applied_warnings import AppliedWarnings
 from tui.service.errors import UserError
 from tui.service.journal import Decision, Journal
-from tui.service.own_writes import AppliedChange, describe, own_writes
+from tui.service.own_writes import own_writes
 from tui.service.queue_items import Item, build_items
+from tui.service.queue_navigation import QueueNavigation
 from tui.service.queue_records import (
     BASIS_FIELDS,
     SHOWN_FIELDS,
@@ -61,9 +62,10 @@ class ItemState:
         return bool(self.inactive or self.links or self.creates or self.split or self.kept)
 
 
-class Triage(QueueRecords):
+class Triage(QueueRecords, QueueNavigation, AppliedWarnings):
     """The queue over one report, with every decision going straight to the journal; its
-    records' look-ups (row, fields, shown text, differing fields) are `QueueRecords`'."""
+    records' look-ups (row, fields, shown text, differing fields) are `QueueRecords`', moving
+    through it `QueueNavigation`'s, and what an apply run already did `AppliedWarnings`'."""
 
     def __init__(self, report: Report, journal: Journal) -> None:
         super().__init__(report)
@@ -369,55 +371,6 @@ class Triage(QueueRecords):
             ids = [item_id for item_id in ids if self.confirm_refusal(item_id) is None]
         return self.decide_many([(item_id, action, {}) for item_id in ids])
 
-    def applied_changes(self, item_ids: list[str]) -> list[tuple[int, str]]:
-        """(run, sentence) for every change an apply run (not undone) made in QBO for these
-        items, oldest first. Dropping or changing the items' decisions leaves all of it in QBO:
-        only an undo of the run takes it back."""
-        return self._described([change for item_id in item_ids
-                                for change in self._own.by_item.get(item_id, [])])
-
-    def drop_warning(self, item_ids: list[str]) -> str | None:
-        """What dropping these items' decisions does NOT take back, for the user, before and
-        after: the changes already applied to QBO stay, listed by the plan as kept in QBO (a
-        silent drop let a bookkeeper believe QBO was as before). None when nothing was applied."""
-        return self._applied_sentence(self.applied_changes(item_ids))
-
-    def undo_warning(self, step: list[Decision]) -> str | None:
-        """What undoing this step does NOT take back: the changes an apply run (not undone)
-        already made in QBO from its decisions. A decision made after a run began had no
-        part in it, so only runs begun after the decision count. None when none did."""
-        changes = []
-        for decision in step:
-            for change in self._own.by_item.get(decision.item, []):
-                if int(self.journal.get(f"run_seq:{change.run}", "0") or 0) < decision.seq:
-                    continue  # the run began before this decision: it carried out others
-                changes.append(change)
-        return self._applied_sentence(self._described(changes))
-
-    def _described(self, changes: list[AppliedChange]) -> list[tuple[int, str]]:
-        out = []
-        for change in changes:
-            name = (self.fields_of(change.key).get("display_name", "")
-                    if self.exists(change.key)
-                    else self.last_known(change.key).get("display_name", ""))
-            out.append((change.run, describe(change, name)))
-        # One change may serve several items: said once, runs in order.
-        return sorted(dict.fromkeys(out), key=lambda pair: pair[0])
-
-    def _applied_sentence(self, changes: list[tuple[int, str]]) -> str | None:
-        if not changes:
-            return None
-        runs = sorted({run for run, _ in changes})
-        shown = "; ".join(text for _, text in changes[:6])
-        if len(changes) > 6:
-            shown += f"; and {len(changes) - 6} more"
-        which = ("apply run " + ", ".join(str(r) for r in runs[:-1])
-                 + (" and " if len(runs) > 1 else "") + str(runs[-1]))
-        return (f"Already applied to QBO by {which}, and it stays so: {shown}. The plan "
-                "lists it as kept in QBO, no longer decided; to put QBO back, undo the run (U "
-                "on the plan screen, or `cqtriage undo`: it takes back the last run not undone, "
-                "every change in it).")
-
     def _apply_step(self, decisions: list[Decision], live: bool) -> list[Decision]:
         for decision in decisions:
             kept = [d for d in self._live.get(decision.item, []) if d.seq != decision.seq]
@@ -438,55 +391,3 @@ class Triage(QueueRecords):
     def redo(self) -> list[Decision]:
         """Redo the step undone last; empty when there is nothing to redo."""
         return self._apply_step(self.journal.redo(), live=True)
-
-    # navigation ---------------------------------------------------------------------------------
-    def item_of(self, key: str) -> int | None:
-        """The position of the item holding a record, if any."""
-        return self._item_of.get(key)
-
-    @property
-    def cursor(self) -> int:
-        """The item the user was on, remembered across sessions."""
-        item_id = self.journal.get("cursor")
-        return self.index.get(item_id, 0) if item_id else 0
-
-    def move_to(self, position: int) -> int:
-        position = max(0, min(position, len(self.items) - 1)) if self.items else 0
-        if self.items:
-            self.journal.set("cursor", self.items[position].id)
-        return position
-
-    def next_undecided(self, start: int) -> int | None:
-        """The first undecided item after `start`, wrapping around; None when all are decided."""
-        n = len(self.items)
-        for step in range(1, n + 1):
-            position = (start + step) % n
-            if not self.is_decided(self.items[position].id):
-                return position
-        return None
-
-    def find(self, text: str, start: int, among: Collection[int] | None = None) -> int | None:
-        """The next item after `start` (wrapping) with a member whose name or id holds `text`;
-        only the positions `among` when given (the ones a filter shows)."""
-        needle = text.casefold().strip()
-        if not needle:
-            return None
-        n = len(self.items)
-        for step in range(1, n + 1):
-            position = (start + step) % n
-            if (among is None or position in among) and self._holds(position, needle):
-                return position
-        return None
-
-    def count_found(self, text: str) -> int:
-        """How many items have a member whose name or id holds `text`, filter or not."""
-        needle = text.casefold().strip()
-        return sum(self._holds(p, needle) for p in range(len(self.items))) if needle else 0
-
-    def _holds(self, position: int, needle: str) -> bool:
-        for key in self.items[position].members:
-            row = self._row_of.get(key)  # None: gone from its input, a decision names it
-            name = self._names[row] if row is not None else self.name_of(key).casefold()
-            if needle in name or needle in key.casefold():
-                return True
-        return False
