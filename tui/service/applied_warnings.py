@@ -17,8 +17,13 @@ class AppliedWarnings:
     """Sentences about our own applied changes per item; what it reads, and `exists`,
     `fields_of` and `last_known`, are `Triage`'s."""
 
-    journal: Journal
-    _own: OwnWrites
+    if TYPE_CHECKING:  # provided by Triage
+        journal: Journal
+        _own: OwnWrites
+
+        def exists(self, key: str) -> bool: ...
+        def fields_of(self, key: str) -> dict[str, str]: ...
+        def last_known(self, key: str) -> dict[str, str]: ...
 
     def applied_changes(self, item_ids: list[str]) -> list[tuple[int, str]]:
         """(run, sentence) for every change an apply run (not undone) made in QBO for these

@@ -15,12 +15,16 @@ class QueueNavigation:
     """Positions (0-based, in queue order) over `items`; what it reads, and `is_decided` and
     `name_of`, are `Triage`'s."""
 
-    items: list[Item]
-    index: dict[str, int]
-    journal: Journal
-    _item_of: dict[str, int]
-    _row_of: dict[str, int]
-    _names: list[str]
+    if TYPE_CHECKING:  # provided by Triage
+        items: list[Item]
+        index: dict[str, int]
+        journal: Journal
+        _item_of: dict[str, int]
+        _row_of: dict[str, int]
+        _names: list[str]
+
+        def is_decided(self, item_id: str) -> bool: ...
+        def name_of(self, key: str) -> str: ...
 
     def item_of(self, key: str) -> int | None:
         """The position of the item holding a record, if any."""
