@@ -13,6 +13,7 @@ from tui.screens.edit import EditScreen
 from tui.screens.patterns import PatternsScreen
 from tui.screens.queue import QueueScreen
 from tui.service.journal import Journal
+from tui.service.triage import SHOWN_FIELDS
 from tui.widgets.compare_grid import CompareGrid
 from tui.widgets.record_table import RecordTable
 
@@ -173,8 +174,18 @@ def test_columns_page_and_differing_only_at_80x24() -> None:
             members = app.triage.members(screen.item)
             assert len(members) == 3 and list(grid.window) == [0, 1]
             assert "records 1–2 of 3" in static_text(screen.query_one("#queue-title"))
+            # ≠ only where this page's two records differ; › where they agree and record 3
+            # differs (the user saw ≠ beside two equal values).
+            differing = app.triage.differing_fields(members)
+            on_page = app.triage.differing_fields(members[:2])
+            marks = {field: str(grid.get_row(field)[0])[:1] for field, _ in SHOWN_FIELDS}
+            assert {f for f, m in marks.items() if m == "≠"} == on_page
+            assert {f for f, m in marks.items() if m == "›"} == differing - on_page
             await pilot.press("right_square_bracket")
             assert list(grid.window) == [2] and screen.focus_index == 2
+            # One record on its page: every difference is with a record elsewhere.
+            marks = {field: str(grid.get_row(field)[0])[:1] for field, _ in SHOWN_FIELDS}
+            assert {f for f, m in marks.items() if m == "›"} == differing
             await pilot.press("left_square_bracket")
             assert list(grid.window) == [0, 1]
             all_rows = grid.row_count

@@ -166,7 +166,12 @@ class QueueScreen(DecisionKeys, MarkKeys, Screen[None]):
         differing = self.triage.differing_fields(members, state)
         rows = ([(name, label) for name, label in SHOWN_FIELDS if name in differing]
                 if self.differing_only else SHOWN_FIELDS)
-        grid.show(columns, rows, values, differing, self.focus_index)
+        window = grid.window_for(len(members), self.focus_index)
+        elsewhere: set[str] = set()
+        if len(window) < len(members):  # paged: what differs among this page's records
+            elsewhere = differing - self.triage.differing_fields(
+                [members[n] for n in window], state)
+        grid.show(columns, rows, values, differing, self.focus_index, elsewhere)
         width = (title.size.width or self.app.size.width) - 2  # less the padding
         lines = []
         for line in self._title_text(item, state, members, status + chain, decided, total,
@@ -193,7 +198,7 @@ class QueueScreen(DecisionKeys, MarkKeys, Screen[None]):
                             else ""))
         if len(window) < len(members):
             first.append(f"[b]records {window[0] + 1}–{window[-1] + 1} of {len(members)}[/b] "
-                         "([ ] page)")
+                         "([ ] page; › differs off page)")
         split = len(state.split & set(item.members))
         if split:
             first.append(f"{split} split off")

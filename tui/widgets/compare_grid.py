@@ -48,18 +48,27 @@ class CompareGrid(DataTable):
         width = self.size.width or self.app.size.width
         return max(1, (width - LABEL_WIDTH - 2) // (COLUMN_WIDTH + 2))
 
+    def window_for(self, count: int, focus: int) -> range:
+        """The record columns shown for `count` records with `focus` focused: pages of as
+        many as fit (1–2, 3–4, … at 80 columns)."""
+        fit = self.fit()
+        start = (focus // fit) * fit
+        return range(start, min(count, start + fit))
+
     def show(self, columns: list[tuple[str, list[str]]], rows: list[tuple[str, str]],
-             values: list[dict[str, str]], differing: set[str], focus: int) -> None:
+             values: list[dict[str, str]], differing: set[str], focus: int,
+             elsewhere: set[str] | frozenset[str] = frozenset()) -> None:
         """Fill the grid.
 
         `columns` are (header, marks) per record, `rows` (field, label) pairs, `values` each
         record's field → text, `differing` the fields that disagree, `focus` the focused
-        column among `columns`.
+        column among `columns`; `elsewhere` the differing fields whose values agree on this
+        page and differ only with a record on another page: marked `›`, not `≠`, so two equal
+        values side by side are not called different.
         """
         self.clear(columns=True)
-        fit = self.fit()
-        start = (focus // fit) * fit  # pages of `fit` columns: 1–2, 3–4, … at 80 columns
-        window = range(start, min(len(columns), start + fit))
+        window = self.window_for(len(columns), focus)
+        start = window.start
         self.window = window
         self.add_column(Text("Field", style="bold"), key="field", width=LABEL_WIDTH)
         for n in window:
@@ -68,9 +77,10 @@ class CompareGrid(DataTable):
             label = f"{pointer}{n + 1} {''.join(marks)} {header}".rstrip()
             self.add_column(fitted(label, COLUMN_WIDTH, "bold"), key=f"r{n}", width=COLUMN_WIDTH)
         for field, label in rows:
-            differs = field in differing
-            cells: list[Text | str] = [Text(f"≠ {label}" if differs else f"  {label}",
-                                            style="bold" if differs else "")]
+            off_page = field in elsewhere
+            differs = field in differing and not off_page
+            mark = "≠ " if differs else "› " if off_page else "  "
+            cells: list[Text | str] = [Text(f"{mark}{label}", style="bold" if differs else "")]
             for n in window:
                 value = values[n].get(field, "")
                 cells.append(fitted(value, COLUMN_WIDTH,
