@@ -42,50 +42,75 @@ KEY_COLUMNS = [
 """Columns `add_keys` adds to a records frame."""
 
 
+_SPACES = r"\s\s+|[^\S ]"
+"""Replaced by one space, the same as replacing every `\\s+`: a lone " " is left alone, so the
+common value, with single spaces only, does not match at all (about 4× cheaper)."""
+
+
 def _fold(expr: pl.Expr) -> pl.Expr:
     """Lower case without accents, whitespace collapsed."""
-    return (
-        expr.str.normalize("NFKD")
-        .str.replace_all(r"\p{M}", "")
-        .str.to_lowercase()
-        .str.replace_all(r"\s+", " ")
-        .str.strip_chars()
-    )
+    return _fold_ascii(expr.str.normalize("NFKD").str.replace_all(r"\p{M}", ""))
+
+
+def _fold_ascii(expr: pl.Expr) -> pl.Expr:
+    """`_fold` of ASCII text, where decomposing and dropping marks change nothing."""
+    return expr.str.to_lowercase().str.replace_all(_SPACES, " ").str.strip_chars()
+
+
+def fold_series(values: pl.Series) -> pl.Series:
+    """`_fold` of a String Series, in its order and with its name. Decomposing is the costly
+    step and changes only values with a non-ASCII character (about 1 % of a real list), so
+    only those are decomposed."""
+    out = values.to_frame("v").select(_fold_ascii(pl.col("v"))).to_series().alias(values.name)
+    wide = (values.str.len_bytes() != values.str.len_chars()).fill_null(False).arg_true()
+    if wide.len():
+        out = out.scatter(wide, values.gather(wide).to_frame("v").select(_fold(pl.col("v")))
+                          .to_series())
+    return out
 
 
 def _words(expr: pl.Expr) -> pl.Expr:
     """Only letters, digits and single spaces; apostrophes vanish so O'Brien = OBrien."""
     return (
-        expr.str.replace_all(r"['’`]", "")
-        .str.replace_all(r"[^a-z0-9 ]", " ")
-        .str.replace_all(r"\s+", " ")
-        .str.strip_chars()
+        expr.str.replace_many(["'", "’", "`"], ["", "", ""])
+        # Each run of other characters becomes one space (a lone space is left as it is).
+        .str.replace_all(r"[^a-z0-9]{2,}|[^a-z0-9 ]", " ")
+        .str.strip_chars(" ")
         .replace("", None)
     )
 
 
 def exact_key(display_name: pl.Expr, case_sensitive: bool = False) -> pl.Expr:
     """What Canopy's name rule compares: the display name, trimmed, spaces collapsed."""
-    key = display_name.str.strip_suffix(DELETED).str.replace_all(r"\s+", " ").str.strip_chars()
+    key = display_name.str.strip_suffix(DELETED).str.replace_all(_SPACES, " ").str.strip_chars()
     return key if case_sensitive else key.str.to_lowercase()
 
 
 def business_name_key(name: pl.Expr) -> pl.Expr:
     """A business name without case, accents, punctuation, "the" or its legal suffix."""
-    folded = (
-        _fold(name.str.strip_suffix(DELETED)).str.replace(r"\s*\(\d+\)$", "")
+    return _business_key(_fold(name.str.strip_suffix(DELETED)))
+
+
+def _business_key(folded: pl.Expr) -> pl.Expr:
+    """`business_name_key` of a name already stripped of " (deleted)" and folded."""
+    cleaned = (
+        folded.str.replace(r"\s*\(\d+\)$", "")
         # "A&W" = "A & W" = "A and W": the ampersand is a word, not punctuation.
         .str.replace_all(r"\s*(?:&|\+)\s*", " and ")
     )
     # "Acme Co., Inc." carries two suffixes; strip at most two so "Co" alone still can be a name.
-    stripped = folded.str.replace(_STRIP_SUFFIX, "").str.replace(_STRIP_SUFFIX, "")
+    stripped = cleaned.str.replace(_STRIP_SUFFIX, "").str.replace(_STRIP_SUFFIX, "")
     return _words(stripped.str.replace(r"^the\s+", ""))
 
 
 def person_name_key(name: pl.Expr) -> pl.Expr:
     """A person's name in "first … last" order without honorifics, generation or punctuation;
     joint names read "john and mary smith"."""
-    folded = _fold(name.str.strip_suffix(DELETED))
+    return _person_key(_fold(name.str.strip_suffix(DELETED)))
+
+
+def _person_key(folded: pl.Expr) -> pl.Expr:
+    """`person_name_key` of a name already stripped of " (deleted)" and folded."""
     cleaned = (
         # "John Smith (2)", "John Smith #2": the number QBO users add to get past a taken name.
         folded.str.replace(r"\s*(?:\(\d+\)|#\d+|\d+)$", "")
@@ -115,9 +140,13 @@ def phone_key(phone: pl.Expr) -> pl.Expr:
 
 def country_key(country: pl.Expr) -> pl.Expr:
     """"US" for every spelling of the United States and for blanks; others folded."""
-    folded = _words(_fold(country))
-    return pl.when(folded.is_null() | folded.is_in(US_COUNTRY_NAMES)).then(pl.lit("US")).otherwise(
-        folded.str.to_uppercase()
+    return _country_key(_fold(country))
+
+
+def _country_key(folded: pl.Expr) -> pl.Expr:
+    words = _words(folded)
+    return pl.when(words.is_null() | words.is_in(US_COUNTRY_NAMES)).then(pl.lit("US")).otherwise(
+        words.str.to_uppercase()
     )
 
 
@@ -136,16 +165,33 @@ def postal_key(postal: pl.Expr) -> pl.Expr:
 
 def region_key(region: pl.Expr) -> pl.Expr:
     """State or province names to their codes; codes upper-cased."""
-    folded = _words(_fold(region))
-    return folded.replace_strict(
-        REGION_CODES, default=folded.str.to_uppercase(), return_dtype=pl.String
+    return _region_key(_fold(region))
+
+
+def _region_key(folded: pl.Expr) -> pl.Expr:
+    words = _words(folded)
+    return words.replace_strict(
+        REGION_CODES, default=words.str.to_uppercase(), return_dtype=pl.String
     )
 
 
 def street_key(street: pl.Expr) -> pl.Expr:
     """Street lines folded, with the usual abbreviations made uniform ("Avenue" = "Ave")."""
-    words = _words(_fold(street)).str.split(" ")
-    return words.list.eval(pl.element().replace(_STREET_WORDS)).list.join(" ")
+    return _street_key(_fold(street))
+
+
+_STREET_FROM = [f" {word} " for word in _STREET_WORDS]
+_STREET_TO = [f" {short} " for short in _STREET_WORDS.values()]
+
+
+def _street_key(folded: pl.Expr) -> pl.Expr:
+    # Each word between spaces, replaced as a whole. One pass replaces every other word of a
+    # run of long forms ("north east street": a match takes the space the next one starts
+    # with), a second pass the rest; no short form is a long form, so a word is replaced once.
+    padded = pl.lit(" ") + _words(folded) + pl.lit(" ")
+    for _ in range(2):
+        padded = padded.str.replace_many(_STREET_FROM, _STREET_TO)
+    return padded.str.strip_chars(" ")
 
 
 def _joint_people(left: pl.Expr, right: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
@@ -164,13 +210,10 @@ def _joint_people(left: pl.Expr, right: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.E
 
 
 def _joint_sides(person: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """The words left and right of a joint name key's " and ", as lists."""
-    return (person.str.extract(r"^(.*?) and ", 1).str.split(" "),
-            person.str.extract(r" and (.*)$", 1).str.split(" "))
-
-
-def _city_key(city: pl.Expr) -> pl.Expr:
-    return _words(_fold(city))
+    """The words left and right of a joint name key's first " and ", as lists (only read for
+    joint names, which have one)."""
+    sides = person.str.splitn(" and ", 2).struct
+    return sides.field("field_0").str.split(" "), sides.field("field_1").str.split(" ")
 
 
 _NAME_INPUTS = ["display_name", "kind", "given_name", "family_name"]
@@ -180,15 +223,16 @@ _NAME_KEYS = [
     "generation", "joint", "sorted_key", "gender_key", "gender2_key", "fgender_key",
     "fgender2_key",
 ]
-_CONTACT_KEYS: dict[str, tuple[str, Callable[[pl.Expr], pl.Expr]]] = {
-    "phone_key": ("phone", phone_key),
-    "street_key": ("street", street_key),
-    "city_key": ("city", _city_key),
-    "region_key": ("region", region_key),
-    "country_key": ("country", country_key),
-    "postal_key": ("postal_code", postal_key),
+_CONTACT_KEYS: dict[str, tuple[str, Callable[[pl.Expr], pl.Expr], bool]] = {
+    "phone_key": ("phone", phone_key, False),
+    "street_key": ("street", _street_key, True),
+    "city_key": ("city", _words, True),
+    "region_key": ("region", _region_key, True),
+    "country_key": ("country", _country_key, True),
+    "postal_key": ("postal_code", postal_key, False),
 }
-"""Contact key → the one column it is a function of, and how it is computed."""
+"""Contact key → the one column it is a function of, how it is computed, and whether from the
+column folded (`fold_series`) rather than as it is."""
 
 
 def _per_distinct(frame: pl.DataFrame, inputs: list[str],
@@ -206,6 +250,14 @@ def _per_distinct(frame: pl.DataFrame, inputs: list[str],
     return keys(distinct.drop("_distinct"))[at]
 
 
+def _contact_key(rows: pl.DataFrame, name: str) -> pl.DataFrame:
+    column, key, folded = _CONTACT_KEYS[name]
+    if folded:
+        rows = rows.with_columns(fold_series(rows[column]))
+    # Lazy, so Polars computes a sub-expression used twice (a phone's digits) once.
+    return rows.lazy().select(key(pl.col(column)).alias(name)).collect()
+
+
 def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
     """The frame with `KEY_COLUMNS` added and `kind` corrected for names with a legal suffix.
 
@@ -220,10 +272,8 @@ def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
     names = _per_distinct(frame, _NAME_INPUTS,
                           lambda rows: _name_keys(rows, case_sensitive))
     contacts = [
-        # Lazy, so Polars computes a sub-expression used twice (a phone's digits) once.
-        _per_distinct(frame, [column], lambda rows, c=column, k=key, out=name: rows.lazy().select(
-            k(pl.col(c)).alias(out)).collect())
-        for name, (column, key) in _CONTACT_KEYS.items()
+        _per_distinct(frame, [column], lambda rows, name=name: _contact_key(rows, name))
+        for name, (column, _, _) in _CONTACT_KEYS.items()
     ]
     email = frame.select(
         pl.col("email").str.strip_chars().str.to_lowercase().replace("", None).alias("email_key")
@@ -238,6 +288,29 @@ def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
     return keyed.select(order)
 
 
+def sorted_words(key: pl.Series) -> pl.Series:
+    """Each value's space-separated words in (byte) order, joined by single spaces, as
+    `str.split(" ").list.sort().list.join(" ")` gives them; nulls stay null.
+
+    Three values in four have one or two words: those are ordered by one comparison. The rest
+    are sorted in Python: Polars' `list.sort` sorts each row's list as a Series of its own,
+    several times slower, and slower still on a busy machine.
+    """
+    frame = key.to_frame("k").with_columns(pl.col("k").str.splitn(" ", 2).alias("_halves"))
+    first, rest = pl.col("_halves").struct.field("field_0"), pl.col("_halves").struct.field(
+        "field_1")
+    out = frame.select(
+        pl.when(rest.is_null() | (first <= rest)).then(pl.col("k"))
+        .otherwise(pl.concat_str([rest, first], separator=" ")).alias(key.name)
+    ).to_series()
+    many = (key.str.count_matches(" ", literal=True) >= 2).fill_null(False).arg_true()
+    if many.len():
+        # Code point order, as Python compares strings, is UTF-8 byte order, as Polars does.
+        words = [" ".join(sorted(value.split(" "))) for value in key.gather(many).to_list()]
+        out = out.scatter(many, pl.Series(words, dtype=pl.String))
+    return out
+
+
 def _name_keys(frame: pl.DataFrame, case_sensitive: bool) -> pl.DataFrame:
     """The name keys of `add_keys` (`_NAME_KEYS`) for rows of `_NAME_INPUTS`.
 
@@ -247,11 +320,14 @@ def _name_keys(frame: pl.DataFrame, case_sensitive: bool) -> pl.DataFrame:
     # Staged so each costly string pass runs once: every value used by more than one key is
     # a column of its own (temporaries start with "_"), not an expression evaluated per use.
     left, right = _joint_sides(pl.col("_person"))
-    staged = frame.lazy().with_columns(
-        _fold(pl.col("display_name").str.strip_suffix(DELETED)).alias("_folded"),
-        person_name_key(pl.col("display_name")).alias("_person"),
-        _words(_fold(pl.col("given_name"))).alias("_given"),
-        _words(_fold(pl.col("family_name"))).alias("_family"),
+    staged = frame.with_columns(
+        fold_series(frame["display_name"].str.strip_suffix(DELETED)).alias("_folded"),
+        fold_series(frame["given_name"]).alias("_given"),
+        fold_series(frame["family_name"]).alias("_family"),
+    ).lazy().with_columns(
+        _person_key(pl.col("_folded")).alias("_person"),
+        _words(pl.col("_given")).alias("_given"),
+        _words(pl.col("_family")).alias("_family"),
     ).with_columns(
         ((pl.col("kind") == "business") | pl.col("_folded").str.contains(_HAS_SUFFIX))
         .fill_null(False).alias("_business"),
@@ -271,7 +347,7 @@ def _name_keys(frame: pl.DataFrame, case_sensitive: bool) -> pl.DataFrame:
     out = staged.with_columns(
         pl.when(business).then(pl.lit("business")).otherwise(pl.lit("individual")).alias("kind"),
         exact_key(pl.col("display_name"), case_sensitive).alias("exact_key"),
-        pl.when(business).then(business_name_key(pl.col("display_name")))
+        pl.when(business).then(_business_key(pl.col("_folded")))
         .otherwise(pl.col("_person")).alias("name_key"),
         pl.when(business).then(None).when(joint).then(pl.coalesce(g1, given_col))
         .otherwise(pl.coalesce(given_col, pl.when(many).then(tokens.list.first())))
@@ -286,11 +362,12 @@ def _name_keys(frame: pl.DataFrame, case_sensitive: bool) -> pl.DataFrame:
         ).alias("generation"),
         joint.alias("joint"),
     )
-    return out.with_columns(
-        pl.col("name_key").str.split(" ").list.sort().list.join(" ").alias("sorted_key"),
+    keys = out.with_columns(
         gender(pl.col("given_key")).alias("gender_key"),
         gender(pl.col("given2_key")).alias("gender2_key"),
         # The family name's gender as a given name, for names typed into the wrong columns.
         gender(pl.col("family_key")).alias("fgender_key"),
         gender(pl.col("family2_key")).alias("fgender2_key"),
-    ).select(_NAME_KEYS).collect()
+    ).collect()
+    return keys.with_columns(sorted_words(keys["name_key"]).alias("sorted_key")).select(
+        _NAME_KEYS)
