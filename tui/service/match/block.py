@@ -1,57 +1,23 @@
 """Blocking: candidate pairs from records that share a key, far fewer than every pair.
 
-Each key is a Polars expression; records sharing a value form a block. Every pair inside a small
-block becomes a candidate; a large block (a common surname with a common initial) is compared by
-sorted neighbourhood, so the count of pairs stays near linear however repetitive the names.
+Each key is built from Polars expressions and compared as a 64-bit hash; records sharing a key
+form a block, found in numpy by sorting the hashes. Every pair inside a small block becomes a
+candidate; a large block (a common surname with a common initial) is compared by sorted
+neighbourhood, so the count of pairs stays near linear however repetitive the names.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import numpy as np
 import polars as pl
 
 from tui.service.match.nicknames import nickname_pairs
 
-
-def _prefix(column: str, n: int) -> pl.Expr:
-    return pl.col(column).str.slice(0, n)
-
-
-def _join(*parts: pl.Expr) -> pl.Expr:
-    # A null part nulls the whole key: records missing a part are not blocked on it.
-    return pl.concat_str(list(parts), separator="|")
-
-
-BLOCKING_KEYS: dict[str, pl.Expr] = {
-    "name": pl.col("sorted_key"),
-    "family+given prefix": _join(pl.col("family_key"), _prefix("given_key", 3)),
-    "given+family prefix": _join(pl.col("given_key"), _prefix("family_key", 3)),
-    "given+family ends": _join(
-        pl.col("given_key"), _prefix("family_key", 1), pl.col("family_key").str.slice(-1)
-    ),
-    "email": pl.col("email_key"),
-    "phone": pl.col("phone_key"),
-    # Typos in both parts ("Jonh Smiht"), swapped columns, one name typed twice wrong: the
-    # letters of the name are the same. The sum of the letters' hashes is the same for any
-    # order of one set of letters, seven times cheaper than sorting them into a string.
-    "anagram": pl.col("name_key").str.replace_all(" ", "", literal=True).str.split("")
-    .list.eval(pl.element().hash(0xA1)).list.sum(),
-    "postal+initials": _join(
-        pl.col("postal_key"),
-        pl.min_horizontal(_prefix("given_key", 1), _prefix("family_key", 1)),
-        pl.max_horizontal(_prefix("given_key", 1), _prefix("family_key", 1)),
-    ),
-    "partner": _join(pl.col("family2_key"), _prefix("given2_key", 3)),
-    "partner swapped": _join(pl.col("given2_key"), _prefix("family2_key", 3)),
-    "business words": pl.when(pl.col("kind") == "business")
-    .then(pl.col("name_key").str.extract(r"^(\S+ \S{0,3})", 1))
-    .otherwise(None),
-    "postal+business": pl.when(pl.col("kind") == "business")
-    .then(_join(pl.col("postal_key"), _prefix("name_key", 3)))
-    .otherwise(None),
-}
-"""Blocking key name → expression over a keyed records frame."""
-
+SEED = 0x5EED
+"""Keys are compared as 64-bit hashes: two keys of one set sharing a hash (about one chance
+in 10^7 at 1M records a side) merge two blocks, and never lose one."""
 
 BLOCKING_COLUMNS = [
     "kind", "sorted_key", "name_key", "given_key", "family_key", "given2_key", "family2_key",
@@ -60,40 +26,122 @@ BLOCKING_COLUMNS = [
 """Key columns blocking reads (beside `idx`)."""
 
 
-SEED = 0x5EED
-"""Keys are compared as 64-bit hashes: two keys of one set sharing a hash (about one chance
-in 10^7 at 1M records a side) merge two blocks, and never lose one."""
+def _prefix(column: str, n: int) -> pl.Expr:
+    return pl.col(column).str.slice(0, n)
 
 
-def _hashed(keys: pl.LazyFrame) -> pl.LazyFrame:
-    """(`pos`, `key`) as (`pos`, `h`), records without the key left out."""
-    return keys.drop_nulls("key").select("pos", pl.col("key").hash(SEED).alias("h"))
+def _number(part: pl.Expr) -> pl.Expr:
+    """`part` as a 64-bit hash, null where it is null (Polars hashes a null too)."""
+    return pl.when(part.is_not_null()).then(part.hash(SEED))
 
 
-def _nickname_keys(records: pl.LazyFrame) -> pl.LazyFrame:
-    """(`pos`, `h`): family name with the given name and with every full name it may be a
-    nickname of, so that "Jerry McDaniel" and "Geraldine McDaniel" share a block."""
-    # Four keys a record on average: the two halves are hashed apart and joined by xor (the
-    # halves' seeds differ, so "smith|john" is not "john|smith"), never as a string per key.
-    names = records.drop_nulls(["family_key", "given_key"]).select(
-        "pos", pl.col("family_key").hash(SEED).alias("f"),
-        pl.col("given_key").hash(SEED + 1).alias("g"),
-    )
-    full = nickname_pairs().lazy().select(
-        pl.col("x").hash(SEED + 1).alias("g"), pl.col("y").hash(SEED + 1).alias("alt"))
-    alts = names.join(full, on="g").select("pos", "f", "alt")
-    own = names.select("pos", "f", pl.col("g").alias("alt"))
-    return pl.concat([own, alts]).select("pos", (pl.col("f") ^ pl.col("alt")).alias("h"))
+_BUSINESS = pl.col("kind") == "business"
+# Initials as numbers: either order is (min, max), far cheaper on numbers than on strings.
+_INITIALS = (_number(_prefix("given_key", 1)), _number(_prefix("family_key", 1)))
+
+KEY_PARTS: dict[str, tuple[pl.Expr, ...]] = {
+    "name": (pl.col("sorted_key"),),
+    "family+given prefix": (pl.col("family_key"), _prefix("given_key", 3)),
+    "given+family prefix": (pl.col("given_key"), _prefix("family_key", 3)),
+    "given+family ends": (
+        pl.col("given_key"), _prefix("family_key", 1), pl.col("family_key").str.slice(-1)
+    ),
+    "email": (pl.col("email_key"),),
+    "phone": (pl.col("phone_key"),),
+    # Both initials in either order; one missing, the other stands for both.
+    "postal+initials": (
+        pl.col("postal_key"), pl.min_horizontal(*_INITIALS), pl.max_horizontal(*_INITIALS)
+    ),
+    "partner": (pl.col("family2_key"), _prefix("given2_key", 3)),
+    "partner swapped": (pl.col("given2_key"), _prefix("family2_key", 3)),
+    "business words": (
+        pl.when(_BUSINESS).then(pl.col("name_key").str.extract(r"^(\S+ \S{0,3})", 1)),
+    ),
+    "postal+business": (pl.when(_BUSINESS).then(pl.col("postal_key")), _prefix("name_key", 3)),
+}
+"""Blocking key name → the parts of its key, over a keyed records frame; a record missing any
+part is not blocked on it."""
 
 
-def _postal_word_keys(records: pl.LazyFrame) -> pl.LazyFrame:
-    """(`pos`, `h`): postcode with each word of a person's name (given, family, a partner's),
-    so a name with its family name missing ("Marguerite") meets "Marguerite Okafor" at one
-    postcode, and a typo in one part leaves the other to meet on."""
-    words = ("given_key", "family_key", "given2_key", "family2_key")
-    return _hashed(pl.concat([
-        records.select("pos", _join(pl.col("postal_key"), pl.col(w)).alias("key")) for w in words
-    ]))
+def _join(*parts: pl.Expr) -> pl.Expr:
+    return pl.concat_str(list(parts), separator="|")
+
+
+BLOCKING_KEYS: dict[str, pl.Expr] = {
+    **{name: _join(*parts) for name, parts in KEY_PARTS.items()},
+    # Typos in both parts ("Jonh Smiht"), swapped columns, one name typed twice wrong: the
+    # letters of the name are the same.
+    "anagram": pl.col("name_key").str.replace_all(" ", "", literal=True).str.split("")
+    .list.sort().list.join(""),
+}
+"""Blocking key name → its key as a string (null: no key): the rules to read and to test
+against. `candidate_pairs` builds no such string: it hashes each part and joins the hashes
+(`_hashed`), and for "anagram" sums a number per letter (`_anagram_keys`). Two more key sets
+give a record several keys: "family+nickname" (`_nickname_keys`) and "postal+name word"
+(`POSTAL_WORDS`)."""
+
+POSTAL_WORDS = ("given_key", "family_key", "given2_key", "family2_key")
+""""postal+name word": the postcode with each word of a person's name (given, family, a
+partner's), so a name with its family name missing ("Marguerite") meets "Marguerite Okafor" at
+one postcode, and a typo in one part leaves the other to meet on."""
+
+
+def _hashed(parts: tuple[pl.Expr, ...]) -> pl.Expr:
+    """One u64 key from its parts, null where a part is: each part hashed with the seed of its
+    place (so "smith|john" is not "john|smith"), the hashes joined by xor. The parts never
+    contain "|", so this splits records into the blocks the joined string would."""
+    key = parts[0].hash(SEED)
+    for place, part in enumerate(parts[1:], 1):
+        key = key ^ part.hash(SEED + place)
+    return pl.when(pl.all_horizontal([p.is_not_null() for p in parts])).then(key)
+
+
+_LETTERS = np.random.default_rng(SEED).integers(0, 2**64, 256, dtype=np.uint64)
+_LETTERS[ord(" ")] = 0
+"""A random number per byte (none for a space): a set of letters is the sum of its numbers."""
+
+_CHUNK = 1 << 16
+"""Records summed at a time: a number per letter of 2M names would be 240 MB at once."""
+
+
+def _anagram_keys(name_key: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, key): the sum of one random number per letter of `name_key`, spaces left out, the
+    same for any order of one set of letters. `name_key` holds only a-z, 0-9 and spaces
+    (`normalise._words`), so bytes are letters; summed over the bytes of the whole column,
+    with no string per letter."""
+    length = name_key.str.len_bytes().fill_null(0).cast(pl.Int64).to_numpy()
+    end = np.cumsum(length)
+    start = end - length
+    text = np.frombuffer(name_key.str.join("").item().encode(), dtype=np.uint8)
+    key = np.empty(len(length), dtype=np.uint64)
+    for first in range(0, len(length), _CHUNK):
+        chunk = slice(first, first + _CHUNK)
+        # Sums mod 2^64 from a running total: any stretch is the difference of two of them.
+        base = start[first]
+        total = np.zeros(end[chunk][-1] - base + 1, dtype=np.uint64)
+        np.cumsum(_LETTERS[text[base:end[chunk][-1]]], out=total[1:])
+        key[chunk] = total[end[chunk] - base] - total[start[chunk] - base]
+    rows = np.flatnonzero(name_key.is_not_null().to_numpy())
+    return rows, key[rows]
+
+
+def _nickname_keys(f: np.ndarray, g: np.ndarray, rows: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, key): family name with the given name and with every full name it may be a
+    nickname of, so that "Jerry McDaniel" and "Geraldine McDaniel" share a block. `f`, `g`:
+    the hashed family and given names (seeds `SEED`, `SEED + 1`) of `rows`."""
+    table = nickname_pairs().select(pl.col("x").hash(SEED + 1), pl.col("y").hash(SEED + 1))
+    x, y = table["x"].to_numpy(), table["y"].to_numpy()
+    by_x = np.argsort(x, kind="stable")
+    x, y = x[by_x], y[by_x]
+    lo, hi = np.searchsorted(x, g, "left"), np.searchsorted(x, g, "right")
+    many = hi - lo
+    # Each record's alternatives, record by record: the first at `lo`, the next after it.
+    which = np.repeat(np.arange(len(g)), many)
+    first = np.repeat(np.cumsum(many) - many, many)
+    alt = y[np.repeat(lo, many) + np.arange(len(which)) - first]
+    return (np.concatenate([rows, rows[which]]),
+            np.concatenate([f ^ g, f[which] ^ alt]))
 
 
 FULL_BLOCK = 16
@@ -118,6 +166,33 @@ SORT_ORDER = ("postal_key", "street_key", "name_key", "email_key")
 """Inside a large block, records are read in this order, then by `idx` (which follows the
 record ids, not the input's rows: `engine.run_match`), so the windows do not move with row order."""
 
+_LOW = np.uint64(0xFFFFFFFF)
+
+
+def _blocks(key: np.ndarray, rank: np.ndarray, once: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(block, rank) of the records sharing a key with another: sorted by block (a number per
+    key, in no meaningful order), then reading `rank`; with `once`, a record's repeats in one
+    block dropped."""
+    by_key = np.argsort(key)
+    key = key[by_key]
+    # Keys held once give no pair: dropped before the second sort.
+    same = key[1:] == key[:-1]
+    shared = np.zeros(len(key), dtype=bool)
+    shared[1:] |= same
+    shared[:-1] |= same
+    key = key[shared]
+    new = np.ones(len(key), dtype=np.uint64)
+    new[1:] = key[1:] != key[:-1]
+    # Block and rank in one integer: sorting it orders each block by reading order.
+    packed = np.cumsum(new) << np.uint64(32)
+    packed |= rank[by_key[shared]]
+    packed.sort()
+    if once and len(packed):
+        keep = np.ones(len(packed), dtype=bool)
+        np.not_equal(packed[1:], packed[:-1], out=keep[1:])
+        packed = packed[keep]
+    return packed >> np.uint64(32), (packed & _LOW).astype(np.uint32)
+
 
 def _coded(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Pairs of record indices as one sortable integer each, `min << 32 | max`."""
@@ -125,17 +200,17 @@ def _coded(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (lo << np.uint64(32)) | hi
 
 
-def _block_pairs(h: np.ndarray, ids: np.ndarray, postal: np.ndarray, full: int,
+def _block_pairs(block: np.ndarray, ids: np.ndarray, postal: np.ndarray, full: int,
                  window: int) -> list[np.ndarray]:
-    """Pairs of `ids` (`_coded`) from one key set sorted by block `h`, then reading order:
+    """Pairs of `ids` (`_coded`) from one key set sorted by `block`, then reading order:
     every pair of a block of at most `full` records; in a larger block each record with the next
     `window` records (sorted neighbourhood) unless their `postal` codes (0: none) differ."""
-    if len(h) == 0:
+    if len(block) == 0:
         return []
-    starts = np.flatnonzero(np.concatenate([[True], h[1:] != h[:-1]]))
-    sizes = np.diff(np.append(starts, len(h)))
+    starts = np.flatnonzero(np.concatenate([[True], block[1:] != block[:-1]]))
+    sizes = np.diff(np.append(starts, len(block)))
     size = np.repeat(sizes, sizes)
-    rank = np.arange(len(h)) - np.repeat(starts, sizes)
+    rank = np.arange(len(block)) - np.repeat(starts, sizes)
     # How many records after this one, in its block, it is compared with.
     reach = np.minimum(np.where(size <= full, size - 1, window), size - 1 - rank)
     large = size > full
@@ -146,6 +221,43 @@ def _block_pairs(h: np.ndarray, ids: np.ndarray, postal: np.ndarray, full: int,
         keep = ~large[near] | (here == there) | (here == 0) | (there == 0)
         codes.append(_coded(ids[near[keep]], ids[near[keep] + step]))
     return codes
+
+
+def _key_sets(records: pl.DataFrame) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+    """(name, rows, key) for each key set, one at a time (at 1M records a side each is 16 MB or
+    more): the rows of `records` holding a key of that set (a row once per key) and the key as
+    a 64-bit hash."""
+    names = pl.col("family_key").is_not_null() & pl.col("given_key").is_not_null()
+    postal = pl.col("postal_key")
+    hashed = records.lazy().select(
+        *(_hashed(parts).alias(name) for name, parts in KEY_PARTS.items()),
+        pl.when(names).then(pl.col("family_key").hash(SEED)).alias("_f"),
+        pl.when(names).then(pl.col("given_key").hash(SEED + 1)).alias("_g"),
+        *(_hashed((postal, pl.col(word))).alias(word) for word in POSTAL_WORDS),
+    ).collect()
+
+    def held(column: str) -> tuple[np.ndarray, np.ndarray]:
+        nonlocal hashed
+        key = hashed[column]
+        hashed = hashed.drop(column)
+        return np.flatnonzero(key.is_not_null().to_numpy()), key.drop_nulls().to_numpy()
+
+    for name in KEY_PARTS:
+        yield name, *held(name)
+    yield "anagram", *_anagram_keys(records["name_key"])
+    rows, f = held("_f")
+    yield "family+nickname", *_nickname_keys(f, held("_g")[1], rows)
+    words = [held(word) for word in POSTAL_WORDS]
+    yield ("postal+name word", np.concatenate([r for r, _ in words]),
+           np.concatenate([k for _, k in words]))
+
+
+def _unique(codes: np.ndarray) -> np.ndarray:
+    """`codes` sorted (in place) and each once."""
+    codes.sort()
+    keep = np.ones(len(codes), dtype=bool)
+    np.not_equal(codes[1:], codes[:-1], out=keep[1:])
+    return codes[keep]
 
 
 def candidate_pairs(records: pl.DataFrame, max_block: int,
@@ -159,40 +271,40 @@ def candidate_pairs(records: pl.DataFrame, max_block: int,
     """
     full = min(max_block, FULL_BLOCK)
     order = pl.concat_str([pl.col(c).fill_null("") for c in SORT_ORDER], separator="|")
-    # Records renumbered in reading order once (`pos`), so every key set sorts on integers.
-    ranked = records.sort(order, "idx").with_row_index("pos")
-    idx_of = ranked["idx"].cast(pl.UInt32).to_numpy()
+    # Each record's place in reading order (`rank`), so that every key set sorts on integers.
+    by_order = records.select(pl.arg_sort_by(order, "idx")).to_series().to_numpy()
+    rank = np.empty(records.height, dtype=np.uint32)
+    rank[by_order] = np.arange(records.height, dtype=np.uint32)
+    idx_of = records["idx"].cast(pl.UInt32).to_numpy()[by_order]
     postal = pl.col("postal_key")
-    postal_of = ranked.select(pl.when(postal.is_not_null()).then(postal.hash(SEED)).otherwise(0))
-    postal_of = postal_of.to_series().to_numpy()
-    lazy = ranked.lazy()
-    key_sets = {
-        name: _hashed(lazy.select("pos", expr.alias("key")))
-        for name, expr in BLOCKING_KEYS.items()
-    }
-    key_sets["family+nickname"] = _nickname_keys(lazy)
-    key_sets["postal+name word"] = _postal_word_keys(lazy)
-    # Sorted by block, then reading order: the sorted neighbourhood of every large block.
-    blocks = pl.collect_all([keys.sort("h", "pos") for keys in key_sets.values()])
+    postal_of = records.select(
+        pl.when(postal.is_not_null()).then(postal.hash(SEED)).otherwise(0)
+    ).to_series().to_numpy()[by_order]
+    # Pairs coded (`_coded`): ordering by (a, b) is ordering one integer. Each key set's pairs
+    # once (a nickname block repeats most of them), so the pairs of all sets stay small.
     codes: list[np.ndarray] = []
-    for name, block in zip(key_sets, blocks, strict=True):
-        h, pos = block["h"].to_numpy(), block["pos"].to_numpy()
-        if name in MANY_KEYS:
-            once = np.ones(len(h), dtype=bool)
-            once[1:] = (h[1:] != h[:-1]) | (pos[1:] != pos[:-1])
-            h, pos = h[once], pos[once]
+    for name, rows, key in _key_sets(records):
+        block, ranked = _blocks(key, rank[rows], name in MANY_KEYS)
         weak = name in WEAK_KEYS
-        codes += _block_pairs(h, idx_of[pos], postal_of[pos],
-                              min(full, WEAK_BLOCK) if weak else full,
-                              WEAK_WINDOW if weak else WINDOW)
+        found = _block_pairs(block, idx_of[ranked], postal_of[ranked],
+                             min(full, WEAK_BLOCK) if weak else full,
+                             WEAK_WINDOW if weak else WINDOW)
+        codes.append(_unique(np.concatenate([np.empty(0, np.uint64), *found])))
     if also is not None:
         codes.append(_coded(also["a"].cast(pl.UInt32).to_numpy(),
                             also["b"].cast(pl.UInt32).to_numpy()))
-    # Coded, ordering by (a, b) is ordering one integer (Polars: ten times numpy's unique).
-    coded = pl.Series(np.concatenate([np.empty(0, np.uint64), *codes])).unique().sort().to_numpy()
+    # Gathered into one array piece by piece, each piece freed once copied.
+    coded = np.empty(sum(len(c) for c in codes), dtype=np.uint64)
+    at = 0
+    while codes:
+        piece = codes.pop()
+        coded[at:at + len(piece)] = piece
+        at += len(piece)
+    del piece
+    coded = _unique(coded)
     return pl.DataFrame({
         "a": (coded >> np.uint64(32)).astype(np.uint32),
-        "b": (coded & np.uint64(0xFFFFFFFF)).astype(np.uint32),
+        "b": (coded & _LOW).astype(np.uint32),
     })
 
 
