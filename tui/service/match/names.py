@@ -34,8 +34,21 @@ PARTIAL = 0.85
 SIMILAR_GIVEN = 75.0
 """Given names scoring under this (rapidfuzz ratio) are different names, unless nicknames."""
 
-# (a side person, b side person): 1 is the record's (first) person, 2 a joint client's partner.
-_COMBOS = ((1, 1), (1, 2), (2, 1), (2, 2))
+Combo = tuple[int, int]
+"""(a side person, b side person): 1 is the record's (first) person, 2 a joint client's partner."""
+
+_COMBOS: tuple[Combo, ...] = ((1, 1), (1, 2), (2, 1), (2, 2))
+
+
+def combos(partner_a: bool, partner_b: bool) -> tuple[Combo, ...]:
+    """The comparisons of `_COMBOS` that can count for pairs whose a side has a partner (a
+    second person's name, see `NameTables.partnered`) or not, and b side likewise.
+
+    A comparison with a person who is not there has no score, no conflict and no nickname, and
+    `compare_people` reads the best of the scores and the flags of the best (so it is skipped,
+    as a null is): leaving it out gives the same columns. Most records are one person, and most
+    pairs then need one comparison of four."""
+    return tuple((i, j) for i, j in _COMBOS if (i == 1 or partner_a) and (j == 1 or partner_b))
 
 
 def _cols(i: int, side: str) -> tuple[str, str, str]:
@@ -53,14 +66,15 @@ NAME_COLUMNS = ("given_key", "given2_key", "family_key", "family2_key")
 GENDER_COLUMNS = ("gender_key", "gender2_key", "fgender_key", "fgender2_key")
 
 
-def _requests() -> list[tuple[str, str]]:
-    """Every (a column, b column) of name parts `compare_people` reads, given ~ given first."""
+def _requests(pairs_of: tuple[Combo, ...]) -> list[tuple[str, str]]:
+    """Every (a column, b column) of name parts `compare_people` reads for the comparisons
+    `pairs_of`, given ~ given first (one per comparison, in its order)."""
     out: list[tuple[str, str]] = []
-    for i, j in _COMBOS:
+    for i, j in pairs_of:
         ga, fa, _ = _cols(i, "a")
         gb, fb, _ = _cols(j, "b")
         out.append((ga, gb))
-    for i, j in _COMBOS:
+    for i, j in pairs_of:
         ga, fa, _ = _cols(i, "a")
         gb, fb, _ = _cols(j, "b")
         for x, y in ((fa, fb), (ga, fb), (fa, gb)):
@@ -86,6 +100,8 @@ class NameTables:
     another (`nicknames.nickname_pairs`)."""
     female: dict[str, pl.Series]
     """Per `GENDER_COLUMNS` column: the record's name is female (null when not known)."""
+    partnered: np.ndarray
+    """Per record: a second person's name part (`given2_key` or `family2_key`) is present."""
 
     @classmethod
     def of(cls, records: pl.DataFrame) -> NameTables:
@@ -101,11 +117,14 @@ class NameTables:
             coded, lengths(coded.values), code(initials, ["v"]).codes["v"],
             np.fromiter((v in known_full for v in values), bool, len(values)), np.sort(nicks),
             {c: records[c] == "f" for c in GENDER_COLUMNS},
+            (coded.codes["given2_key"] >= 0) | (coded.codes["family2_key"] >= 0),
         )
 
 
-def person_inputs(tables: NameTables, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Series]:
-    """The columns `compare_people` reads, for pairs of records at positions `a`, `b`.
+def person_inputs(tables: NameTables, a: np.ndarray, b: np.ndarray,
+                  pairs_of: tuple[Combo, ...] = _COMBOS) -> dict[str, pl.Series]:
+    """The columns `compare_people` reads for the comparisons `pairs_of` (see `combos`), for
+    pairs of records at positions `a`, `b`.
 
     - `<part>_key_<side>` (Int32 codes, null where the part is missing) for the four name parts;
     - `<gender column>_<side>` (Boolean: female, null when unknown);
@@ -114,11 +133,12 @@ def person_inputs(tables: NameTables, a: np.ndarray, b: np.ndarray) -> dict[str,
     - `_k<i><j>`: those given names are nicknames of one another (the `nicknames` table);
     - `_f<i><j>`: both are full names the table knows; `_i<i><j>`: one is the other's initial.
 
-    Each distinct pair of strings is compared once.
+    Only the name parts and genders of the people in `pairs_of` are given. Each distinct pair of
+    strings is compared once.
     """
     coded = tables.coded
     values = coded.values
-    requests = _requests()
+    requests = _requests(pairs_of)
     left = np.concatenate([coded.pair(x[:-2], a) for x, _ in requests])
     right = np.concatenate([coded.pair(y[:-2], b) for _, y in requests])
     pairs = Distinct.of(left, right)
@@ -126,7 +146,7 @@ def person_inputs(tables: NameTables, a: np.ndarray, b: np.ndarray) -> dict[str,
     typo = typo_similarity(values, tables.sizes, pairs, ratio)
     # Nicknames, full names and initials concern given names: only the given ~ given requests.
     n = len(a)
-    given_rows = np.unique(pairs.inverse[: int(pairs.valid[: 4 * n].sum())])
+    given_rows = np.unique(pairs.inverse[: int(pairs.valid[: len(pairs_of) * n].sum())])
     gl, gr = pairs.left[given_rows], pairs.right[given_rows]
     nick = np.zeros(len(pairs.left), dtype=bool)
     nick[given_rows] = np.isin(gl * (len(values) + 1) + gr, tables.nicknames)
@@ -137,26 +157,29 @@ def person_inputs(tables: NameTables, a: np.ndarray, b: np.ndarray) -> dict[str,
     initial[given_rows] = ((size[gl] == 1) | (size[gr] == 1)) & (first[gl] == first[gr])
 
     out: dict[str, pl.Series] = {}
-    for column in NAME_COLUMNS:
-        for side, rows in (("a", a), ("b", b)):
-            out[f"{column}_{side}"] = nullable(coded.pair(column, rows))
-    for column, female in tables.female.items():
-        out[f"{column}_a"] = female.gather(a)
-        out[f"{column}_b"] = female.gather(b)
+    for side, rows, people in (("a", a, {i for i, _ in pairs_of}),
+                               ("b", b, {j for _, j in pairs_of})):
+        for person in sorted(people):
+            given, family, gender = (c[: -len(side) - 1] for c in _cols(person, side))
+            for column in (given, family):
+                out[f"{column}_{side}"] = nullable(coded.pair(column, rows))
+            for column in (gender, gender.replace("gender", "fgender")):
+                out[f"{column}_{side}"] = tables.female[column].gather(rows)
     for r, (x, y) in enumerate(requests):
         part = slice(r * n, (r + 1) * n)
         out[f"{x}~{y}"] = pl.Series(values=pairs.spread(typo, part), nan_to_null=True)
-        if r < len(_COMBOS):
-            i, j = _COMBOS[r]
+        if r < len(pairs_of):
+            i, j = pairs_of[r]
             out[f"_r{i}{j}"] = pl.Series(values=pairs.spread(ratio, part), nan_to_null=True)
             for prefix, flag in (("_k", nick), ("_f", full), ("_i", initial)):
                 out[f"{prefix}{i}{j}"] = pl.Series(pairs.spread(flag, part, False))
     return out
 
 
-def compare_people(df: pl.LazyFrame) -> pl.LazyFrame:
+def compare_people(df: pl.LazyFrame, pairs_of: tuple[Combo, ...] = _COMBOS) -> pl.LazyFrame:
     """Add `person_name` (0–100, null unless both sides are people with names), `given`
-    (the best given-name agreement, 0–100), `given_conflict` and `nickname`.
+    (the best given-name agreement, 0–100), `given_conflict` and `nickname`. `df` holds
+    `person_inputs` for the comparisons `pairs_of` (see `combos`; (1, 1) always among them).
 
     Each person of side a is compared with each person of side b (a joint client has two); the
     best comparison wins, and a tie goes to the one without a conflict. For one comparison:
@@ -174,7 +197,7 @@ def compare_people(df: pl.LazyFrame) -> pl.LazyFrame:
     """
     people = (pl.col("kind_a") == "individual") & (pl.col("kind_b") == "individual")
     scores, conflicts, nicks = [], [], []
-    for i, j in _COMBOS:
+    for i, j in pairs_of:
         ga, fa, sa = _cols(i, "a")
         gb, fb, sb = _cols(j, "b")
         nick, initial = pl.col(f"_k{i}{j}"), pl.col(f"_i{i}{j}")
@@ -218,17 +241,17 @@ def compare_people(df: pl.LazyFrame) -> pl.LazyFrame:
         nicks.append((nick & ~two_people & (straight >= cross.fill_null(-1.0))).fill_null(False)
                      .alias(f"_n{i}{j}"))
     df = df.with_columns(*scores, *conflicts, *nicks)
-    s = [f"_s{i}{j}" for i, j in _COMBOS]
+    s = [f"_s{i}{j}" for i, j in pairs_of]
     best = pl.max_horizontal(s)
     clean = pl.any_horizontal(
-        [(pl.col(f"_s{i}{j}") == best) & ~pl.col(f"_c{i}{j}") for i, j in _COMBOS]
+        [(pl.col(f"_s{i}{j}") == best) & ~pl.col(f"_c{i}{j}") for i, j in pairs_of]
     ).fill_null(False)
     nicked = pl.any_horizontal(
-        [(pl.col(f"_s{i}{j}") == best) & pl.col(f"_n{i}{j}") for i, j in _COMBOS]
+        [(pl.col(f"_s{i}{j}") == best) & pl.col(f"_n{i}{j}") for i, j in pairs_of]
     ).fill_null(False)
     given_best = pl.max_horizontal(
         pl.when(pl.col("_k11")).then(100.0),
-        *(pl.col(f"{_cols(i, 'a')[0]}~{_cols(j, 'b')[0]}") for i, j in _COMBOS),
+        *(pl.col(f"{_cols(i, 'a')[0]}~{_cols(j, 'b')[0]}") for i, j in pairs_of),
     )
     df = df.with_columns(
         best.alias("person_name"),
