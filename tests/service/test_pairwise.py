@@ -128,8 +128,6 @@ def test_people_compared_only_as_they_can_be() -> None:
     n = records.height
     a, b = (x.ravel() for x in np.triu_indices(n, 1))
     inputs = person_inputs(prepared.names, a, b)
-    kind = prepared.records["kind"]
-    inputs["kind_a"], inputs["kind_b"] = kind.gather(a), kind.gather(b)
     columns = ["person_name", "given", "given_conflict", "nickname"]
     every = compare_people(pl.DataFrame(inputs).lazy()).select(columns).collect()
     partnered = prepared.names.partnered

@@ -19,7 +19,6 @@ from tui.service.match.pairwise import (
     Distinct,
     code,
     lengths,
-    nullable,
     similarity,
     typo_similarity,
 )
@@ -56,10 +55,10 @@ def _cols(i: int, side: str) -> tuple[str, str, str]:
     return f"given{suffix}_key_{side}", f"family{suffix}_key_{side}", f"gender{suffix}_key_{side}"
 
 
-def _family_gender(column: str) -> pl.Expr:
+def _family_gender(column: str) -> str:
     """The gender of a family-name column read as a given name (for names typed in the wrong
     columns): `fgender_key` beside `family_key`, `fgender2_key` beside `family2_key`."""
-    return pl.col(column.replace("family", "fgender"))
+    return column.replace("family", "fgender")
 
 
 NAME_COLUMNS = ("given_key", "given2_key", "family_key", "family2_key")
@@ -98,8 +97,11 @@ class NameTables:
     nicknames: np.ndarray
     """Code pairs (x × (vocabulary size + 1) + y) of given names that are nicknames of one
     another (`nicknames.nickname_pairs`)."""
-    female: dict[str, pl.Series]
-    """Per `GENDER_COLUMNS` column: the record's name is female (null when not known)."""
+    gender: dict[str, np.ndarray]
+    """Per `GENDER_COLUMNS` column and record: 1 a female name, 0 another gender, -1 not known
+    (Int8: numpy gathers it at a tenth of the cost of Polars gathering Booleans)."""
+    individual: np.ndarray
+    """Per record: 1 an individual (`kind`), 0 not, -1 kind not known (Int8)."""
     partnered: np.ndarray
     """Per record: a second person's name part (`given2_key` or `family2_key`) is present."""
 
@@ -116,9 +118,25 @@ class NameTables:
         return cls(
             coded, lengths(coded.values), code(initials, ["v"]).codes["v"],
             np.fromiter((v in known_full for v in values), bool, len(values)), np.sort(nicks),
-            {c: records[c] == "f" for c in GENDER_COLUMNS},
+            {c: _tri_state(records[c] == "f") for c in GENDER_COLUMNS},
+            _tri_state(records["kind"] == "individual"),
             (coded.codes["given2_key"] >= 0) | (coded.codes["family2_key"] >= 0),
         )
+
+
+def _tri_state(flags: pl.Series) -> np.ndarray:
+    """A Boolean column as Int8: 1 true, 0 false, -1 null."""
+    return flags.cast(pl.Int8).fill_null(-1).to_numpy()
+
+
+def _known(*columns: str) -> pl.Expr:
+    """All of the `_tri_state` columns are known (not -1)."""
+    return pl.all_horizontal(pl.col(c) >= 0 for c in columns)
+
+
+def _told_apart(x: str, y: str) -> pl.Expr:
+    """Two `_tri_state` columns both known and different."""
+    return _known(x, y) & (pl.col(x) != pl.col(y))
 
 
 def person_inputs(tables: NameTables, a: np.ndarray, b: np.ndarray,
@@ -126,8 +144,9 @@ def person_inputs(tables: NameTables, a: np.ndarray, b: np.ndarray,
     """The columns `compare_people` reads for the comparisons `pairs_of` (see `combos`), for
     pairs of records at positions `a`, `b`.
 
-    - `<part>_key_<side>` (Int32 codes, null where the part is missing) for the four name parts;
-    - `<gender column>_<side>` (Boolean: female, null when unknown);
+    - `<part>_key_<side>` (Boolean: the name part is present) for the four name parts;
+    - `<gender column>_<side>` (Int8: 1 female, 0 not, -1 unknown; see `NameTables.gender`);
+    - `individual_<side>` (Int8: 1 an individual, 0 not, -1 unknown);
     - `<x>~<y>`: `typo_similarity` of two name parts (0–100, null where either is missing);
     - `_r<i><j>`: plain ratio of person i's given name (a) and person j's (b);
     - `_k<i><j>`: those given names are nicknames of one another (the `nicknames` table);
@@ -162,9 +181,10 @@ def person_inputs(tables: NameTables, a: np.ndarray, b: np.ndarray,
         for person in sorted(people):
             given, family, gender = (c[: -len(side) - 1] for c in _cols(person, side))
             for column in (given, family):
-                out[f"{column}_{side}"] = nullable(coded.pair(column, rows))
+                out[f"{column}_{side}"] = pl.Series(coded.pair(column, rows) >= 0)
             for column in (gender, gender.replace("gender", "fgender")):
-                out[f"{column}_{side}"] = tables.female[column].gather(rows)
+                out[f"{column}_{side}"] = pl.Series(tables.gender[column][rows])
+        out[f"individual_{side}"] = pl.Series(tables.individual[rows])
     for r, (x, y) in enumerate(requests):
         part = slice(r * n, (r + 1) * n)
         out[f"{x}~{y}"] = pl.Series(values=pairs.spread(typo, part), nan_to_null=True)
@@ -195,13 +215,15 @@ def compare_people(df: pl.LazyFrame, pairs_of: tuple[Combo, ...] = _COMBOS) -> p
     and either score under 75 or are known names of opposite gender (Eric/Erica, Paul/Paula,
     from `given_names`); it counts only when the straight reading is the best one.
     """
-    people = (pl.col("kind_a") == "individual") & (pl.col("kind_b") == "individual")
+    # Null where a kind is unknown (and false where either is known not to be an individual).
+    people = pl.all_horizontal(
+        pl.when(pl.col(c) >= 0).then(pl.col(c) == 1) for c in ("individual_a", "individual_b"))
     scores, conflicts, nicks = [], [], []
     for i, j in pairs_of:
         ga, fa, sa = _cols(i, "a")
         gb, fb, sb = _cols(j, "b")
         nick, initial = pl.col(f"_k{i}{j}"), pl.col(f"_i{i}{j}")
-        opposite = (pl.col(sa) != pl.col(sb)).fill_null(False)
+        opposite = _told_apart(sa, sb)
         # The nickname table pairs Louis with Louise and Frances with Francis: two full names of
         # opposite gender are two people, whatever a nickname list says (Dani, a nickname only,
         # still stands for Danielle).
@@ -209,13 +231,13 @@ def compare_people(df: pl.LazyFrame, pairs_of: tuple[Combo, ...] = _COMBOS) -> p
         same_given = (nick & ~two_people) | initial
         # A typo makes a word no list knows ("Jonh"); two known names one letter apart
         # (Jon/Ron) are two people, so they are judged by ratio alone.
-        known = pl.col(sa).is_not_null() & pl.col(sb).is_not_null()
+        known = _known(sa, sb)
         given_ratio = pl.when(known).then(pl.col(f"_r{i}{j}")).otherwise(pl.col(f"{ga}~{gb}"))
         given = pl.when(same_given).then(100.0).otherwise(given_ratio)
         straight = FAMILY_SHARE * pl.col(f"{fa}~{fb}") + (1 - FAMILY_SHARE) * given
         cross = FAMILY_SHARE * pl.col(f"{fa}~{gb}") + (1 - FAMILY_SHARE) * pl.col(f"{ga}~{fb}")
-        a_one = pl.col(ga).is_null() != pl.col(fa).is_null()
-        b_one = pl.col(gb).is_null() != pl.col(fb).is_null()
+        a_one = pl.col(ga) != pl.col(fa)
+        b_one = pl.col(gb) != pl.col(fb)
         partial = pl.when(a_one | b_one).then(PARTIAL * pl.max_horizontal(
             f"{ga}~{gb}", f"{fa}~{fb}", f"{ga}~{fb}", f"{fa}~{gb}"))
         score = pl.max_horizontal(straight, cross, partial)
@@ -226,15 +248,15 @@ def compare_people(df: pl.LazyFrame, pairs_of: tuple[Combo, ...] = _COMBOS) -> p
         fa_gb, ga_fb = pl.col(f"{fa}~{gb}"), pl.col(f"{ga}~{fb}")
         fsa, fsb = _family_gender(fa), _family_gender(fb)
         cross_differ = (
-            ((fa_gb >= 90) & ((ga_fb < SIMILAR_GIVEN) | (pl.col(sa) != fsb).fill_null(False)))
-            | ((ga_fb >= 90) & ((fa_gb < SIMILAR_GIVEN) | (fsa != pl.col(sb)).fill_null(False)))
+            ((fa_gb >= 90) & ((ga_fb < SIMILAR_GIVEN) | _told_apart(sa, fsb)))
+            | ((ga_fb >= 90) & ((fa_gb < SIMILAR_GIVEN) | _told_apart(fsa, sb)))
         )
         # A name with a part missing ("Adriana" vs "Adrian Ternori") is read straight.
         crosswise = (cross > straight).fill_null(False) | (
             straight.is_null() & cross.is_not_null())
         conflict = (
             pl.when(crosswise).then(cross_differ)
-            .otherwise(pl.col(ga).is_not_null() & pl.col(gb).is_not_null() & differ)
+            .otherwise(pl.col(ga) & pl.col(gb) & differ)
         ).fill_null(False)
         scores.append(pl.when(people).then(score).alias(f"_s{i}{j}"))
         conflicts.append(conflict.alias(f"_c{i}{j}"))

@@ -169,9 +169,3 @@ def column_similarity(coded: Coded, column: str, a: np.ndarray, b: np.ndarray,
     if sizes is not None:
         scores = typo_similarity(coded.values, sizes, pairs, scores)
     return pairs.spread(scores)
-
-
-def nullable(codes: np.ndarray) -> pl.Series:
-    """Codes as an Int32 Series, null where -1."""
-    # A float NaN becomes null on the way in: no second pass over the column.
-    return pl.Series(values=np.where(codes < 0, np.nan, codes), nan_to_null=True, dtype=pl.Int32)
