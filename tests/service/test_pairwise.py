@@ -11,9 +11,17 @@ from polars.testing import assert_frame_equal
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein
 
+from tui.service.match.names import compare_people, person_inputs
 from tui.service.match.normalise import add_keys
-from tui.service.match.pairwise import TYPO_STEP, code, column_similarity, lengths
-from tui.service.match.score import prepare, score_pairs
+from tui.service.match.pairwise import (
+    TYPO_STEP,
+    _distinct_strings,
+    code,
+    column_similarity,
+    equality_codes,
+    lengths,
+)
+from tui.service.match.score import _people, prepare, score_pairs
 from tui.service.match.weighing import explain
 from tui.service.sources.canopy_csv import read_canopy_csv
 from tui.service.sources.qbo_csv import read_qbo_csv
@@ -89,3 +97,40 @@ def test_a_prepared_run_scores_as_scoring_the_frame() -> None:
     ])
     assert_frame_equal(whole, halves)
     assert whole["score"].max() > 90  # the traps hold true pairs, so this compared something
+
+
+def test_a_hash_collision_still_codes_exactly() -> None:
+    strings = pl.Series(["ann", "bob", "ann", "cy", "bob", "dee"])
+    # Every string given one hash: one group holding four different strings.
+    vocabulary, inverse = _distinct_strings(strings, np.zeros(len(strings), dtype=np.uint64))
+    assert sorted(vocabulary.to_list()) == ["ann", "bob", "cy", "dee"]
+    assert vocabulary.gather(inverse).to_list() == strings.to_list()
+    vocabulary, inverse = _distinct_strings(strings)
+    assert vocabulary.len() == 4
+    assert vocabulary.gather(inverse).to_list() == strings.to_list()
+
+
+def test_coding_empty_and_all_null_columns() -> None:
+    frame = pl.DataFrame({"w": pl.Series([None, None], dtype=pl.String)})
+    coded = code(frame, ["w"])
+    assert coded.values.size == 0 and coded.codes["w"].tolist() == [-1, -1]
+    assert equality_codes(frame["w"]).tolist() == [-1, -1]
+    assert code(frame.clear(), ["w"]).codes["w"].size == 0
+
+
+def test_people_compared_only_as_they_can_be() -> None:
+    """Pairs compared with only the comparisons their partners allow (`names.combos`) get the
+    columns comparing all four would give."""
+    canopy = read_canopy_csv(DATA / "traps" / "canopy.csv").frame
+    qbo = read_qbo_csv(DATA / "traps" / "qbo.csv").frame
+    records = add_keys(pl.concat([canopy, qbo], how="vertical")).with_row_index("idx")
+    prepared = prepare(records)
+    n = records.height
+    a, b = (x.ravel() for x in np.triu_indices(n, 1))
+    inputs = person_inputs(prepared.names, a, b)
+    columns = ["person_name", "given", "given_conflict", "nickname"]
+    every = compare_people(pl.DataFrame(inputs).lazy()).select(columns).collect()
+    partnered = prepared.names.partnered
+    assert partnered.any() and not partnered.all()
+    assert (partnered[a] & partnered[b]).any()
+    assert_frame_equal(pl.DataFrame(_people(prepared, a, b)).select(columns), every)

@@ -19,15 +19,19 @@ from rapidfuzz import fuzz
 from tui.service.match.names import (
     NAME_COLUMNS,
     NameTables,
+    combos,
     compare_people,
     person_inputs,
 )
-from tui.service.match.pairwise import Coded, code, column_similarity, lengths, nullable
+from tui.service.match.pairwise import (
+    Coded,
+    code,
+    column_similarity,
+    equality_codes,
+    lengths,
+)
 from tui.service.match.weighing import SIDE_COLUMNS, weigh, with_sides
 from tui.service.match.weights import DEFAULT, Weights
-
-_GATHERED = ("joint", "name_tf")
-"""Side columns gathered onto the pairs as they are, for a flag and the name's frequency."""
 
 _CODED = ("exact_key", "email_key", "phone_key", "source", "kind", "generation")
 """Side columns only compared for equality: carried as integer codes (gathering a string
@@ -63,16 +67,22 @@ class Prepared:
     pairs: string columns as integer codes, people as ids, the name-collision chance u."""
 
     records: pl.DataFrame
-    """The `_GATHERED` columns, `kind` (for the people) and `weighing.SIDE_COLUMNS`."""
+    """The `weighing.SIDE_COLUMNS`."""
     u: float
     """See `_name_collision`."""
+    name_tf: np.ndarray
+    """Per record: `name_tf` (Float64, NaN where null)."""
+    joint: np.ndarray
+    """Per record: 1 a joint client, 0 not, -1 not known (Int8)."""
     names: NameTables
     person: np.ndarray
     """Per record: its person id (records alike in kind, name parts and genders share one)."""
     stand_in: np.ndarray
     """Per person id: one record carrying it."""
     coded: dict[str, Coded]
-    """`_CODED` and the `_SIMILAR` record columns, each coded over its own vocabulary."""
+    """The `_SIMILAR` record columns, each coded over its own vocabulary."""
+    equal: dict[str, np.ndarray]
+    """The `_CODED` columns as codes (`pairwise.equality_codes`)."""
     postal_sizes: np.ndarray
     """Lengths of the postcode vocabulary (for typos)."""
 
@@ -88,11 +98,14 @@ def prepare(records: pl.DataFrame) -> Prepared:
     # Any record stands for its person: all of them carry the same columns compare_people reads.
     stand_in = np.empty(int(ids.max(initial=-1)) + 1, dtype=np.int64)
     stand_in[ids] = np.arange(len(ids))
-    coded = {c: code(records, [c]) for c in (*_CODED, *(col for _, col in _SIMILAR))}
+    coded = {col: code(records, [col]) for _, col in _SIMILAR}
     coded["street_key"] = _sorted_words(coded["street_key"])
     return Prepared(
-        records.select(*_GATHERED, "kind", *SIDE_COLUMNS), _name_collision(coded["sorted_key"]),
-        names, ids, stand_in, coded, lengths(coded["postal_key"].values),
+        records.select(*SIDE_COLUMNS), _name_collision(coded["sorted_key"]),
+        records["name_tf"].cast(pl.Float64).to_numpy(),
+        records["joint"].cast(pl.Int8).fill_null(-1).to_numpy(),
+        names, ids, stand_in, coded, {c: equality_codes(records[c]) for c in _CODED},
+        lengths(coded["postal_key"].values),
     )
 
 
@@ -101,6 +114,7 @@ def _sorted_words(coded: Coded) -> Coded:
     their own codes and so go to rapidfuzz, whose ratio of equal strings is 100: the same
     score as sharing a code."""
     # Keys hold single spaces between words, so splitting on one space splits as rapidfuzz does.
+    # (Polars' list.sort of strings costs fifteen times this loop.)
     values = [" ".join(sorted(value.split(" "))) for value in coded.values.tolist()]
     return Coded(np.array(values, dtype=object), coded.codes)
 
@@ -108,32 +122,39 @@ def _sorted_words(coded: Coded) -> Coded:
 def _person_ids(records: pl.DataFrame, names: NameTables) -> np.ndarray:
     """Per record: an id (0..) shared by the records alike in kind, name parts and genders —
     all `compare_people` reads."""
-    parts = [code(records, ["kind"]).codes["kind"]]
+    # The small columns first: their codes multiply into one key with the first name parts.
+    parts = [equality_codes(records["kind"]), *names.gender.values()]
     parts += [names.coded.codes[c] for c in NAME_COLUMNS]
-    parts += [f.cast(pl.Int8).fill_null(-1).to_numpy() for f in names.female.values()]
     ids = np.zeros(records.height, dtype=np.int64)
+    bound = 1
     for part in parts:
-        # Pair the id so far with the next column's code (-1 for null, hence the + 1) and
-        # number the distinct pairs again, so ids stay below the record count.
-        _, ids = np.unique(ids * (int(part.max(initial=0)) + 2) + (part.astype(np.int64) + 1),
-                           return_inverse=True)
-        ids = ids.ravel()
-    return ids
+        # Pair the key so far with the next column's code (-1 for null, hence the + 1); number
+        # the distinct keys again (0..) before the key could overflow.
+        radix = int(part.max(initial=0)) + 2
+        if bound * radix >= 2**62:
+            _, ids = np.unique(ids, return_inverse=True)
+            ids = ids.ravel()
+            bound = int(ids.max(initial=0)) + 1
+        ids = ids * radix + (part.astype(np.int64) + 1)
+        bound *= radix
+    _, ids = np.unique(ids, return_inverse=True)
+    return ids.ravel()
 
 
 def _sides(prepared: Prepared, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Series]:
-    """Per pair: `_GATHERED` columns as `<col>_a` / `<col>_b`, the `_PERSON` columns, each
-    `_CODED` column's codes, and the field similarities `name_full`, `street_sim`, `city_sim`,
-    `postal_sim` (0–100, null where either side lacks the field)."""
+    """Per pair: the `_PERSON` columns; `both_joint`, `joint_mismatch` (null where either
+    side's `joint` is) and `name_tf` (the larger of the two sides', null where both are); what
+    `_equalities` reads from the `_CODED` columns; and the field similarities `name_full`,
+    `street_sim`, `city_sim`, `postal_sim` (0–100, null where either side lacks the field).
+    Gathered with numpy: Polars gathering a Boolean column costs ten times as much."""
     cols = _people(prepared, a, b)
-    for name in _GATHERED:
-        series = prepared.records[name]
-        cols[f"{name}_a"] = series.gather(a)
-        cols[f"{name}_b"] = series.gather(b)
-    for name in _CODED:
-        coded = prepared.coded[name]
-        cols[f"{name}_a"] = nullable(coded.pair(name, a))
-        cols[f"{name}_b"] = nullable(coded.pair(name, b))
+    joint_a, joint_b = prepared.joint[a], prepared.joint[b]
+    cols["both_joint"] = pl.Series((joint_a == 1) & (joint_b == 1))
+    cols["joint_mismatch"] = _unless_missing(joint_a != joint_b, (joint_a >= 0) & (joint_b >= 0))
+    # fmax skips NaN as max_horizontal skips null; name_tf is never NaN, only null.
+    cols["name_tf"] = pl.Series(values=np.fmax(prepared.name_tf[a], prepared.name_tf[b]),
+                                nan_to_null=True)
+    cols.update(_equalities(prepared.equal, a, b))
     for name, column in _SIMILAR:
         sizes = prepared.postal_sizes if column == "postal_key" else None
         scores = column_similarity(prepared.coded[column], column, a, b, fuzz.ratio, sizes)
@@ -141,33 +162,70 @@ def _sides(prepared: Prepared, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Ser
     return cols
 
 
+def _equalities(equal: dict[str, np.ndarray], a: np.ndarray,
+                b: np.ndarray) -> dict[str, pl.Series]:
+    """The `compare_pairs` columns read from the `_CODED` columns alone (codes, -1 for null, of
+    the records at positions `a`, `b`): `email` and `phone` (100 when both present and equal, 0
+    when both present and different, else null), `exact_name` and `generation_conflict` (both
+    present, and equal or different), `same_side` and `kind_mismatch` (null where either side
+    is null)."""
+    out: dict[str, pl.Series] = {}
+    both, same = {}, {}
+    for name, codes in equal.items():
+        x, y = codes[a], codes[b]
+        both[name], same[name] = (x >= 0) & (y >= 0), x == y
+    for name, column in (("email", "email_key"), ("phone", "phone_key")):
+        agree = np.where(same[column], 100.0, 0.0)
+        out[name] = pl.Series(values=np.where(both[column], agree, np.nan), nan_to_null=True)
+    out["exact_name"] = pl.Series(both["exact_key"] & same["exact_key"])
+    out["generation_conflict"] = pl.Series(both["generation"] & ~same["generation"])
+    out["same_side"] = _unless_missing(same["source"], both["source"])
+    out["kind_mismatch"] = _unless_missing(~same["kind"], both["kind"])
+    return out
+
+
+def _unless_missing(values: np.ndarray, present: np.ndarray) -> pl.Series:
+    """Boolean `values` as a Series, null where not `present`."""
+    series = pl.Series(values)
+    if present.all():
+        return series
+    return pl.select(pl.when(pl.Series(present)).then(series)).to_series()
+
+
 def _people(prepared: Prepared, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Series]:
     """`names.compare_people`'s columns for pairs of records at positions `a`, `b`, computed
     once per distinct pair of people: records with the same kind and name parts are one person
-    to it (at 100k × 100k, 565k candidate pairs hold 258k distinct pairs of people)."""
+    to it (at 100k × 100k, 455k candidate pairs hold 216k distinct pairs of people). Pairs are
+    compared in four sets, by whether each side has a partner (`names.combos`): nine in ten
+    pairs are two records of one person each, and need a quarter of the work."""
     ids, stand_in = prepared.person, prepared.stand_in
     base = len(stand_in) + 1
     keys, inverse = np.unique(ids[a] * base + ids[b], return_inverse=True)
     left, right = stand_in[keys // base], stand_in[keys % base]
-    inputs = person_inputs(prepared.names, left, right)
-    kind = prepared.records["kind"]
-    inputs["kind_a"], inputs["kind_b"] = kind.gather(left), kind.gather(right)
-    people = compare_people(pl.DataFrame(inputs).lazy()).select(_PERSON).collect()
-    back = pl.Series(inverse.ravel())
-    return {name: people[name].gather(back) for name in _PERSON}
+    partnered = prepared.names.partnered
+    which = partnered[left] * 2 + partnered[right]
+    frames, rows = [], []
+    for partners in range(4):
+        part = np.flatnonzero(which == partners)
+        if not part.size and partners:
+            continue
+        pairs_of = combos(partners >= 2, partners % 2 == 1)
+        inputs = person_inputs(prepared.names, left[part], right[part], pairs_of)
+        frames.append(compare_people(pl.DataFrame(inputs).lazy(), pairs_of).select(_PERSON))
+        rows.append(part)
+    people = pl.concat(frames).collect()
+    # Row of each distinct pair of people in `people` (the sets one after another).
+    position = np.empty(len(keys), dtype=np.int64)
+    position[np.concatenate(rows)] = np.arange(len(keys))
+    back = position[inverse.ravel()]
+    return {name: _gather(people[name], back) for name in _PERSON}
 
 
-def _both(column: str) -> pl.Expr:
-    return pl.col(f"{column}_a").is_not_null() & pl.col(f"{column}_b").is_not_null()
-
-
-def _equal(column: str) -> pl.Expr:
-    """100 when both present and equal, 0 when both present and different, else null."""
-    return (
-        pl.when(_both(column))
-        .then(pl.when(pl.col(f"{column}_a") == pl.col(f"{column}_b")).then(100.0).otherwise(0.0))
-        .otherwise(None)
-    )
+def _gather(series: pl.Series, rows: np.ndarray) -> pl.Series:
+    """`series.gather(rows)` (a Float64 or Boolean series) by numpy."""
+    present = series.is_not_null().to_numpy()
+    values = series.fill_null(False if series.dtype == pl.Boolean else 0.0).to_numpy()
+    return _unless_missing(values[rows], present[rows])
 
 
 def compare_pairs(records: pl.DataFrame | Prepared, pairs: pl.DataFrame) -> pl.DataFrame:
@@ -184,27 +242,18 @@ def compare_pairs(records: pl.DataFrame | Prepared, pairs: pl.DataFrame) -> pl.D
     sides = _sides(prepared, pairs["a"].to_numpy(), pairs["b"].to_numpy())
     # One lazy query from here: Polars shares the subexpressions and materialises once.
     df = pl.concat([pairs, pl.DataFrame(sides)], how="horizontal").lazy()
-    both_joint = pl.col("joint_a") & pl.col("joint_b")
     df = df.with_columns(
         pl.when(pl.col("person_name").is_not_null())
         # Two joint clients are compared as wholes too ("Smith, John and Mary" = "John & Mary
         # Smith"); one person against a joint client only through the partner it matches.
-        .then(pl.max_horizontal("person_name", pl.when(both_joint).then(pl.col("name_full"))))
+        .then(pl.max_horizontal("person_name",
+                                pl.when("both_joint").then(pl.col("name_full"))))
         .otherwise(pl.col("name_full"))
         .round(1)
         .alias("name"),
-        _equal("email_key").alias("email"),
-        _equal("phone_key").alias("phone"),
-        (_both("generation") & (pl.col("generation_a") != pl.col("generation_b")))
-        .alias("generation_conflict"),
-        (pl.col("joint_a") != pl.col("joint_b")).alias("joint_mismatch"),
-        (pl.col("kind_a") != pl.col("kind_b")).alias("kind_mismatch"),
-        (pl.col("exact_key_a") == pl.col("exact_key_b")).fill_null(False).alias("exact_name"),
-        (pl.col("source_a") == pl.col("source_b")).alias("same_side"),
         # The name's frequency, the larger of the two sides', as log-odds against the chance
         # that two random records share a name; weighing bounds it by the weights in force.
-        (pl.lit(prepared.u).log() - pl.max_horizontal("name_tf_a", "name_tf_b").log())
-        .alias("name_rarity"),
+        (pl.lit(prepared.u).log() - pl.col("name_tf").log()).alias("name_rarity"),
     )
     # A postcode one typo away (2231/2232, 3153/3135) is half an agreement; a different
     # postcode in the same town keeps half the town's agreement.
@@ -256,7 +305,8 @@ def _name_collision(sorted_names: Coded) -> float:
     Counted on the frame's own `sorted_key` (coded), not read from `name_tf`: a frame of a few
     records re-scored after an edit carries the `name_tf` of the whole lists."""
     codes = sorted_names.codes["sorted_key"]
-    counts = np.bincount(codes[codes >= 0])
+    counts = np.bincount(codes[codes >= 0]).astype(np.int64)
     if not counts.size:
         return 1.0
-    return float(((counts / max(int(counts.sum()), 1)) ** 2).sum())
+    # Summed in integers, so the vocabulary's (arbitrary) order cannot change the last bit.
+    return int((counts * counts).sum()) / int(counts.sum()) ** 2
