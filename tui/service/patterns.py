@@ -81,12 +81,17 @@ def frame_table(report: Report, items: pl.DataFrame) -> pl.DataFrame:
     `queue_items.item_frame` builds them."""
     recs = report.records
     keyed = recs.select((pl.col("source") + ":" + pl.col("record_id")).alias("key"), "idx")
-    base = items.select(
-        pl.int_range(pl.len(), dtype=pl.Int64).alias("pos"), pl.col("id").alias("item"),
-        "kind", pl.col("members").list.len().cast(pl.Int64).alias("size"))
     members = (items.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("pos"),
                             pl.col("members").alias("key"))
                .explode("key").join(keyed, on="key").select("pos", "idx"))
+    return _table(report, items, members)
+
+
+def _table(report: Report, items: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:
+    """`frame_table` given each item's members as (`pos`, `idx`) rows."""
+    base = items.select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("pos"), pl.col("id").alias("item"),
+        "kind", pl.col("members").list.len().cast(pl.Int64).alias("size"))
     # Every compared pair inside an item (pairs keep a < b), found from the pairs' side: a
     # pair is inside an item when both its records are members. Pairing up an item's members
     # instead costs the square of its size: 30 M rows (3 GB) for the group of 7,730 in the
@@ -94,10 +99,19 @@ def frame_table(report: Report, items: pl.DataFrame) -> pl.DataFrame:
     pairs = comparison_levels(report.result.pairs)
     lvl = [f"lvl_{name}" for name in FIELDS]
     flag_cols = [f"flag_{flag}" for flag in FLAGS]
-    scored = (pairs.select("a", "b", "score", *lvl, *flag_cols)
+    # Joined on `a` alone, then kept when (item, `b`) is a member too, by one integer key:
+    # a second join, and carrying the pairs' strings through both, cost twice as much.
+    def member(pos: pl.Expr, idx: pl.Expr) -> pl.Expr:
+        return pos.cast(pl.UInt64) * (1 << 32) + idx.cast(pl.UInt64)
+
+    inside = (pairs.select("a", "b").with_row_index("row")
               .filter(pl.col("a") < pl.col("b"))
               .join(members.rename({"idx": "a"}), on="a")
-              .join(members.rename({"idx": "b"}), on=["pos", "b"]))
+              .filter(member(pl.col("pos"), pl.col("b")).is_in(
+                  members.select(member(pl.col("pos"), pl.col("idx")))
+                  .to_series().implode())))
+    scored = inside.select("pos").hstack(
+        pairs.select("score", *lvl, *flag_cols)[inside["row"]])
     per_item = scored.group_by("pos").agg(
         pl.col("score").min().alias("score_min"), pl.col("score").max().alias("score_max"),
         *[pl.col(c).any() for c in flag_cols],
@@ -159,11 +173,15 @@ def patterns(table: pl.DataFrame) -> list[Pattern]:
 def report_patterns(report: Report) -> list[dict[str, Any]]:
     """The JSON report's `patterns` list (docs/report-schema.md): each pattern's `fields`
     (field → level), `flags`, `count`, `score_min`, `score_max` and `items` (queue item ids)."""
-    from tui.service.queue_items import item_frame
+    from tui.service.queue_items import item_frame_with_idx
 
+    items = item_frame_with_idx(report)
+    # The members' positions come with the items: no join on their string keys.
+    members = items.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("pos"),
+                           "idx").explode("idx")
     return [{"fields": p.levels, "flags": p.flags, "count": p.count,
              "score_min": p.score_min, "score_max": p.score_max, "items": p.items}
-            for p in patterns(frame_table(report, item_frame(report)))]
+            for p in patterns(_table(report, items, members))]
 
 
 def verdict_entry(triage: Triage, item_id: str,

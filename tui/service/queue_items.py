@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from tui.service.report import Report
@@ -89,51 +90,68 @@ def item_frame(report: Report) -> pl.DataFrame:
     Built column-wise: at 100,000 records a side a Python loop over groups and pairs cost
     ~0.5 s, and the report's `patterns` list needs only this frame, not `Item` objects.
     """
+    return item_frame_with_idx(report).drop("idx")
+
+
+def item_frame_with_idx(report: Report) -> pl.DataFrame:
+    """`item_frame` with `idx`: each item's members as record positions (`idx`), so the
+    report's patterns find an item's pairs without joining on the string keys."""
     recs = report.records
-    keys = recs["source"] + ":" + recs["record_id"]
     groups = report.result.groups.with_row_index("row")
     flat = groups.select("row", "members").explode("members")
+    # Keys only for the records in an item: building one per record cost more than the rest.
+    source, record_id = recs["source"], recs["record_id"]
+
+    def keys(idx: pl.Series) -> pl.Series:
+        return source.gather(idx) + ":" + record_id.gather(idx)
+
     # Sorted plainly, Canopy keys come first ("canopy:" < "qbo:"): the members' shown order
     # and the order their digest is taken in are one and the same.
-    members = (pl.DataFrame({"row": flat["row"], "key": keys.gather(flat["members"])})
+    members = (pl.DataFrame({"row": flat["row"], "key": keys(flat["members"]),
+                             "idx": flat["members"]})
                .sort("row", "key").group_by("row", maintain_order=True)
-               .agg(pl.col("key").alias("members")))
+               .agg(pl.col("key").alias("members"), "idx"))
     parts = [groups.select("row", pl.lit("group").alias("prefix"), "kind",
                            pl.col("complete").cast(pl.Boolean).fill_null(False))
              .join(members, on="row").sort("row").drop("row")
              .with_columns(pl.col("members").list.join("|").alias("sorted"))]
-    pairs = report.result.pairs
+    pairs = report.result.pairs.select("a", "b", "score", "category", "evidence")
     # Equal scores in the order of their records (`idx` follows the record ids, not the rows):
     # the queue's order must not change with the inputs' row order.
     probable = pairs.filter(pl.col("category") == "probable").sort(
         ["score", "a", "b"], descending=[True, False, False])
     doubtful = pairs.filter((pl.col("category") == "matched")
                             & (pl.col("evidence") == "disagrees")).sort("score", "a", "b")
-    grouped = recs.filter(pl.col("group").is_not_null())["idx"].implode()
+    grouped = flat["members"].implode()
     for kind, frame in (("pair", probable), ("link", doubtful)):
         # A pair with a grouped record is decided inside its group.
         kept = frame.filter(~pl.col("a").is_in(grouped) & ~pl.col("b").is_in(grouped))
+        # Each pair's two members as a list: a and b interleaved, then cut in twos (Polars'
+        # `concat_list` cost ~1.5 µs a row, as long as the rest of the queue's building).
+        both = pl.Series(np.column_stack((kept["a"].to_numpy(), kept["b"].to_numpy())).ravel(),
+                         dtype=pl.UInt32)
         parts.append(pl.DataFrame({
-            "a": keys.gather(kept["a"]), "b": keys.gather(kept["b"]),
+            "a": keys(kept["a"]), "b": keys(kept["b"]),
+            "members": keys(both).reshape((-1, 2)).arr.to_list(),
+            "idx": both.reshape((-1, 2)).arr.to_list(),
         }).select(pl.lit(kind).alias("prefix"), pl.lit(kind).alias("kind"),
-                  pl.lit(True).alias("complete"), pl.concat_list("a", "b").alias("members"),
+                  pl.lit(True).alias("complete"), "members", "idx",
                   # Two keys sorted by comparing them: Polars' per-list sort costs ~10 µs a list.
                   pl.when(pl.col("a") <= pl.col("b")).then(pl.format("{}|{}", "a", "b"))
                   .otherwise(pl.format("{}|{}", "b", "a")).alias("sorted")))
     order = pl.col("kind").replace_strict(KIND_ORDER, return_dtype=pl.Int64)
     items = pl.concat(parts).sort(order, maintain_order=True)
-    return items.select(pl.Series("id", _item_ids(items), dtype=pl.String),
-                        "kind", "complete", "members")
+    return items.select(_item_ids(items), "kind", "complete", "members", "idx")
 
 
-def _item_ids(items: pl.DataFrame) -> list[str]:
+def _item_ids(items: pl.DataFrame) -> pl.Series:
     """`prefix:first member:SHA-1 of the sorted members` (first 10 hex digits): the ids users'
     sessions hold, never to change."""
-    joined = items["sorted"].to_list()
-    firsts = items["members"].list.first().to_list()
-    return [f"{prefix}:{first}:{hashlib.sha1(text.encode()).hexdigest()[:10]}"
-            for prefix, first, text in zip(items["prefix"].to_list(), firsts, joined,
-                                           strict=True)]
+    sha1 = hashlib.sha1
+    digests = [sha1(text).hexdigest()[:10]
+               for text in items["sorted"].cast(pl.Binary).to_list()]
+    return items.select(pl.format("{}:{}:{}", "prefix", pl.col("members").list.first(),
+                                  pl.Series(digests, dtype=pl.String)).alias("id"))["id"]
 
 
 def build_items(report: Report) -> list[Item]:
