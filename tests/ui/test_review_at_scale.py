@@ -186,6 +186,7 @@ def test_columns_page_and_differing_only_at_80x24() -> None:
             # One record on its page: every difference is with a record elsewhere.
             marks = {field: str(grid.get_row(field)[0])[:1] for field, _ in SHOWN_FIELDS}
             assert {f for f, m in marks.items() if m == "›"} == differing
+            assert str(grid.ordered_columns[0].label) == "Field ›:other"  # what › means
             await pilot.press("left_square_bracket")
             assert list(grid.window) == [0, 1]
             all_rows = grid.row_count

@@ -198,7 +198,7 @@ class QueueScreen(DecisionKeys, MarkKeys, Screen[None]):
                             else ""))
         if len(window) < len(members):
             first.append(f"[b]records {window[0] + 1}–{window[-1] + 1} of {len(members)}[/b] "
-                         "([ ] page; › differs off page)")
+                         "([ ] page)")
         split = len(state.split & set(item.members))
         if split:
             first.append(f"{split} split off")

@@ -70,7 +70,9 @@ class CompareGrid(DataTable):
         window = self.window_for(len(columns), focus)
         start = window.start
         self.window = window
-        self.add_column(Text("Field", style="bold"), key="field", width=LABEL_WIDTH)
+        # The title line has no room left to say what › means; the label column's head has.
+        head = "Field ›:other" if elsewhere else "Field"
+        self.add_column(Text(head, style="bold"), key="field", width=LABEL_WIDTH)
         for n in window:
             header, marks = columns[n]
             pointer = "▶" if n == focus else " "
