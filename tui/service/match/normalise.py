@@ -391,13 +391,15 @@ def _name_keys(frame: pl.DataFrame, case_sensitive: bool) -> pl.DataFrame:
         ).alias("generation"),
         joint.alias("joint"),
     )
-    keys = out.with_columns(
-        gender(pl.col("given_key")).alias("gender_key"),
-        gender(pl.col("given2_key")).alias("gender2_key"),
-        # The family name's gender as a given name, for names typed into the wrong columns.
-        gender(pl.col("family_key")).alias("fgender_key"),
-        gender(pl.col("family2_key")).alias("fgender2_key"),
-    ).collect()
+    keys = out.collect()
+    # The family name's gender as a given name too, for names typed into the wrong columns.
+    # One lookup for the four columns: each lookup first hashes the 48,000 known names.
+    parts = {"gender_key": "given_key", "gender2_key": "given2_key",
+             "fgender_key": "family_key", "fgender2_key": "family2_key"}
+    stacked = pl.concat([keys[name] for name in parts.values()]).to_frame("name")
+    genders = stacked.select(gender(pl.col("name"))).to_series()
+    keys = keys.with_columns(genders.slice(i * keys.height, keys.height).alias(out)
+                             for i, out in enumerate(parts))
     businesses = keys["_business"].arg_true()
     name_key = keys["name_key"].scatter(businesses, keys.select(
         _business_key(pl.col("_folded").gather(businesses))).to_series())
