@@ -115,8 +115,7 @@ def _run_report(canopy: Path, qbo: Path, json_out: Path | None, config_path: Pat
     from tui.service.config import load_config
     from tui.service.inputs import SessionInputs
     from tui.service.report import build_report
-    from tui.service.sources.canopy_csv import read_canopy_csv
-    from tui.service.sources.qbo_csv import read_qbo_csv
+    from tui.service.sources.both_lists import read_both
     from tui.service.summary import format_summary
 
     config = load_config(config_path)
@@ -124,8 +123,7 @@ def _run_report(canopy: Path, qbo: Path, json_out: Path | None, config_path: Pat
     progress = _StepPrinter()
     progress("reading", 0.0)
     SessionInputs.of(canopy, qbo).check_distinct()
-    canopy_set = read_canopy_csv(canopy, config.columns)
-    qbo_set = read_qbo_csv(qbo, config.columns)
+    canopy_set, qbo_set = read_both(canopy, qbo, config.columns)
     report = build_report(canopy_set, qbo_set, config, progress)
     if json_out is not None:
         progress("writing", 1.0)

@@ -125,3 +125,25 @@ def test_inputs_are_not_modified(data: Path) -> None:
     before = path.read_bytes()
     read_canopy_csv(path)
     assert path.read_bytes() == before
+
+
+def test_read_both_is_reading_one_after_the_other(data: Path) -> None:
+    from polars.testing import assert_frame_equal
+
+    from tui.service.sources.both_lists import read_both
+
+    canopy, qbo = read_both(data / "canopy_basic.csv", data / "qbo_import_template.csv")
+    assert_frame_equal(canopy.frame, read_canopy_csv(data / "canopy_basic.csv").frame)
+    assert_frame_equal(qbo.frame, read_qbo_csv(data / "qbo_import_template.csv").frame)
+    assert (canopy.source, qbo.source) == ("canopy", "qbo")
+
+
+def test_read_both_raises_the_canopy_error_first(data: Path) -> None:
+    from tui.service.sources.both_lists import read_both
+
+    with pytest.raises(UserError) as both_bad:
+        read_both(data / "bad_ragged.csv", data / "bad_empty.csv")
+    assert both_bad.value.path == data / "bad_ragged.csv"
+    with pytest.raises(UserError) as qbo_bad:
+        read_both(data / "canopy_basic.csv", data / "bad_empty.csv")
+    assert qbo_bad.value.path == data / "bad_empty.csv"

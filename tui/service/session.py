@@ -24,8 +24,7 @@ from tui.service.own_writes import own_writes
 from tui.service.queue_records import BASIS_FIELDS
 from tui.service.records import RecordSet
 from tui.service.report import Report, build_report, file_digest
-from tui.service.sources.canopy_csv import read_canopy_csv
-from tui.service.sources.qbo_csv import read_qbo_csv
+from tui.service.sources.both_lists import read_both
 
 
 @dataclass
@@ -257,8 +256,7 @@ def open_session(inputs: SessionInputs, config: Config,
     to continue."""
     progress("reading", 0.0)
     inputs.check_distinct()
-    canopy = read_canopy_csv(inputs.canopy, config.columns)
-    qbo = read_qbo_csv(inputs.qbo, config.columns)
+    canopy, qbo = read_both(inputs.canopy, inputs.qbo, config.columns)
     target = inputs.journal_path()
     earlier = None
     if continue_earlier or not decisions_in(target):

@@ -8,6 +8,7 @@ to two-letter codes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
@@ -123,19 +124,28 @@ def _person_key(folded: pl.Expr) -> pl.Expr:
     return _words(cleaned)
 
 
-def phone_key(phone: pl.Expr) -> pl.Expr:
-    """US numbers as 10 digits, other countries as "+" and their digits; extensions dropped."""
-    raw = phone.str.replace(r"(?i)\s*(?:x|ext\.?|extension)\s*\d+\s*$", "").str.strip_chars()
-    digits = raw.str.replace_all(r"\D", "")
-    international = raw.str.starts_with("+") | raw.str.starts_with("00")
-    digits = pl.when(raw.str.starts_with("00")).then(digits.str.slice(2)).otherwise(digits)
-    north_american = (digits.str.len_chars() == 11) & digits.str.starts_with("1")
-    key = (
-        pl.when(north_american).then(digits.str.slice(1))
-        .when(international).then(pl.lit("+") + digits)
-        .otherwise(digits)
-    )
-    return pl.when(digits.str.len_chars() >= 7).then(key).otherwise(None)
+def phone_key(phones: pl.Series) -> pl.Series:
+    """US numbers as 10 digits, other countries as "+" and their digits; extensions dropped.
+
+    Staged, each step a column: as one expression the digits were worked out once per use
+    (five), three times the cost.
+    """
+    c = pl.col
+    return phones.to_frame("raw").lazy().with_columns(
+        c("raw").str.replace(r"(?i)\s*(?:x|ext\.?|extension)\s*\d+\s*$", "").str.strip_chars()
+    ).with_columns(
+        c("raw").str.replace_all(r"\D", "").alias("digits"),
+        c("raw").str.starts_with("00").alias("00"),
+        (c("raw").str.starts_with("+") | c("raw").str.starts_with("00")).alias("international"),
+    ).with_columns(
+        pl.when(c("00")).then(c("digits").str.slice(2)).otherwise(c("digits")).alias("digits"),
+    ).with_columns(c("digits").str.len_chars().alias("length")).select(
+        pl.when(c("length") < 7).then(None)
+        .when((c("length") == 11) & c("digits").str.starts_with("1"))
+        .then(c("digits").str.slice(1))
+        .when(c("international")).then(pl.lit("+") + c("digits"))
+        .otherwise(c("digits")).alias(phones.name)
+    ).collect().to_series()
 
 
 def country_key(country: pl.Expr) -> pl.Expr:
@@ -223,16 +233,27 @@ _NAME_KEYS = [
     "generation", "joint", "sorted_key", "gender_key", "gender2_key", "fgender_key",
     "fgender2_key",
 ]
-_CONTACT_KEYS: dict[str, tuple[str, Callable[[pl.Expr], pl.Expr], bool]] = {
-    "phone_key": ("phone", phone_key, False),
-    "street_key": ("street", _street_key, True),
-    "city_key": ("city", _words, True),
-    "region_key": ("region", _region_key, True),
-    "country_key": ("country", _country_key, True),
-    "postal_key": ("postal_code", postal_key, False),
+_CONTACT_KEYS: dict[str, tuple[str, Callable[[pl.Series], pl.Series]]] = {
+    "phone_key": ("phone", phone_key),
+    "street_key": ("street", lambda values: _folded(values, _street_key)),
+    "city_key": ("city", lambda values: _folded(values, _words)),
+    "region_key": ("region", lambda values: _folded(values, _region_key)),
+    "country_key": ("country", lambda values: _folded(values, _country_key)),
+    "postal_key": ("postal_code", lambda values: _folded(values, postal_key, fold=False)),
 }
-"""Contact key → the one column it is a function of, how it is computed, and whether from the
-column folded (`fold_series`) rather than as it is."""
+"""Contact key → the one column it is a function of, and how it is computed."""
+
+
+_NEAR_UNIQUE = {"phone_key", "street_key"}
+"""Keys of columns with about as many distinct values as non-null ones (two in three rows at
+100k and at 1M): finding the distinct values costs more than it saves."""
+
+
+def _folded(values: pl.Series, key: Callable[[pl.Expr], pl.Expr],
+            fold: bool = True) -> pl.Series:
+    """`key` of `values` folded (`fold_series`), or as they are."""
+    frame = (fold_series(values) if fold else values).to_frame("v")
+    return frame.lazy().select(key(pl.col("v"))).collect().to_series()
 
 
 def _per_distinct(frame: pl.DataFrame, inputs: list[str],
@@ -251,11 +272,8 @@ def _per_distinct(frame: pl.DataFrame, inputs: list[str],
 
 
 def _contact_key(rows: pl.DataFrame, name: str) -> pl.DataFrame:
-    column, key, folded = _CONTACT_KEYS[name]
-    if folded:
-        rows = rows.with_columns(fold_series(rows[column]))
-    # Lazy, so Polars computes a sub-expression used twice (a phone's digits) once.
-    return rows.lazy().select(key(pl.col(column)).alias(name)).collect()
+    column, key = _CONTACT_KEYS[name]
+    return key(rows[column]).alias(name).to_frame()
 
 
 def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
@@ -267,14 +285,16 @@ def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
     part its column names (else `family_key`). `gender_key`/`gender2_key` are "m", "f" or null
     (see `given_names`); `fgender_key`/`fgender2_key` the same for the family names.
 
-    Each key is computed once per distinct value of what it depends on (`_per_distinct`).
+    Each key but the phone's and the street's is computed once per distinct value of what it
+    depends on (`_per_distinct`).
     """
-    names = _per_distinct(frame, _NAME_INPUTS,
-                          lambda rows: _name_keys(rows, case_sensitive))
-    contacts = [
-        _per_distinct(frame, [column], lambda rows, name=name: _contact_key(rows, name))
-        for name, (column, _, _) in _CONTACT_KEYS.items()
-    ]
+    # The name keys in a second thread while this one does the contacts: Polars releases the
+    # GIL, and many of the steps below use one core each.
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(_per_distinct, frame, _NAME_INPUTS,
+                              lambda rows: _name_keys(rows, case_sensitive))
+        contacts = _contacts(frame)
+        names = pending.result()
     email = frame.select(
         pl.col("email").str.strip_chars().str.to_lowercase().replace("", None).alias("email_key")
     )
@@ -286,6 +306,15 @@ def add_keys(frame: pl.DataFrame, case_sensitive: bool = False) -> pl.DataFrame:
              "city_key", "region_key", "country_key", "postal_key", "sorted_key", "gender_key",
              "gender2_key", "fgender_key", "fgender2_key"]
     return keyed.select(order)
+
+
+def _contacts(frame: pl.DataFrame) -> list[pl.DataFrame]:
+    """The `_CONTACT_KEYS` of `frame`'s rows, one frame each."""
+    return [
+        _contact_key(frame, name) if name in _NEAR_UNIQUE
+        else _per_distinct(frame, [column], lambda rows, name=name: _contact_key(rows, name))
+        for name, (column, _) in _CONTACT_KEYS.items()
+    ]
 
 
 def sorted_words(key: pl.Series) -> pl.Series:
@@ -347,8 +376,8 @@ def _name_keys(frame: pl.DataFrame, case_sensitive: bool) -> pl.DataFrame:
     out = staged.with_columns(
         pl.when(business).then(pl.lit("business")).otherwise(pl.lit("individual")).alias("kind"),
         exact_key(pl.col("display_name"), case_sensitive).alias("exact_key"),
-        pl.when(business).then(_business_key(pl.col("_folded")))
-        .otherwise(pl.col("_person")).alias("name_key"),
+        # A business's name key replaces this below, worked out for businesses alone.
+        pl.col("_person").alias("name_key"),
         pl.when(business).then(None).when(joint).then(pl.coalesce(g1, given_col))
         .otherwise(pl.coalesce(given_col, pl.when(many).then(tokens.list.first())))
         .alias("given_key"),
@@ -362,12 +391,17 @@ def _name_keys(frame: pl.DataFrame, case_sensitive: bool) -> pl.DataFrame:
         ).alias("generation"),
         joint.alias("joint"),
     )
-    keys = out.with_columns(
-        gender(pl.col("given_key")).alias("gender_key"),
-        gender(pl.col("given2_key")).alias("gender2_key"),
-        # The family name's gender as a given name, for names typed into the wrong columns.
-        gender(pl.col("family_key")).alias("fgender_key"),
-        gender(pl.col("family2_key")).alias("fgender2_key"),
-    ).collect()
-    return keys.with_columns(sorted_words(keys["name_key"]).alias("sorted_key")).select(
+    keys = out.collect()
+    # The family name's gender as a given name too, for names typed into the wrong columns.
+    # One lookup for the four columns: each lookup first hashes the 48,000 known names.
+    parts = {"gender_key": "given_key", "gender2_key": "given2_key",
+             "fgender_key": "family_key", "fgender2_key": "family2_key"}
+    stacked = pl.concat([keys[name] for name in parts.values()]).to_frame("name")
+    genders = stacked.select(gender(pl.col("name"))).to_series()
+    keys = keys.with_columns(genders.slice(i * keys.height, keys.height).alias(out)
+                             for i, out in enumerate(parts))
+    businesses = keys["_business"].arg_true()
+    name_key = keys["name_key"].scatter(businesses, keys.select(
+        _business_key(pl.col("_folded").gather(businesses))).to_series())
+    return keys.with_columns(name_key, sorted_words(name_key).alias("sorted_key")).select(
         _NAME_KEYS)

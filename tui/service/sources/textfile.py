@@ -126,9 +126,22 @@ def _count_outside_quotes(line: str, char: str) -> int:
     return sum(part.count(char) for part in line.split('"')[::2])
 
 
+def _first_lines(text: str, count: int) -> list[str]:
+    """`text.splitlines()[:count]`, splitting only as much of the text as it takes."""
+    size = 4096
+    while size < len(text):
+        lines = text[:size].splitlines()
+        # More lines than asked: the first `count` end inside the prefix, as in the whole text
+        # (a "\r" cut from its "\n" still ends the same line there).
+        if len(lines) > count:
+            return lines[:count]
+        size *= 4
+    return text.splitlines()[:count]
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first lines most often: comma, semicolon or tab."""
-    lines = [line for line in text.splitlines()[:30] if line.strip()]
+    lines = [line for line in _first_lines(text, 30) if line.strip()]
     best, best_count = ",", 0
     for delimiter in _DELIMITERS:
         count = sum(_count_outside_quotes(line, delimiter) for line in lines)
@@ -206,7 +219,7 @@ def read_text(path: Path) -> TextInput:
     """
     path = Path(path)
     data = read_input_bytes(path)
-    if not data.strip():
+    if not data or data.isspace():  # `not data.strip()`, without copying the file
         raise UserError("the file is empty", "export the list again; the export held no rows", path)
     text, encoding = decode(data, path)
     return TextInput(path, text, encoding, sniff_delimiter(text))
