@@ -94,10 +94,16 @@ def _distinct_strings(strings: pl.Series,
 
 @dataclass(frozen=True)
 class Distinct:
-    """The distinct (left, right) code pairs among aligned code arrays, and the way back."""
+    """The distinct pairs of different codes (left, right) among aligned code arrays, and the
+    way back. An entry with the same code on both sides is one value against itself: it is
+    not among them (`same`), so finding the distinct pairs sorts a third fewer entries."""
 
     valid: np.ndarray
-    """Per entry: both codes present."""
+    """Per entry: both codes present and different."""
+    same: np.ndarray
+    """Per entry: both codes present and equal."""
+    codes: np.ndarray
+    """Per entry: the left code (what a `same` entry compares with itself)."""
     left: np.ndarray
     right: np.ndarray
     """Codes of each distinct pair."""
@@ -106,34 +112,37 @@ class Distinct:
 
     @classmethod
     def of(cls, left: np.ndarray, right: np.ndarray) -> Distinct:
-        valid = (left >= 0) & (right >= 0)
+        present = (left >= 0) & (right >= 0)
+        same = present & (left == right)
+        valid = present & ~same
         base = int(max(left.max(initial=0), right.max(initial=0))) + 1
         keys, inverse = np.unique(left[valid].astype(np.int64) * base + right[valid],
                                   return_inverse=True)
-        return cls(valid, keys // base, keys % base, inverse.ravel())
+        return cls(valid, same, left, keys // base, keys % base, inverse.ravel())
 
     def spread(self, scores: np.ndarray, part: slice | None = None,
-               missing: float = np.nan) -> np.ndarray:
+               missing: float = np.nan, same: float | np.ndarray = 100.0) -> np.ndarray:
         """Per-distinct-pair `scores` back onto every entry (or the entries `part`, a slice
-        with a step of 1); `missing` where a code is absent."""
+        with a step of 1); `missing` where a code is absent; `same` where both codes are
+        equal (a number, or an array holding each code's value)."""
         part = part or slice(0, len(self.valid))
         valid = self.valid[part]
         start = int(self.valid[: part.start].sum()) if part.start else 0
         out = np.full(len(valid), missing, dtype=np.result_type(scores.dtype, type(missing)))
         out[valid] = scores[self.inverse[start: start + int(valid.sum())]]
+        alike = self.same[part]
+        out[alike] = same[self.codes[part][alike]] if isinstance(same, np.ndarray) else same
         return out
 
 
 def similarity(values: np.ndarray, pairs: Distinct,
                scorer: Callable[..., float] = fuzz.ratio) -> np.ndarray:
-    """rapidfuzz scores (0–100) of each distinct pair of `values`; equal values score 100
-    without calling rapidfuzz."""
+    """rapidfuzz scores (0–100) of each distinct pair of `values` (equal values are no such
+    pair: `Distinct.spread` gives them 100 without calling rapidfuzz)."""
     scores = np.full(len(pairs.left), 100.0)
-    todo = np.flatnonzero(pairs.left != pairs.right)
-    if todo.size:
-        scores[todo] = process.cpdist(values[pairs.left[todo]].tolist(),
-                                      values[pairs.right[todo]].tolist(),
-                                      scorer=scorer, workers=-1)
+    if scores.size:
+        scores[:] = process.cpdist(values[pairs.left].tolist(), values[pairs.right].tolist(),
+                                   scorer=scorer, workers=-1)
     return scores
 
 
