@@ -148,17 +148,22 @@ def similarity(values: np.ndarray, pairs: Distinct,
 
 def typo_similarity(values: np.ndarray, lengths: np.ndarray, pairs: Distinct,
                     ratio: np.ndarray) -> np.ndarray:
-    """`ratio` (the distinct pairs' `similarity` by ratio) raised to 90 for one typo in words of
-    three letters or more, and to 80 for two typos in words of seven or more; `lengths` are the
-    vocabulary's lengths in characters."""
+    """`ratio` (the distinct pairs' `similarity` by `fuzz.ratio`, no other scorer) raised to
+    90 for one typo in words of three letters or more, and to 80 for two typos in words of
+    seven or more; `lengths` are the vocabulary's lengths in characters."""
     left, right = lengths[pairs.left], lengths[pairs.right]
     shorter = np.minimum(left, right)
     allowed = np.where(shorter >= 7, 2, 1)
     # Only a pair that typos could lift: not already at 90 or more (one typo gives 90), and no
-    # further apart in length than the typos allowed (each edit changes the length by one at
-    # most). Distances past 2 are cut short: 3 stands for "more than allowed".
+    # further apart than the typos allowed. The ratio gives the Indel distance (insertions and
+    # deletions: (1 - ratio / 100) × both lengths), and each typo costs two of those at most
+    # (a substitution or a swap is a deletion and an insertion), so more than twice the typos
+    # allowed (with half an edit to spare for float32 rounding) rules the pair out: nine in
+    # ten that its lengths let through. Distances past 2 are cut short: 3 stands for "more
+    # than allowed".
+    indel = (left + right) * (1.0 - ratio / 100.0)
     todo = np.flatnonzero((ratio < 100 - TYPO_STEP) & (shorter >= 3)
-                          & (np.abs(left - right) <= allowed))
+                          & (np.abs(left - right) <= allowed) & (indel <= 2 * allowed + 0.5))
     if not todo.size:
         return ratio
     typos = process.cpdist(values[pairs.left[todo]].tolist(), values[pairs.right[todo]].tolist(),
