@@ -94,9 +94,14 @@ def _distinct_strings(strings: pl.Series,
 
 @dataclass(frozen=True)
 class Distinct:
-    """The distinct pairs of different codes (left, right) among aligned code arrays, and the
-    way back. An entry with the same code on both sides is one value against itself: it is
-    not among them (`same`), so finding the distinct pairs sorts a third fewer entries."""
+    """The distinct pairs of different codes among aligned code arrays, and the way back.
+
+    An entry with the same code on both sides is one value against itself: it is not among
+    them (`same`), so finding the distinct pairs sorts a third fewer entries. A pair is
+    unordered (its smaller code `left`): (x, y) and (y, x) are compared once, so every scorer
+    and flag read through it must not depend on the order (rapidfuzz's ratio, token sort
+    ratio and Damerau-Levenshtein distance do not; the nickname table holds both orders).
+    That saves a fifth of the name comparisons."""
 
     valid: np.ndarray
     """Per entry: both codes present and different."""
@@ -106,7 +111,7 @@ class Distinct:
     """Per entry: the left code (what a `same` entry compares with itself)."""
     left: np.ndarray
     right: np.ndarray
-    """Codes of each distinct pair."""
+    """Codes of each distinct pair, the smaller on the left."""
     inverse: np.ndarray
     """Per valid entry: its distinct pair's position."""
 
@@ -116,7 +121,8 @@ class Distinct:
         same = present & (left == right)
         valid = present & ~same
         base = int(max(left.max(initial=0), right.max(initial=0))) + 1
-        keys, inverse = np.unique(left[valid].astype(np.int64) * base + right[valid],
+        x, y = left[valid], right[valid]
+        keys, inverse = np.unique(np.minimum(x, y).astype(np.int64) * base + np.maximum(x, y),
                                   return_inverse=True)
         return cls(valid, same, left, keys // base, keys % base, inverse.ravel())
 
@@ -184,7 +190,8 @@ def column_similarity(coded: Coded, column: str, a: np.ndarray, b: np.ndarray,
                       scorer: Callable[..., float] = fuzz.ratio,
                       sizes: np.ndarray | None = None) -> np.ndarray:
     """Scores (0–100, NaN where either side is null) of `coded` `column` between records at
-    positions `a` and `b`, computed once per distinct pair of values; given the vocabulary's
+    positions `a` and `b`, computed once per distinct pair of values (`scorer` gives the same
+    score either way round, see `Distinct`); given the vocabulary's
     `sizes` (see `lengths`), `typo_similarity` over the ratio."""
     pairs = Distinct.of(coded.pair(column, a), coded.pair(column, b))
     scores = similarity(coded.values, pairs, scorer)
