@@ -134,3 +134,32 @@ def test_people_compared_only_as_they_can_be() -> None:
     assert partnered.any() and not partnered.all()
     assert (partnered[a] & partnered[b]).any()
     assert_frame_equal(pl.DataFrame(_people(prepared, a, b)).select(columns), every)
+
+
+def test_typos_lift_random_words_as_one_by_one() -> None:
+    """Words one to four edits apart (swaps, substitutions, insertions, deletions), so the
+    pairs ruled out before counting typos are checked against counting them."""
+    rng = np.random.default_rng(7)
+    letters = list("abcdeé")
+    words = []
+    for _ in range(300):
+        word = list(rng.choice(letters, int(rng.integers(3, 10))))
+        edited = word.copy()
+        for _ in range(int(rng.integers(1, 5))):
+            at = int(rng.integers(0, max(len(edited) - 1, 1)))
+            kind = int(rng.integers(0, 4))
+            if kind == 0 and len(edited) > 1:
+                edited[at], edited[at + 1] = edited[at + 1], edited[at]
+            elif kind == 1:
+                edited[at] = str(rng.choice(letters))
+            elif kind == 2:
+                edited.insert(at, str(rng.choice(letters)))
+            elif len(edited) > 1:
+                del edited[at]
+        words += ["".join(word), "".join(edited)]
+    coded = code(pl.DataFrame({"w": words}), ["w"])
+    a, b = np.arange(0, len(words), 2), np.arange(1, len(words), 2)
+    got = column_similarity(coded, "w", a, b, fuzz.ratio, lengths(coded.values))
+    want = [one_by_one(words[i], words[j], fuzz.ratio, True) for i, j in zip(a, b, strict=True)]
+    np.testing.assert_array_equal(got, np.array(want))
+    assert (got == 90).sum() > 10 and (got == 80).sum() > 10

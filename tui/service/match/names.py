@@ -97,6 +97,8 @@ class NameTables:
     nicknames: np.ndarray
     """Code pairs (x × (vocabulary size + 1) + y) of given names that are nicknames of one
     another (`nicknames.nickname_pairs`)."""
+    own_nickname: np.ndarray
+    """Per vocabulary value: the nickname table pairs it with itself."""
     gender: dict[str, np.ndarray]
     """Per `GENDER_COLUMNS` column and record: 1 a female name, 0 another gender, -1 not known
     (Int8: numpy gathers it at a tenth of the cost of Polars gathering Booleans)."""
@@ -118,6 +120,7 @@ class NameTables:
         return cls(
             coded, lengths(coded.values), code(initials, ["v"]).codes["v"],
             np.fromiter((v in known_full for v in values), bool, len(values)), np.sort(nicks),
+            np.isin(np.arange(len(values), dtype=np.int64) * (base + 1), nicks),
             {c: _tri_state(records[c] == "f") for c in GENDER_COLUMNS},
             _tri_state(records["kind"] == "individual"),
             (coded.codes["given2_key"] >= 0) | (coded.codes["family2_key"] >= 0),
@@ -174,6 +177,8 @@ def person_inputs(tables: NameTables, a: np.ndarray, b: np.ndarray,
     size, first = tables.sizes, tables.first
     initial = np.zeros(len(pairs.left), dtype=bool)
     initial[given_rows] = ((size[gl] == 1) | (size[gr] == 1)) & (first[gl] == first[gr])
+    # The same flags for a given name against itself (`Distinct.same`), per name.
+    single = size == 1
 
     out: dict[str, pl.Series] = {}
     for side, rows, people in (("a", a, {i for i, _ in pairs_of}),
@@ -191,8 +196,9 @@ def person_inputs(tables: NameTables, a: np.ndarray, b: np.ndarray,
         if r < len(pairs_of):
             i, j = pairs_of[r]
             out[f"_r{i}{j}"] = pl.Series(values=pairs.spread(ratio, part), nan_to_null=True)
-            for prefix, flag in (("_k", nick), ("_f", full), ("_i", initial)):
-                out[f"{prefix}{i}{j}"] = pl.Series(pairs.spread(flag, part, False))
+            for prefix, flag, alone in (("_k", nick, tables.own_nickname),
+                                        ("_f", full, tables.full), ("_i", initial, single)):
+                out[f"{prefix}{i}{j}"] = pl.Series(pairs.spread(flag, part, False, alone))
     return out
 
 

@@ -62,11 +62,13 @@ def equality_codes(column: pl.Series) -> np.ndarray:
 
 def _distinct_strings(strings: pl.Series,
                       hashes: np.ndarray | None = None) -> tuple[pl.Series, np.ndarray]:
-    """The distinct values of `strings` (no nulls) and, per entry, its value's position among
-    them. Found by 64-bit hash (`hashes` stand in for Polars' own in tests): grouping equal
-    hashes with numpy is a fifth of an Enum cast's cost. Every entry is then checked against
-    its group's value, so a hash collision (two strings in one group) is caught and the
-    strings are coded by an Enum cast instead, exactly."""
+    """The distinct values of `strings` (no nulls), in an arbitrary order, and per entry its
+    value's position among them (Int32). Found by 64-bit hash (`hashes` stand in for
+    Polars' own in tests): grouping equal hashes with numpy costs a fifth of an Enum cast. Each
+    entry is then checked against its group's value, so a hash collision (two strings in one
+    group) is caught and the strings are coded by an Enum cast instead, exactly."""
+    # In one chunk (both lists' records come in two): gathering from several costs ten times.
+    strings = strings.rechunk()
     if hashes is None:
         hashes = strings.hash().to_numpy()
     order = np.argsort(hashes)
@@ -74,10 +76,16 @@ def _distinct_strings(strings: pl.Series,
     starts = np.empty(len(ordered), dtype=bool)
     starts[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    # One entry of each group stands for it; filtering them out keeps their order and costs a
+    # tenth of gathering them.
+    chosen = np.zeros(len(ordered), dtype=bool)
+    chosen[order[starts]] = True
+    vocabulary = strings.filter(pl.Series(chosen))
+    position = np.cumsum(chosen, dtype=np.int32) - 1
     inverse = np.empty(len(ordered), dtype=np.int32)
-    inverse[order] = np.cumsum(starts, dtype=np.int32) - 1
-    vocabulary = strings.gather(order[starts])
-    if (vocabulary.gather(inverse) == strings).all():
+    inverse[order] = position[order[starts]][np.cumsum(starts) - 1]
+    repeats = ~chosen
+    if (vocabulary.gather(inverse[repeats]) == strings.filter(pl.Series(repeats))).all():
         return vocabulary, inverse
     # An Enum's physical value is the position in its categories: a hash lookup, no sort.
     vocabulary = strings.unique()
@@ -86,62 +94,82 @@ def _distinct_strings(strings: pl.Series,
 
 @dataclass(frozen=True)
 class Distinct:
-    """The distinct (left, right) code pairs among aligned code arrays, and the way back."""
+    """The distinct pairs of different codes among aligned code arrays, and the way back.
+
+    An entry with the same code on both sides is one value against itself: it is not among
+    them (`same`), so finding the distinct pairs sorts a third fewer entries. A pair is
+    unordered (its smaller code `left`): (x, y) and (y, x) are compared once, so every scorer
+    and flag read through it must not depend on the order (rapidfuzz's ratio, token sort
+    ratio and Damerau-Levenshtein distance do not; the nickname table holds both orders).
+    That saves a fifth of the name comparisons."""
 
     valid: np.ndarray
-    """Per entry: both codes present."""
+    """Per entry: both codes present and different."""
+    same: np.ndarray
+    """Per entry: both codes present and equal."""
+    codes: np.ndarray
+    """Per entry: the left code (what a `same` entry compares with itself)."""
     left: np.ndarray
     right: np.ndarray
-    """Codes of each distinct pair."""
+    """Codes of each distinct pair, the smaller on the left."""
     inverse: np.ndarray
     """Per valid entry: its distinct pair's position."""
 
     @classmethod
     def of(cls, left: np.ndarray, right: np.ndarray) -> Distinct:
-        valid = (left >= 0) & (right >= 0)
+        present = (left >= 0) & (right >= 0)
+        same = present & (left == right)
+        valid = present & ~same
         base = int(max(left.max(initial=0), right.max(initial=0))) + 1
-        keys, inverse = np.unique(left[valid].astype(np.int64) * base + right[valid],
+        x, y = left[valid], right[valid]
+        keys, inverse = np.unique(np.minimum(x, y).astype(np.int64) * base + np.maximum(x, y),
                                   return_inverse=True)
-        return cls(valid, keys // base, keys % base, inverse.ravel())
+        return cls(valid, same, left, keys // base, keys % base, inverse.ravel())
 
     def spread(self, scores: np.ndarray, part: slice | None = None,
-               missing: float = np.nan) -> np.ndarray:
+               missing: float = np.nan, same: float | np.ndarray = 100.0) -> np.ndarray:
         """Per-distinct-pair `scores` back onto every entry (or the entries `part`, a slice
-        with a step of 1); `missing` where a code is absent."""
+        with a step of 1); `missing` where a code is absent; `same` where both codes are
+        equal (a number, or an array holding each code's value)."""
         part = part or slice(0, len(self.valid))
         valid = self.valid[part]
         start = int(self.valid[: part.start].sum()) if part.start else 0
         out = np.full(len(valid), missing, dtype=np.result_type(scores.dtype, type(missing)))
         out[valid] = scores[self.inverse[start: start + int(valid.sum())]]
+        alike = self.same[part]
+        out[alike] = same[self.codes[part][alike]] if isinstance(same, np.ndarray) else same
         return out
 
 
 def similarity(values: np.ndarray, pairs: Distinct,
                scorer: Callable[..., float] = fuzz.ratio) -> np.ndarray:
-    """rapidfuzz scores (0–100) of each distinct pair of `values`; equal values score 100
-    without calling rapidfuzz."""
+    """rapidfuzz scores (0–100) of each distinct pair of `values` (equal values are no such
+    pair: `Distinct.spread` gives them 100 without calling rapidfuzz)."""
     scores = np.full(len(pairs.left), 100.0)
-    todo = np.flatnonzero(pairs.left != pairs.right)
-    if todo.size:
-        scores[todo] = process.cpdist(values[pairs.left[todo]].tolist(),
-                                      values[pairs.right[todo]].tolist(),
-                                      scorer=scorer, workers=-1)
+    if scores.size:
+        scores[:] = process.cpdist(values[pairs.left].tolist(), values[pairs.right].tolist(),
+                                   scorer=scorer, workers=-1)
     return scores
 
 
 def typo_similarity(values: np.ndarray, lengths: np.ndarray, pairs: Distinct,
                     ratio: np.ndarray) -> np.ndarray:
-    """`ratio` (the distinct pairs' `similarity` by ratio) raised to 90 for one typo in words of
-    three letters or more, and to 80 for two typos in words of seven or more; `lengths` are the
-    vocabulary's lengths in characters."""
+    """`ratio` (the distinct pairs' `similarity` by `fuzz.ratio`, no other scorer) raised to
+    90 for one typo in words of three letters or more, and to 80 for two typos in words of
+    seven or more; `lengths` are the vocabulary's lengths in characters."""
     left, right = lengths[pairs.left], lengths[pairs.right]
     shorter = np.minimum(left, right)
     allowed = np.where(shorter >= 7, 2, 1)
     # Only a pair that typos could lift: not already at 90 or more (one typo gives 90), and no
-    # further apart in length than the typos allowed (each edit changes the length by one at
-    # most). Distances past 2 are cut short: 3 stands for "more than allowed".
+    # further apart than the typos allowed. The ratio gives the Indel distance (insertions and
+    # deletions: (1 - ratio / 100) × both lengths), and each typo costs two of those at most
+    # (a substitution or a swap is a deletion and an insertion), so more than twice the typos
+    # allowed (with half an edit to spare for float32 rounding) rules the pair out: nine in
+    # ten that its lengths let through. Distances past 2 are cut short: 3 stands for "more
+    # than allowed".
+    indel = (left + right) * (1.0 - ratio / 100.0)
     todo = np.flatnonzero((ratio < 100 - TYPO_STEP) & (shorter >= 3)
-                          & (np.abs(left - right) <= allowed))
+                          & (np.abs(left - right) <= allowed) & (indel <= 2 * allowed + 0.5))
     if not todo.size:
         return ratio
     typos = process.cpdist(values[pairs.left[todo]].tolist(), values[pairs.right[todo]].tolist(),
@@ -162,7 +190,8 @@ def column_similarity(coded: Coded, column: str, a: np.ndarray, b: np.ndarray,
                       scorer: Callable[..., float] = fuzz.ratio,
                       sizes: np.ndarray | None = None) -> np.ndarray:
     """Scores (0–100, NaN where either side is null) of `coded` `column` between records at
-    positions `a` and `b`, computed once per distinct pair of values; given the vocabulary's
+    positions `a` and `b`, computed once per distinct pair of values (`scorer` gives the same
+    score either way round, see `Distinct`); given the vocabulary's
     `sizes` (see `lengths`), `typo_similarity` over the ratio."""
     pairs = Distinct.of(coded.pair(column, a), coded.pair(column, b))
     scores = similarity(coded.values, pairs, scorer)
