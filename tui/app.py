@@ -42,10 +42,13 @@ class TriageApp(App[None]):
     def __init__(self, inputs: SessionInputs, config: Config, *,
                  prepare: Callable[[Callable[[str, float], None]], object] | None = None,
                  client_factory: Callable[[], QboClient] | None = None,
-                 continue_earlier: bool = False) -> None:
+                 continue_earlier: bool = False, offer_earlier: bool = True) -> None:
         super().__init__()
         self.continue_earlier = continue_earlier
         """Open by taking over the earlier session on the same records (`open --continue`)."""
+        self.offer_earlier = offer_earlier
+        """Offer an earlier session on the same records when this one has no decisions: not
+        for the demo, whose first day (`demo --reset`) must not bring another's decisions."""
         self.inputs = inputs
         self.config = config
         self.prepare = prepare
@@ -88,7 +91,7 @@ class TriageApp(App[None]):
             for warning in records.warnings:
                 name = records.path.name if records.path else records.source
                 self.notify(f"{name}: {warning}", severity="warning", timeout=15)
-        if session.earlier is not None and not session.changes:
+        if session.earlier is not None and not session.changes and self.offer_earlier:
             self._offer_earlier(session)
             return
         if not session.changes:

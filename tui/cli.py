@@ -169,7 +169,8 @@ def session_app(canopy: Path, qbo: Path, config: Config,
     paths.private_dir(paths.data_dir())  # 0700; unwritable: one line, before the UI
     if demo is not None:
         app = TriageApp(SessionInputs.of(canopy, qbo), config, prepare=demo.resume,
-                        client_factory=demo.client, continue_earlier=continue_earlier)
+                        client_factory=demo.client, continue_earlier=continue_earlier,
+                        offer_earlier=False)
         return app, demo.stop
     return TriageApp(SessionInputs.of(canopy, qbo), config, prepare=prepare,
                      continue_earlier=continue_earlier), lambda: None
@@ -218,7 +219,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, lambda *_: sys.exit(0))
     app = TriageApp(SessionInputs.of(canopy, demo_snapshot_path()), config,
-                    prepare=demo.start, client_factory=demo.client)
+                    prepare=demo.start, client_factory=demo.client, offer_earlier=False)
     try:
         app.run()
     finally:

@@ -38,3 +38,20 @@ def test_the_app_offers_and_continues_the_earlier_session(tmp_path: Path) -> Non
             assert len(app.session.journal.decisions()) == count
 
     asyncio.run(scenario())
+
+
+def test_the_demo_never_offers_another_sessions_decisions(tmp_path: Path) -> None:
+    """`cqtriage demo` (and `demo --reset`) opens on its own first day even when another
+    session holds the same records (a user's session on copies of the demo lists)."""
+    _, count = decided_session(tmp_path / "week1")
+    new = lists(tmp_path / "moved")
+
+    async def scenario() -> None:
+        app = TriageApp(new, Config(), offer_earlier=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until_report(pilot)
+            assert not isinstance(app.screen, MessageDialog)
+            assert app.session is not None and count > 0
+            assert app.session.journal.decisions() == []
+
+    asyncio.run(scenario())
