@@ -152,3 +152,41 @@ def test_canopy_rename_to_a_taken_canopy_name_warns_and_rescores() -> None:
             assert "re-scored" in reason and "kendra" not in reason.lower(), reason
 
     asyncio.run(scenario())
+
+
+def test_a_rule_broken_by_an_untouched_field_warns_but_does_not_block() -> None:
+    """User test: editing a client's e-mail was refused because its State, untouched, read
+    "Oregon" (QBO wants the two-letter code). An untouched field is not sent in an update: it
+    warns; a field the user changes is held to the rule."""
+    async def scenario() -> None:
+        app = demo_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await to_queue(pilot)
+            await pilot.press("e")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, EditScreen)
+            # As if the list had it so: the form's record reads "Oregon".
+            form.original["region"] = "Oregon"
+            form.query_one("#field-region", Input).value = "Oregon"
+            form.query_one("#field-country", Input).value = form.original["country"] = "USA"
+            email = form.query_one("#field-email", Input)
+            email.value = "new.address@example.com"
+            await settle(pilot)
+            assert form.show_errors() == {}
+            warning = static_text(form.query_one("#warning-region", Static))
+            assert "as the list has it" in warning and "two-letter" in warning
+            assert static_text(form.query_one("#error-region", Static)) == ""
+            # Typed by the user, the same value is an error again.
+            form.query_one("#field-region", Input).value = "Oregon "
+            await settle(pilot)
+            assert "two-letter" in form.show_errors()["region"]
+            form.query_one("#field-region", Input).value = "Oregon"
+            await settle(pilot)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert not isinstance(app.screen, EditScreen)  # saved
+            state = app.triage.state(app.screen.item.id)
+            assert any(e.get("email") == "new.address@example.com" for e in state.edits.values())
+
+    asyncio.run(scenario())

@@ -115,14 +115,22 @@ class EditScreen(ModalScreen[dict[str, str] | None]):
                 for name, _ in EDITABLE_FIELDS}
 
     def show_errors(self) -> dict[str, str]:
-        """Check every field and put each message under its field."""
-        errors = self.validate(self.values())
+        """Check every field and put each message under its field; return the errors that
+        stop a save. A field left as the record has it is not sent in an update, so a rule it
+        breaks (a state written out, "Oregon") is a warning, not a reason to refuse the edit
+        of another field; the plan checks what a create would send before anything goes."""
+        values = self.values()
+        found = self.validate(values)
+        errors = {name: message for name, message in found.items()
+                  if values.get(name, "") != self.original.get(name, "")}
+        untouched = {name: f"as the list has it; QBO may refuse it: {message}"
+                     for name, message in found.items() if name not in errors}
         for name, _ in EDITABLE_FIELDS:
             box = self.query_one(f"#error-{name}", Static)
             message = errors.get(name, "")
             box.update(f"↑ {message}" if message else "")
             box.set_class(bool(message), "-shown")
-        warnings = self.warn(self.values()) if self.warn is not None else {}
+        warnings = {**(self.warn(values) if self.warn is not None else {}), **untouched}
         for name, _ in EDITABLE_FIELDS:
             box = self.query_one(f"#warning-{name}", Static)
             message = "" if name in errors else warnings.get(name, "")
