@@ -11,10 +11,16 @@ import pytest
 from tui.service.match.block import (
     BLOCKING_COLUMNS,
     BLOCKING_KEYS,
+    CONTACT_KEYS,
     FULL_BLOCK,
+    MOVER_BLOCK,
+    POSTAL_BLOCK,
+    POSTAL_KEYS,
+    POSTAL_WINDOW,
     SORT_ORDER,
     WEAK_BLOCK,
     WEAK_KEYS,
+    WEAK_MOVER_BLOCK,
     WEAK_WINDOW,
     WINDOW,
     candidate_pairs,
@@ -77,9 +83,20 @@ def reference_keys(records: pl.DataFrame) -> dict[str, list[tuple[int, str]]]:
     return sets
 
 
+def reference_rule(name: str, max_block: int) -> tuple[int, int, int]:
+    """(full, window, movers): the block sizes and window of a key set, as the docs state them."""
+    if name in POSTAL_KEYS:
+        return min(POSTAL_BLOCK, max_block), POSTAL_WINDOW, min(POSTAL_BLOCK, max_block)
+    if name in WEAK_KEYS:
+        full = min(WEAK_BLOCK, max_block)
+        return full, WEAK_WINDOW, min(WEAK_MOVER_BLOCK, full)
+    full = min(FULL_BLOCK, max_block)
+    return full, WINDOW, full if name in CONTACT_KEYS else min(MOVER_BLOCK, full)
+
+
 def reference_pairs(records: pl.DataFrame, max_block: int) -> set[tuple[int, int]]:
-    """Every pair of a small block, each record with the next few of a large one (unless both
-    have a postcode and they differ)."""
+    """Every pair of a small block, each record with the next few of a large one; in a block
+    past the movers' size, only records whose postcodes agree (or one has none)."""
     postal = dict(records.select("idx", "postal_key").iter_rows())
     order = {
         row["idx"]: ("|".join(row[c] or "" for c in SORT_ORDER), row["idx"])
@@ -87,8 +104,7 @@ def reference_pairs(records: pl.DataFrame, max_block: int) -> set[tuple[int, int
     }
     pairs: set[tuple[int, int]] = set()
     for name, keyed in reference_keys(records).items():
-        full = min(max_block, FULL_BLOCK, WEAK_BLOCK if name in WEAK_KEYS else FULL_BLOCK)
-        window = WEAK_WINDOW if name in WEAK_KEYS else WINDOW
+        full, window, movers = reference_rule(name, max_block)
         blocks: dict[str, list[int]] = {}
         for idx, key in keyed:
             blocks.setdefault(key, []).append(idx)
@@ -98,9 +114,10 @@ def reference_pairs(records: pl.DataFrame, max_block: int) -> set[tuple[int, int
                 near = itertools.combinations(members, 2)
             else:
                 near = ((x, y) for i, x in enumerate(members)
-                        for y in members[i + 1: i + 1 + window]
-                        if None in (postal[x], postal[y]) or postal[x] == postal[y])
-            pairs.update((min(x, y), max(x, y)) for x, y in near)
+                        for y in members[i + 1: i + 1 + window])
+            pairs.update((min(x, y), max(x, y)) for x, y in near
+                         if len(members) <= movers or None in (postal[x], postal[y])
+                         or postal[x] == postal[y])
     return pairs
 
 

@@ -145,19 +145,60 @@ def _nickname_keys(f: np.ndarray, g: np.ndarray, rows: np.ndarray
 
 
 FULL_BLOCK = 16
-"""Blocks up to this size (or `max_block`, if smaller) are compared in full, every pair."""
+"""Blocks up to this size (or `max_block`, if smaller) are compared in full, every pair. At
+100k × 100k, 12 would find 31 of the 83,805 true pairs blocking finds fewer, 8 would find 87
+fewer (2,037 of 832,227 at 1M × 1M, before `MOVER_BLOCK`), for 1.3 and 2.4 % fewer pairs."""
 
 WINDOW = 4
 """In a larger block, each record is compared with the next `WINDOW` records of the block
 sorted by postcode, street, name and e-mail (sorted neighbourhood): twins in a block of 500
-`John Smith`s sort side by side, and the pairs grow with the block, not with its square.
-Neighbours with two different postcodes are left out: at 1M × 1M they were a third of all
-candidate pairs and one true pair in 10,000 (the e-mail, phone and full blocks find movers)."""
+`John Smith`s sort side by side, and the pairs grow with the block, not with its square. At
+1M × 1M, 3 would save about 0.3 % of the pairs and lose 170 true pairs; at 100k × 100k 6 would
+find 9 more true pairs for 600 more pairs."""
 
-WEAK_BLOCK, WEAK_WINDOW = 8, 2
+MOVER_BLOCK = 8
+"""In a block of more than `MOVER_BLOCK` records, two records with two different postcodes are
+not paired (neither in full nor as neighbours), unless the key is an e-mail or phone
+(`CONTACT_KEYS`): movers meet on those or in a smaller block. At 1M × 1M neighbours at two
+postcodes were a third of all candidate pairs, and pairs at two postcodes in full blocks most of
+the rest that this rule and `POSTAL_KEYS` cut (figures there). Not 4, which would cut 1M more
+pairs: FEBRL2 (bench/quality.py) has up to six records of one person, postcodes mistyped, and
+6 already loses 5 of the 1,417 pairs it finds."""
+
+WEAK_BLOCK, WEAK_WINDOW, WEAK_MOVER_BLOCK = 8, 2, 6
 WEAK_KEYS = {"postal+initials", "business words", "given+family ends", "family+nickname"}
 """Keys that say little alone (two initials at one postcode, a business's first word) get
-smaller full blocks and windows: they are there for the twins no other key finds."""
+smaller full blocks, windows and blocks across postcodes: they are there for the twins no other
+key finds. (A `WEAK_MOVER_BLOCK` of 4 loses 3 FEBRL2 pairs.)"""
+
+CONTACT_KEYS = {"email", "phone"}
+"""Keys that name one client (or one household) at any address: their blocks pair two
+postcodes up to `FULL_BLOCK`."""
+
+POSTAL_BLOCK, POSTAL_WINDOW = 6, 2
+POSTAL_KEYS = {"postal+initials", "postal+name word", "postal+business"}
+"""Keys of one postcode, whose blocks grow with the people a postcode holds (at 1M × 1M they
+gave 5.2M pairs, two in three found by no other key, one in 240 of those true): compared in
+full up to `POSTAL_BLOCK` (5 loses 3 FEBRL2 pairs), then each record with the next
+`POSTAL_WINDOW` along the street. With `MOVER_BLOCK` and `WEAK_MOVER_BLOCK`: at 1M × 1M 6.16M
+pairs instead of 9.35M (3.1 a record instead of 4.7) for 71 of 832,227 true pairs; at
+100k × 100k 337k instead of 456k, every true pair kept."""
+
+
+def block_rule(name: str, max_block: int) -> tuple[int, int, int]:
+    """(full, window, movers) of key set `name`: blocks up to `full` records are compared in
+    full, larger ones by `window`; in a block of more than `movers` records, records with two
+    different postcodes are not paired."""
+    if name in POSTAL_KEYS:
+        full, window, movers = POSTAL_BLOCK, POSTAL_WINDOW, POSTAL_BLOCK
+    elif name in WEAK_KEYS:
+        full, window, movers = WEAK_BLOCK, WEAK_WINDOW, WEAK_MOVER_BLOCK
+    else:
+        full, window = FULL_BLOCK, WINDOW
+        movers = FULL_BLOCK if name in CONTACT_KEYS else MOVER_BLOCK
+    full = min(full, max_block)
+    return full, window, min(movers, full)
+
 
 MANY_KEYS = {"family+nickname", "postal+name word"}
 """Key sets that give one record several keys (one of them possibly twice: "Smith Smith")."""
@@ -200,25 +241,27 @@ def _coded(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (lo << np.uint64(32)) | hi
 
 
-def _block_pairs(block: np.ndarray, ids: np.ndarray, postal: np.ndarray, full: int,
-                 window: int) -> list[np.ndarray]:
-    """Pairs of `ids` (`_coded`) from one key set sorted by `block`, then reading order:
-    every pair of a block of at most `full` records; in a larger block each record with the next
-    `window` records (sorted neighbourhood) unless their `postal` codes (0: none) differ."""
+def _block_pairs(block: np.ndarray, ids: np.ndarray, postal: np.ndarray,
+                 rule: tuple[int, int, int]) -> list[np.ndarray]:
+    """Pairs of `ids` (`_coded`) from one key set sorted by `block`, then reading order, by
+    `block_rule` (`full`, `window`, `movers`): every pair of a block of at most `full` records;
+    in a larger block each record with the next `window` records (sorted neighbourhood); in a
+    block of more than `movers` records only records whose `postal` codes (0: none) agree."""
     if len(block) == 0:
         return []
+    full, window, movers = rule
     starts = np.flatnonzero(np.concatenate([[True], block[1:] != block[:-1]]))
     sizes = np.diff(np.append(starts, len(block)))
     size = np.repeat(sizes, sizes)
     rank = np.arange(len(block)) - np.repeat(starts, sizes)
     # How many records after this one, in its block, it is compared with.
     reach = np.minimum(np.where(size <= full, size - 1, window), size - 1 - rank)
-    large = size > full
+    local = size > movers
     codes = []
     for step in range(1, int(reach.max()) + 1):
         near = np.flatnonzero(reach >= step)
         here, there = postal[near], postal[near + step]
-        keep = ~large[near] | (here == there) | (here == 0) | (there == 0)
+        keep = ~local[near] | (here == there) | (here == 0) | (there == 0)
         codes.append(_coded(ids[near[keep]], ids[near[keep] + step]))
     return codes
 
@@ -267,9 +310,8 @@ def candidate_pairs(records: pl.DataFrame, max_block: int,
 
     A block of at most min(`max_block`, `FULL_BLOCK`) records is compared in full; a larger one
     by sorted neighbourhood (`WINDOW`), so the number of pairs grows about linearly with the
-    lists however repetitive their names.
+    lists however repetitive their names; smaller for some keys (`block_rule`).
     """
-    full = min(max_block, FULL_BLOCK)
     order = pl.concat_str([pl.col(c).fill_null("") for c in SORT_ORDER], separator="|")
     # Each record's place in reading order (`rank`), so that every key set sorts on integers.
     by_order = records.select(pl.arg_sort_by(order, "idx")).to_series().to_numpy()
@@ -285,10 +327,8 @@ def candidate_pairs(records: pl.DataFrame, max_block: int,
     codes: list[np.ndarray] = []
     for name, rows, key in _key_sets(records):
         block, ranked = _blocks(key, rank[rows], name in MANY_KEYS)
-        weak = name in WEAK_KEYS
         found = _block_pairs(block, idx_of[ranked], postal_of[ranked],
-                             min(full, WEAK_BLOCK) if weak else full,
-                             WEAK_WINDOW if weak else WINDOW)
+                             block_rule(name, max_block))
         codes.append(_unique(np.concatenate([np.empty(0, np.uint64), *found])))
     if also is not None:
         codes.append(_coded(also["a"].cast(pl.UInt32).to_numpy(),
