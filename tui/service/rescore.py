@@ -3,12 +3,14 @@ reason line tells the truth after an edit (a changed e-mail no longer shows "ema
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from tui.service.match.levels import capped_score
 from tui.service.match.normalise import KEY_COLUMNS, add_keys
-from tui.service.match.score import score_pairs
+from tui.service.match.score import prepare, score_pairs
 from tui.service.match.weighing import explain
 
 if TYPE_CHECKING:
@@ -38,8 +40,15 @@ def rescored_pair(report: Report, rows: list[dict[str, Any]],
                 frame[n, name] = value or None
     records = add_keys(frame, report.config.match.exact_case_sensitive).with_row_index("idx")
     pairs = pl.DataFrame({"a": [0], "b": [1]}, schema={"a": pl.UInt32, "b": pl.UInt32})
-    row = explain(score_pairs(records, pairs), ["a", "b"]).row(0, named=True)
     match = report.config.match
+    # The weights this run learned and the cap at the session's thresholds, as the report
+    # scored the pair: with the defaults and no cap, a joint client against one person showed
+    # 99.8 "agrees" after an edit where the report said 79.9 "uncertain".
+    # u from the whole lists: counted on these two records it made every name rare (+5.0).
+    prepared = replace(prepare(records), u=report.result.name_u)
+    scored = score_pairs(prepared, pairs, report.result.weights)
+    scored = scored.with_columns(capped_score(match).alias("score"))
+    row = explain(scored, ["a", "b"]).row(0, named=True)
     row["evidence"] = ("agrees" if row["score"] >= match.accept else
                        "uncertain" if row["score"] >= match.review else "disagrees")
     return row

@@ -67,6 +67,9 @@ class MatchResult:
     """The field weights scored with: learned from these lists (EM) or the defaults."""
     usage: dict[str, StepUsage] = field(default_factory=dict)
     """Per step: wall and CPU seconds and the peak memory so far (`bench/match.py` prints it)."""
+    name_u: float = 1.0
+    """The chance two random records of these lists share a name (`score.Prepared.u`): a pair
+    re-scored after an edit weighs its name's frequency against it, as the run did."""
 
 
 def random_pairs(ids: np.ndarray, n: int, seed: int = 0) -> pl.DataFrame:
@@ -147,6 +150,7 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
         del weighed
         shown_parts.append(explain(with_sides(kept, prepared.records), ["a", "b"]))
         del kept
+    name_u = prepared.u
     # The codes and vocabularies (0.4 GB of Python strings at 1M × 1M) are not needed again.
     del prepared
     scores = pl.concat(scores_parts)
@@ -159,7 +163,7 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     log.info("matched %d × %d records: %d candidate pairs", canopy.frame.height,
              qbo.frame.height, candidates)
     return MatchResult(records, pairs, groups, scores, timings, keyed, shown, exact, weights,
-                       usage)
+                       usage, name_u)
 
 
 def reclassify(result: MatchResult, match: MatchConfig) -> MatchResult:
@@ -170,4 +174,4 @@ def reclassify(result: MatchResult, match: MatchConfig) -> MatchResult:
     assert result.keyed is not None and result.shown is not None and result.exact is not None
     records, pairs, groups = classify(result.keyed, result.shown, result.exact, match)
     return MatchResult(records, pairs, groups, result.scores, result.timings, result.keyed,
-                       result.shown, result.exact, result.weights, result.usage)
+                       result.shown, result.exact, result.weights, result.usage, result.name_u)
