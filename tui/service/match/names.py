@@ -168,7 +168,7 @@ def person_inputs(tables: NameTables, a: np.ndarray, b: np.ndarray,
     typo = typo_similarity(values, tables.sizes, pairs, ratio)
     # Nicknames, full names and initials concern given names: only the given ~ given requests.
     n = len(a)
-    given_rows = np.unique(pairs.inverse[: int(pairs.valid[: len(pairs_of) * n].sum())])
+    given_rows = np.unique(pairs.inverse[: np.count_nonzero(pairs.valid[: len(pairs_of) * n])])
     gl, gr = pairs.left[given_rows], pairs.right[given_rows]
     nick = np.zeros(len(pairs.left), dtype=bool)
     nick[given_rows] = np.isin(gl * (len(values) + 1) + gr, tables.nicknames)

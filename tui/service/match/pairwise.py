@@ -105,15 +105,14 @@ class Distinct:
 
     valid: np.ndarray
     """Per entry: both codes present and different."""
-    same: np.ndarray
-    """Per entry: both codes present and equal."""
-    codes: np.ndarray
-    """Per entry: the left code (what a `same` entry compares with itself)."""
     left: np.ndarray
     right: np.ndarray
     """Codes of each distinct pair, the smaller on the left."""
     inverse: np.ndarray
     """Per valid entry: its distinct pair's position."""
+    slot: np.ndarray
+    """Per entry, where `spread` reads it: its distinct pair's position (valid); the number of
+    distinct pairs, k (a code absent); k + 1 + the code (the same code on both sides)."""
 
     @classmethod
     def of(cls, left: np.ndarray, right: np.ndarray) -> Distinct:
@@ -124,21 +123,27 @@ class Distinct:
         x, y = left[valid], right[valid]
         keys, inverse = np.unique(np.minimum(x, y).astype(np.int64) * base + np.maximum(x, y),
                                   return_inverse=True)
-        return cls(valid, same, left, keys // base, keys % base, inverse.ravel())
+        inverse = inverse.ravel()
+        slot = np.full(len(left), len(keys), dtype=np.int64)
+        slot[valid] = inverse
+        slot[same] = len(keys) + 1 + left[same]
+        return cls(valid, keys // base, keys % base, inverse, slot)
 
     def spread(self, scores: np.ndarray, part: slice | None = None,
                missing: float = np.nan, same: float | np.ndarray = 100.0) -> np.ndarray:
         """Per-distinct-pair `scores` back onto every entry (or the entries `part`, a slice
         with a step of 1); `missing` where a code is absent; `same` where both codes are
         equal (a number, or an array holding each code's value)."""
-        part = part or slice(0, len(self.valid))
-        valid = self.valid[part]
-        start = int(self.valid[: part.start].sum()) if part.start else 0
-        out = np.full(len(valid), missing, dtype=np.result_type(scores.dtype, type(missing)))
-        out[valid] = scores[self.inverse[start: start + int(valid.sum())]]
-        alike = self.same[part]
-        out[alike] = same[self.codes[part][alike]] if isinstance(same, np.ndarray) else same
-        return out
+        slot = self.slot[part or slice(0, len(self.slot))]
+        dtype = np.result_type(scores.dtype, type(missing))
+        if isinstance(same, np.ndarray):
+            table = np.concatenate([scores.astype(dtype, copy=False),
+                                    np.array([missing], dtype=dtype), same.astype(dtype)])
+            return table[slot]
+        table = np.concatenate([scores.astype(dtype, copy=False),
+                                np.array([missing, same], dtype=dtype)])
+        # Every code past the missing slot reads the one `same`.
+        return table[np.minimum(slot, len(scores) + 1)]
 
 
 def similarity(values: np.ndarray, pairs: Distinct,
