@@ -89,8 +89,8 @@ class Prepared:
 
 def prepare(records: pl.DataFrame) -> Prepared:
     """`records` (keyed, see `normalise.add_keys`) made ready for `compare_pairs`. At 100k ×
-    100k it costs about a third of comparing the 565k candidate pairs, so a run prepares once
-    and compares every chunk of candidates and the random pairs with it."""
+    100k it costs about two fifths of comparing the 455k candidate pairs, so a run prepares
+    once and compares every chunk of candidates and the random pairs with it."""
     if "name_tf" not in records.columns:
         records = with_name_frequency(records)
     names = NameTables.of(records)
