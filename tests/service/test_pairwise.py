@@ -16,6 +16,7 @@ from tui.service.match.normalise import add_keys
 from tui.service.match.pairwise import (
     TYPO_STEP,
     _distinct_strings,
+    _factorize,
     code,
     column_similarity,
     equality_codes,
@@ -163,3 +164,14 @@ def test_typos_lift_random_words_as_one_by_one() -> None:
     want = [one_by_one(words[i], words[j], fuzz.ratio, True) for i, j in zip(a, b, strict=True)]
     np.testing.assert_array_equal(got, np.array(want))
     assert (got == 90).sum() > 10 and (got == 80).sum() > 10
+
+
+def test_factorize_is_numpys_unique_both_ways() -> None:
+    rng = np.random.default_rng(3)
+    # A small bound (by table) and a large one (by sort), with and without keys.
+    for n, bound in ((2_000, 50), (20, 10**9), (0, 10), (0, 10**9), (7, 1)):
+        keys = rng.integers(0, bound, n)
+        got_keys, got_inverse = _factorize(keys, bound)
+        want_keys, want_inverse = np.unique(keys, return_inverse=True)
+        np.testing.assert_array_equal(got_keys, want_keys)
+        np.testing.assert_array_equal(got_inverse, want_inverse.ravel())

@@ -122,9 +122,8 @@ class Distinct:
         valid = present & ~same
         base = int(max(left.max(initial=0), right.max(initial=0))) + 1
         x, y = left[valid], right[valid]
-        keys, inverse = np.unique(np.minimum(x, y).astype(np.int64) * base + np.maximum(x, y),
-                                  return_inverse=True)
-        inverse = inverse.ravel()
+        keys, inverse = _factorize(np.minimum(x, y).astype(np.int64) * base + np.maximum(x, y),
+                                   base * base)
         slot = np.full(len(left), len(keys), dtype=np.int64)
         slot[valid] = inverse
         slot[same] = len(keys) + 1 + left[same]
@@ -145,6 +144,18 @@ class Distinct:
                                 np.array([missing, same], dtype=dtype)])
         # Every code past the missing slot reads the one `same`.
         return table[np.minimum(slot, len(scores) + 1)]
+
+
+def _factorize(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(keys, return_inverse=True)` for keys in [0, `bound`): by a table of the bound's
+    size where that is no larger than a few times the keys (a town's few dozen names), as a
+    sort otherwise."""
+    if bound > 4 * len(keys) + 1024:
+        keys, inverse = np.unique(keys, return_inverse=True)
+        return keys, inverse.ravel()
+    seen = np.zeros(bound, dtype=bool)
+    seen[keys] = True
+    return np.flatnonzero(seen), (np.cumsum(seen) - 1)[keys]
 
 
 def similarity(values: np.ndarray, pairs: Distinct,
