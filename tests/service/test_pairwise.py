@@ -120,8 +120,9 @@ def test_coding_empty_and_all_null_columns() -> None:
 
 
 def test_people_compared_only_as_they_can_be() -> None:
-    """Pairs compared with only the comparisons their partners allow (`names.combos`) get the
-    columns comparing all four would give."""
+    """Pairs compared with only the comparisons their partners allow (`names.combos`), and
+    pairs with a business not compared at all, get the columns comparing all four would
+    give."""
     canopy = read_canopy_csv(DATA / "traps" / "canopy.csv").frame
     qbo = read_qbo_csv(DATA / "traps" / "qbo.csv").frame
     records = add_keys(pl.concat([canopy, qbo], how="vertical")).with_row_index("idx")
@@ -129,11 +130,12 @@ def test_people_compared_only_as_they_can_be() -> None:
     n = records.height
     a, b = (x.ravel() for x in np.triu_indices(n, 1))
     inputs = person_inputs(prepared.names, a, b)
-    columns = ["person_name", "given", "given_conflict", "nickname"]
+    columns = ["person_name", "given_conflict", "nickname"]
     every = compare_people(pl.DataFrame(inputs).lazy()).select(columns).collect()
     partnered = prepared.names.partnered
     assert partnered.any() and not partnered.all()
     assert (partnered[a] & partnered[b]).any()
+    assert (prepared.names.individual == 0).any()
     assert_frame_equal(pl.DataFrame(_people(prepared, a, b)).select(columns), every)
 
 
