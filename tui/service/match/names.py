@@ -194,15 +194,18 @@ def person_inputs(tables: NameTables, a: np.ndarray, b: np.ndarray,
             for column in (gender, gender.replace("gender", "fgender")):
                 out[f"{column}_{side}"] = pl.Series(tables.gender[column][rows])
         out[f"individual_{side}"] = pl.Series(tables.individual[rows])
+    # Built once for every given ~ given request: each holds a value per name.
+    flags = {prefix: Distinct.table(flag, False, alone)
+             for prefix, flag, alone in (("_k", nick, tables.own_nickname),
+                                         ("_f", full, tables.full), ("_i", initial, single))}
     for r, (x, y) in enumerate(requests):
         part = slice(r * n, (r + 1) * n)
         out[f"{x}~{y}"] = pl.Series(values=pairs.spread(typo, part), nan_to_null=True)
         if r < len(pairs_of):
             i, j = pairs_of[r]
             out[f"_r{i}{j}"] = pl.Series(values=pairs.spread(ratio, part), nan_to_null=True)
-            for prefix, flag, alone in (("_k", nick, tables.own_nickname),
-                                        ("_f", full, tables.full), ("_i", initial, single)):
-                out[f"{prefix}{i}{j}"] = pl.Series(pairs.spread(flag, part, False, alone))
+            for prefix, table in flags.items():
+                out[f"{prefix}{i}{j}"] = pl.Series(table[pairs.slot[part]])
     return out
 
 

@@ -136,15 +136,21 @@ class Distinct:
         with a step of 1); `missing` where a code is absent; `same` where both codes are
         equal (a number, or an array holding each code's value)."""
         slot = self.slot[part or slice(0, len(self.slot))]
-        dtype = np.result_type(scores.dtype, type(missing))
         if isinstance(same, np.ndarray):
-            table = np.concatenate([scores.astype(dtype, copy=False),
-                                    np.array([missing], dtype=dtype), same.astype(dtype)])
-            return table[slot]
+            return self.table(scores, missing, same)[slot]
+        dtype = np.result_type(scores.dtype, type(missing))
         table = np.concatenate([scores.astype(dtype, copy=False),
                                 np.array([missing, same], dtype=dtype)])
         # Every code past the missing slot reads the one `same`.
         return table[np.minimum(slot, len(scores) + 1)]
+
+    @staticmethod
+    def table(scores: np.ndarray, missing: float, same: np.ndarray) -> np.ndarray:
+        """What `spread` reads through `slot` for an array `same`: build it once to spread
+        the same scores over several parts (`table[distinct.slot[part]]`)."""
+        dtype = np.result_type(scores.dtype, type(missing))
+        return np.concatenate([scores.astype(dtype, copy=False), np.array([missing], dtype=dtype),
+                               same.astype(dtype, copy=False)])
 
 
 def _factorize(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
