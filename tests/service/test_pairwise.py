@@ -16,6 +16,7 @@ from tui.service.match.normalise import add_keys
 from tui.service.match.pairwise import (
     TYPO_STEP,
     _distinct_strings,
+    _factorize,
     code,
     column_similarity,
     equality_codes,
@@ -119,8 +120,9 @@ def test_coding_empty_and_all_null_columns() -> None:
 
 
 def test_people_compared_only_as_they_can_be() -> None:
-    """Pairs compared with only the comparisons their partners allow (`names.combos`) get the
-    columns comparing all four would give."""
+    """Pairs compared with only the comparisons their partners allow (`names.combos`), and
+    pairs with a business not compared at all, get the columns comparing all four would
+    give."""
     canopy = read_canopy_csv(DATA / "traps" / "canopy.csv").frame
     qbo = read_qbo_csv(DATA / "traps" / "qbo.csv").frame
     records = add_keys(pl.concat([canopy, qbo], how="vertical")).with_row_index("idx")
@@ -128,11 +130,12 @@ def test_people_compared_only_as_they_can_be() -> None:
     n = records.height
     a, b = (x.ravel() for x in np.triu_indices(n, 1))
     inputs = person_inputs(prepared.names, a, b)
-    columns = ["person_name", "given", "given_conflict", "nickname"]
+    columns = ["person_name", "given_conflict", "nickname"]
     every = compare_people(pl.DataFrame(inputs).lazy()).select(columns).collect()
     partnered = prepared.names.partnered
     assert partnered.any() and not partnered.all()
     assert (partnered[a] & partnered[b]).any()
+    assert (prepared.names.individual == 0).any()
     assert_frame_equal(pl.DataFrame(_people(prepared, a, b)).select(columns), every)
 
 
@@ -163,3 +166,14 @@ def test_typos_lift_random_words_as_one_by_one() -> None:
     want = [one_by_one(words[i], words[j], fuzz.ratio, True) for i, j in zip(a, b, strict=True)]
     np.testing.assert_array_equal(got, np.array(want))
     assert (got == 90).sum() > 10 and (got == 80).sum() > 10
+
+
+def test_factorize_is_numpys_unique_both_ways() -> None:
+    rng = np.random.default_rng(3)
+    # A small bound (by table) and a large one (by sort), with and without keys.
+    for n, bound in ((2_000, 50), (20, 10**9), (0, 10), (0, 10**9), (7, 1)):
+        keys = rng.integers(0, bound, n)
+        got_keys, got_inverse = _factorize(keys, bound)
+        want_keys, want_inverse = np.unique(keys, return_inverse=True)
+        np.testing.assert_array_equal(got_keys, want_keys)
+        np.testing.assert_array_equal(got_inverse, want_inverse.ravel())

@@ -100,8 +100,14 @@ def with_levels(df: Frame) -> Frame:
 def _signed(column: str) -> pl.Expr:
     """" (+3.5)" or " (−1.0)": a field's evidence in log-odds, for the reason line."""
     value = pl.col(column)
-    return pl.when(value >= 0).then(pl.format(" (+{})", value.round(1))).otherwise(
-        pl.format(" (−{})", (-value).round(1)))
+    # One number formatted per row, not one per branch (Polars evaluates both): `format` is
+    # `concat_str` of its parts, so the text is the same.
+    positive = value >= 0
+    return pl.concat_str(
+        pl.when(positive).then(pl.lit(" (+")).otherwise(pl.lit(" (−")),
+        pl.when(positive).then(value).otherwise(-value).round(1),
+        pl.lit(")"),
+    )
 
 
 def reason() -> pl.Expr:
@@ -112,8 +118,12 @@ def reason() -> pl.Expr:
         pl.concat_str(
             pl.when(pl.col("exact_name")).then(pl.lit("same name"))
             .when(name >= 97).then(pl.lit("same name, other spelling or order"))
-            .when(name >= 80).then(pl.format("similar names ({})", name.cast(pl.Int64)))
-            .otherwise(pl.format("different names ({})", name.cast(pl.Int64))),
+            # The score formatted once, not in each branch (Polars evaluates both).
+            .otherwise(pl.concat_str(
+                pl.when(name >= 80).then(pl.lit("similar names ("))
+                .otherwise(pl.lit("different names (")),
+                name.cast(pl.Int64), pl.lit(")"),
+            )),
             _signed("w_name"),
         ),
         pl.when(pl.col("nickname")).then(

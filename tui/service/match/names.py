@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from tui.service.match.nicknames import full_name_set, nickname_set
+from tui.service.match.nicknames import full_names, nickname_pairs
 from tui.service.match.pairwise import (
     Coded,
     Distinct,
@@ -110,17 +110,21 @@ class NameTables:
     @classmethod
     def of(cls, records: pl.DataFrame) -> NameTables:
         coded = code(records, NAME_COLUMNS)
-        values = coded.values.tolist()
-        lookup = {v: i for i, v in enumerate(values)}
-        base = len(values) + 1
-        nicks = np.array([lookup[x] * base + lookup[y] for x, y in nickname_set()
-                          if x in lookup and y in lookup], dtype=np.int64)
-        known_full = full_name_set()
-        initials = pl.DataFrame({"v": pl.Series(values, dtype=pl.String).str.slice(0, 1)})
+        vocabulary = pl.Series("v", coded.values.tolist(), dtype=pl.String)
+        base = len(vocabulary) + 1
+        # Each nickname pair's names looked up in the vocabulary by joins (pairs of names it
+        # lacks drop out), not a dict of every name.
+        position = pl.DataFrame({"name": vocabulary,
+                                 "code": np.arange(len(vocabulary), dtype=np.int64)})
+        known = (nickname_pairs()
+                 .join(position.rename({"name": "x", "code": "cx"}), on="x")
+                 .join(position.rename({"name": "y", "code": "cy"}), on="y"))
+        nicks = (known["cx"] * base + known["cy"]).to_numpy()
+        initials = pl.DataFrame({"v": vocabulary.str.slice(0, 1)})
         return cls(
             coded, lengths(coded.values), code(initials, ["v"]).codes["v"],
-            np.fromiter((v in known_full for v in values), bool, len(values)), np.sort(nicks),
-            np.isin(np.arange(len(values), dtype=np.int64) * (base + 1), nicks),
+            vocabulary.is_in(full_names().implode()).to_numpy(), np.sort(nicks),
+            np.isin(np.arange(len(vocabulary), dtype=np.int64) * (base + 1), nicks),
             {c: _tri_state(records[c] == "f") for c in GENDER_COLUMNS},
             _tri_state(records["kind"] == "individual"),
             (coded.codes["given2_key"] >= 0) | (coded.codes["family2_key"] >= 0),
@@ -168,7 +172,7 @@ def person_inputs(tables: NameTables, a: np.ndarray, b: np.ndarray,
     typo = typo_similarity(values, tables.sizes, pairs, ratio)
     # Nicknames, full names and initials concern given names: only the given ~ given requests.
     n = len(a)
-    given_rows = np.unique(pairs.inverse[: int(pairs.valid[: len(pairs_of) * n].sum())])
+    given_rows = np.unique(pairs.inverse[: np.count_nonzero(pairs.valid[: len(pairs_of) * n])])
     gl, gr = pairs.left[given_rows], pairs.right[given_rows]
     nick = np.zeros(len(pairs.left), dtype=bool)
     nick[given_rows] = np.isin(gl * (len(values) + 1) + gr, tables.nicknames)
@@ -190,15 +194,18 @@ def person_inputs(tables: NameTables, a: np.ndarray, b: np.ndarray,
             for column in (gender, gender.replace("gender", "fgender")):
                 out[f"{column}_{side}"] = pl.Series(tables.gender[column][rows])
         out[f"individual_{side}"] = pl.Series(tables.individual[rows])
+    # Built once for every given ~ given request: each holds a value per name.
+    flags = {prefix: Distinct.table(flag, False, alone)
+             for prefix, flag, alone in (("_k", nick, tables.own_nickname),
+                                         ("_f", full, tables.full), ("_i", initial, single))}
     for r, (x, y) in enumerate(requests):
         part = slice(r * n, (r + 1) * n)
         out[f"{x}~{y}"] = pl.Series(values=pairs.spread(typo, part), nan_to_null=True)
         if r < len(pairs_of):
             i, j = pairs_of[r]
             out[f"_r{i}{j}"] = pl.Series(values=pairs.spread(ratio, part), nan_to_null=True)
-            for prefix, flag, alone in (("_k", nick, tables.own_nickname),
-                                        ("_f", full, tables.full), ("_i", initial, single)):
-                out[f"{prefix}{i}{j}"] = pl.Series(pairs.spread(flag, part, False, alone))
+            for prefix, table in flags.items():
+                out[f"{prefix}{i}{j}"] = pl.Series(table[pairs.slot[part]])
     return out
 
 

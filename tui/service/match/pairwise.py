@@ -1,11 +1,12 @@
 """String columns of record pairs compared once per distinct pair of values.
 
-Candidate pairs repeat values heavily (at 100k × 100k, 565k pairs hold about 50k distinct
-given-name pairs and 1.7k distinct city pairs), so each column is coded as integers over a
-vocabulary (`code`), a comparison gathers the two sides' codes (numpy), finds the distinct
-(code a, code b) pairs (`Distinct`), scores only those with rapidfuzz and spreads the scores
-back. The scores are those of scoring every pair: each scorer is a pure function of the two
-strings, and equal strings score 100 without calling rapidfuzz, as before.
+Candidate pairs repeat values heavily (at 100k × 100k, 455k pairs hold about 43k distinct
+pairs of different given names and 1.6k of different cities), so each column is coded as
+integers over a vocabulary (`code`), a comparison gathers the two sides' codes (numpy), finds
+the distinct pairs of codes (`Distinct`), scores only those with rapidfuzz and spreads the
+scores back. The scores are those of scoring every pair: each scorer is a pure function of the
+two strings (and the same either way round), and equal strings score 100 without calling
+rapidfuzz, as before.
 """
 
 from __future__ import annotations
@@ -64,10 +65,10 @@ def _distinct_strings(strings: pl.Series,
                       hashes: np.ndarray | None = None) -> tuple[pl.Series, np.ndarray]:
     """The distinct values of `strings` (no nulls), in an arbitrary order, and per entry its
     value's position among them (Int32). Found by 64-bit hash (`hashes` stand in for
-    Polars' own in tests): grouping equal hashes with numpy costs a fifth of an Enum cast. Each
+    Polars' own in tests): grouping equal hashes with numpy costs a quarter of an Enum cast. Each
     entry is then checked against its group's value, so a hash collision (two strings in one
     group) is caught and the strings are coded by an Enum cast instead, exactly."""
-    # In one chunk (both lists' records come in two): gathering from several costs ten times.
+    # In one chunk (a records frame has one per list): gathering from several costs ten times.
     strings = strings.rechunk()
     if hashes is None:
         hashes = strings.hash().to_numpy()
@@ -105,40 +106,63 @@ class Distinct:
 
     valid: np.ndarray
     """Per entry: both codes present and different."""
-    same: np.ndarray
-    """Per entry: both codes present and equal."""
-    codes: np.ndarray
-    """Per entry: the left code (what a `same` entry compares with itself)."""
     left: np.ndarray
     right: np.ndarray
     """Codes of each distinct pair, the smaller on the left."""
     inverse: np.ndarray
     """Per valid entry: its distinct pair's position."""
+    slot: np.ndarray
+    """Per entry, where `spread` reads it: its distinct pair's position (valid); the number of
+    distinct pairs, k (a code absent); k + 1 + the code (the same code on both sides)."""
 
     @classmethod
     def of(cls, left: np.ndarray, right: np.ndarray) -> Distinct:
         present = (left >= 0) & (right >= 0)
         same = present & (left == right)
         valid = present & ~same
+        # Index arrays, not masks: numpy takes and puts through them at half the cost.
+        at = np.flatnonzero(valid)
         base = int(max(left.max(initial=0), right.max(initial=0))) + 1
-        x, y = left[valid], right[valid]
-        keys, inverse = np.unique(np.minimum(x, y).astype(np.int64) * base + np.maximum(x, y),
-                                  return_inverse=True)
-        return cls(valid, same, left, keys // base, keys % base, inverse.ravel())
+        x, y = left.take(at), right.take(at)
+        keys, inverse = _factorize(np.minimum(x, y).astype(np.int64) * base + np.maximum(x, y),
+                                   base * base)
+        slot = np.where(same, left.astype(np.int64) + (len(keys) + 1), len(keys))
+        slot[at] = inverse
+        return cls(valid, keys // base, keys % base, inverse, slot)
 
     def spread(self, scores: np.ndarray, part: slice | None = None,
                missing: float = np.nan, same: float | np.ndarray = 100.0) -> np.ndarray:
         """Per-distinct-pair `scores` back onto every entry (or the entries `part`, a slice
         with a step of 1); `missing` where a code is absent; `same` where both codes are
         equal (a number, or an array holding each code's value)."""
-        part = part or slice(0, len(self.valid))
-        valid = self.valid[part]
-        start = int(self.valid[: part.start].sum()) if part.start else 0
-        out = np.full(len(valid), missing, dtype=np.result_type(scores.dtype, type(missing)))
-        out[valid] = scores[self.inverse[start: start + int(valid.sum())]]
-        alike = self.same[part]
-        out[alike] = same[self.codes[part][alike]] if isinstance(same, np.ndarray) else same
-        return out
+        slot = self.slot[part or slice(0, len(self.slot))]
+        if isinstance(same, np.ndarray):
+            return self.table(scores, missing, same)[slot]
+        dtype = np.result_type(scores.dtype, type(missing))
+        table = np.concatenate([scores.astype(dtype, copy=False),
+                                np.array([missing, same], dtype=dtype)])
+        # Every code past the missing slot reads the one `same`.
+        return table[np.minimum(slot, len(scores) + 1)]
+
+    @staticmethod
+    def table(scores: np.ndarray, missing: float, same: np.ndarray) -> np.ndarray:
+        """What `spread` reads through `slot` for an array `same`: build it once to spread
+        the same scores over several parts (`table[distinct.slot[part]]`)."""
+        dtype = np.result_type(scores.dtype, type(missing))
+        return np.concatenate([scores.astype(dtype, copy=False), np.array([missing], dtype=dtype),
+                               same.astype(dtype, copy=False)])
+
+
+def _factorize(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(keys, return_inverse=True)` for keys in [0, `bound`): by a table of the bound's
+    size where that is no larger than a few times the keys (a town's few dozen names), as a
+    sort otherwise."""
+    if bound > 4 * len(keys) + 1024:
+        keys, inverse = np.unique(keys, return_inverse=True)
+        return keys, inverse.ravel()
+    seen = np.zeros(bound, dtype=bool)
+    seen[keys] = True
+    return np.flatnonzero(seen), (np.cumsum(seen) - 1)[keys]
 
 
 def similarity(values: np.ndarray, pairs: Distinct,

@@ -37,8 +37,14 @@ _CODED = ("exact_key", "email_key", "phone_key", "source", "kind", "generation")
 """Side columns only compared for equality: carried as integer codes (gathering a string
 column for every candidate costs more than the comparison)."""
 
-_PERSON = ("person_name", "given", "given_conflict", "nickname")
-"""What `names.compare_people` adds."""
+_PERSON = ("person_name", "given_conflict", "nickname")
+"""What `compare_pairs` reads of `names.compare_people`'s columns."""
+
+_NOBODY = pl.LazyFrame({"person_name": [None], "given_conflict": [False], "nickname": [False]},
+                       schema={"person_name": pl.Float64, "given_conflict": pl.Boolean,
+                               "nickname": pl.Boolean})
+"""`_PERSON` for a pair that is not two individuals: `compare_people` gives no person score
+and no conflict or nickname, whatever the names."""
 
 COMPARED = (
     "name", "email", "phone", "address", "name_rarity", "same_side", "given_conflict",
@@ -89,8 +95,8 @@ class Prepared:
 
 def prepare(records: pl.DataFrame) -> Prepared:
     """`records` (keyed, see `normalise.add_keys`) made ready for `compare_pairs`. At 100k ×
-    100k it costs about a third of comparing the 565k candidate pairs, so a run prepares once
-    and compares every chunk of candidates and the random pairs with it."""
+    100k it costs about two fifths of comparing the 455k candidate pairs, so a run prepares
+    once and compares every chunk of candidates and the random pairs with it."""
     if "name_tf" not in records.columns:
         records = with_name_frequency(records)
     names = NameTables.of(records)
@@ -197,30 +203,35 @@ def _people(prepared: Prepared, a: np.ndarray, b: np.ndarray) -> dict[str, pl.Se
     once per distinct pair of people: records with the same kind and name parts are one person
     to it (at 100k × 100k, 455k candidate pairs hold 216k distinct pairs of people). Pairs are
     compared in two sets, by whether either side has a partner (`names.combos`): nine in ten
-    pairs are two records of one person each, and need a quarter of the work."""
+    pairs are two records of one person each, and need a quarter of the work. Pairs that are
+    not two individuals (a business on either side) are not compared at all (`_NOBODY`)."""
     ids, stand_in = prepared.person, prepared.stand_in
     base = len(stand_in) + 1
     keys, inverse = np.unique(ids[a] * base + ids[b], return_inverse=True)
     left, right = stand_in[keys // base], stand_in[keys % base]
     partnered = prepared.names.partnered
     either = partnered[left] | partnered[right]
+    individual = prepared.names.individual
+    people = (individual[left] == 1) & (individual[right] == 1)
     frames, rows = [], []
     # Two sets, not four: a set costs a few milliseconds however small, and the pairs with a
     # partner (one in ten) are compared every way, as all pairs once were.
     for partners in (False, True):
-        part = np.flatnonzero(either == partners)
-        if not part.size and partners:
+        part = np.flatnonzero(people & (either == partners))
+        if not part.size:
             continue
         pairs_of = combos(partners, partners)
         inputs = person_inputs(prepared.names, left[part], right[part], pairs_of)
         frames.append(compare_people(pl.DataFrame(inputs).lazy(), pairs_of).select(_PERSON))
         rows.append(part)
-    people = pl.concat(frames).collect()
-    # Row of each distinct pair of people in `people` (the sets one after another).
-    position = np.empty(len(keys), dtype=np.int64)
-    position[np.concatenate(rows)] = np.arange(len(keys))
+    compared = pl.concat([*frames, _NOBODY]).collect()
+    # Row of each distinct pair of people in `compared` (the sets one after another, then the
+    # one row standing for every pair that is not two individuals).
+    position = np.full(len(keys), compared.height - 1, dtype=np.int64)
+    done = np.concatenate([np.empty(0, dtype=np.int64), *rows])
+    position[done] = np.arange(len(done))
     back = position[inverse.ravel()]
-    return {name: _gather(people[name], back) for name in _PERSON}
+    return {name: _gather(compared[name], back) for name in _PERSON}
 
 
 def _gather(series: pl.Series, rows: np.ndarray) -> pl.Series:
