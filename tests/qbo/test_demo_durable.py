@@ -206,3 +206,43 @@ def test_demo_reset_forgets_decisions_runs_and_company(
     assert cli.main(["demo", "--reset", "--report"]) == 0
     assert cli.main(["demo", "--reset", "--report"]) == 0
     assert "nothing to forget" in capsys.readouterr().out
+
+
+def test_a_create_brought_back_is_listed_once_as_applied(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """User test: apply a create, undo it, reopen the demo (its list read anew), apply again:
+    the create brings back the customer the first run made. The plan then listed it twice, as
+    applied and as "applied but no longer decided (QBO keeps it)"."""
+    from tui.service.plan import build_plan
+
+    snapshot, _, created = start_demo_and_decide(retire=0, creates=1)
+    canopy, qbo = cli.demo_paths()
+    args = ["--canopy", str(canopy), "--qbo", str(snapshot), "--yes"]
+    assert cli.main(["apply", *args]) == 0
+    assert cli.main(["undo", *args]) == 0
+    demo = DemoQbo(qbo)
+    try:
+        demo.start()  # `cqtriage demo` again: the company's list is read anew
+    finally:
+        demo.stop()
+    assert cli.main(["apply", *args]) == 0
+    assert "brings back QBO" in capsys.readouterr().out
+
+    def plan_now():  # type: ignore[no-untyped-def]
+        session = open_session(SessionInputs.of(canopy, snapshot), Config())
+        if session.changes:
+            session.accept_changes()
+        triage = Triage(session.report, session.journal)
+        return session, triage, build_plan(triage)
+
+    session, triage, plan = plan_now()
+    [op] = plan.operations
+    assert (op.kind, op.key, op.applied) == ("create", created[0], True)
+    assert plan.kept == [] and plan.summary()["kept"] == 0
+    # Dropping the decision leaves the brought-back customer in QBO, said as such.
+    triage.decide(op.items[0], "drop")
+    session.close()
+    session, _, plan = plan_now()
+    [kept] = plan.kept
+    assert kept.run == 3 and "brought back for Canopy" in kept.text, kept.text
+    session.close()

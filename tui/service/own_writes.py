@@ -31,7 +31,14 @@ class AppliedChange:
     """The record written: `qbo:93`, or the Canopy client a create was for."""
     body: dict[str, Any]
     created: str | None = None
-    """The Id QBO gave a created customer."""
+    """The Id QBO gave a created customer (or the one a create brought back)."""
+
+    @property
+    def planned_kind(self) -> str:
+        """The plan's kind of operation this change carried out: an update keyed by a Canopy
+        client is a create brought back (the customer an earlier run created for it, made
+        active again), the same decision as the create (see `signature`)."""
+        return "create" if self.kind == "update" and is_canopy(self.key) else self.kind
 
 
 @dataclass
@@ -110,9 +117,10 @@ def signature(kind: str, key: str, body: dict[str, Any]) -> str:
 def describe(change: AppliedChange, name: str = "") -> str:
     """What an applied operation left in QBO, for the user: `QBO 174 (Ann Lee) made
     inactive`, `QBO 301 created for Canopy C12 (Ann Lee)`."""
-    if change.kind == "create":
+    if change.planned_kind == "create":
         made = f"QBO {change.created}" if change.created else "a QBO customer"
-        return f"{made} created for {record_label(change.key, name)}"
+        how = "created" if change.kind == "create" else "brought back"
+        return f"{made} {how} for {record_label(change.key, name)}"
     fields = fields_from_body({k: v for k, v in change.body.items() if k not in ENVELOPE})
     what = []
     if "active" in fields:

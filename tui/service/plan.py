@@ -367,7 +367,7 @@ def _kept(triage: Triage, own: OwnWrites, operations: list[Operation],
         if item_id in held:
             continue
         for change in changes:
-            if (change.kind, change.key) in planned:
+            if (change.planned_kind, change.key) in planned:
                 continue
             name = (triage.fields_of(change.key) if triage.exists(change.key)
                     else triage.last_known(change.key)).get("display_name", "")
