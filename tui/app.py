@@ -111,8 +111,8 @@ class TriageApp(App[None]):
                 self.exit()
 
         self.push_screen(MessageDialog("The input files changed since your last session", body,
-                                       "Enter: resume with the new files   q or Escape: quit "
-                                       "(nothing is changed)   ↑↓ PgUp PgDn: scroll",
+                                       "Enter: resume   q/Esc: quit, nothing changed   "
+                                       "↑↓ PgUp PgDn: scroll",
                                        q_answers_no=True),
                          answered)
 

@@ -56,8 +56,10 @@ def test_the_key_line_stays_in_view_and_the_list_scrolls(tmp_path: Path, key: st
             dialog = await _dialog(app)
             await pilot.pause()
             keys = dialog.query(Label).last()
-            assert "Enter: resume with the new files" in str(keys.content)
-            assert "q or Escape: quit (nothing is changed)" in str(keys.content)
+            assert "Enter: resume   q/Esc: quit, nothing changed" in str(keys.content)
+            # Whole at 80 columns: the user saw "q or Escape: quit (nothing is c".
+            assert str(keys.content).endswith("↑↓ PgUp PgDn: scroll")
+            assert len(str(keys.content)) <= keys.region.width
             assert keys.region.bottom <= 24 and keys.region.height == 1
             body = dialog.query_one("#dialog-body", VerticalScroll)
             assert body.max_scroll_y > 0  # more than fits: it scrolls…

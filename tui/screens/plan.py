@@ -171,8 +171,8 @@ def confirmation(journal: Any, plan: Plan, kind: str) -> tuple[str, str]:
     c = apply.counts(rows)
     return ("Undo the last apply?",
             f"Run {target}: {_plural(c['updates'], 'customer', 'customers')} put back as "
-            f"before, {_plural(c['creates'], 'customer', 'customers')} it created made "
-            "inactive (QBO cannot delete them).")
+            f"before, {_plural(c['creates'], 'customer', 'customers')} it created or brought "
+            "back made inactive (QBO cannot delete them).")
 
 
 class PlanScreen(Screen[None]):
@@ -295,8 +295,9 @@ class PlanScreen(Screen[None]):
             self.post_message(self.RunFinished(error.one_line(), "error"))
             return
         text = (f"{result.kind.title()}: {result.done} of {result.total} done, "
-                f"{len(result.conflicts)} conflicts (back in the queue), "
-                f"{len(result.failed)} failed.")
+                + (f"{_plural(len(result.conflicts), 'conflict', 'conflicts')} (back in the "
+                   "queue), " if result.conflicts else "no conflicts, ")
+                + f"{len(result.failed)} failed.")
         # Each refusal with QBO's reason, here and not only in the audit log.
         text += "".join(f"\n{op.key}: {op.error}" for op in result.failed[:3])
         if len(result.failed) > 3:

@@ -123,8 +123,9 @@ class MarkKeys:
         self.triage.decide_many(entries)
         done = {self.triage.index[item_id] for item_id, _, _ in entries}
         self.view.marks -= done
-        verb = "Linked" if verdict == "accept" else "Marked not duplicates:"
-        self.notify(f"{verb} {len(entries):,} items in one step (u undoes it)"
+        items = f"{len(entries):,} item{'s' if len(entries) != 1 else ''}"
+        said = f"Linked {items}" if verdict == "accept" else f"{items} marked not duplicates"
+        self.notify(f"{said} in one step (u undoes it)"
                     + (f"; {left_out:,} left marked (decided already or not a pair)."
                        if left_out else "."))
         self.show_item()
