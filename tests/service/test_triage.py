@@ -113,6 +113,26 @@ def test_names_differ_as_the_sync_sees_them_edits_included(inputs: SessionInputs
                                                      triage.state(item.id))
 
 
+def test_a_field_only_some_records_have_is_partly_blank_not_different(
+        inputs: SessionInputs) -> None:
+    """User test: an e-mail on one record and none on the other was not marked at all, and
+    `v` hid it; it is "partly blank" (∅), apart from a real difference (≠)."""
+    session = open_session(inputs, Config())
+    triage = Triage(session.report, session.journal)
+    pair = ["canopy:C7", "qbo:7"]
+    item = next(i for i in triage.items if set(pair) <= set(i.members))
+    differing, blank = triage.field_agreement(pair)
+    assert "email" not in differing | blank  # both have it, alike
+    triage.decide(item.id, "edit", record="qbo:7", fields={"email": ""})
+    differing, blank = triage.field_agreement(pair, triage.state(item.id))
+    assert "email" in blank and "email" not in differing
+    assert differing == triage.differing_fields(pair, triage.state(item.id))
+    triage.decide(item.id, "edit", record="qbo:7", fields={"email": "other@example.org"})
+    differing, blank = triage.field_agreement(pair, triage.state(item.id))
+    assert "email" in differing and "email" not in blank
+    session.close()
+
+
 @pytest.mark.parametrize(("canopy_zip", "qbo_zip", "differs"), [
     ("53703-1234", "53703", True),       # ZIP+4 on one side only: the sync would copy it
     ("53703-1234", "53703-9999", True),  # two different +4s

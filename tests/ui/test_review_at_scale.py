@@ -174,25 +174,26 @@ def test_columns_page_and_differing_only_at_80x24() -> None:
             members = app.triage.members(screen.item)
             assert len(members) == 3 and list(grid.window) == [0, 1]
             assert "records 1–2 of 3" in static_text(screen.query_one("#queue-title"))
-            # ≠ only where this page's two records differ; › where they agree and record 3
-            # differs (the user saw ≠ beside two equal values).
-            differing = app.triage.differing_fields(members)
-            on_page = app.triage.differing_fields(members[:2])
+            # ≠ only where this page's two records differ; ∅ where one of them is blank; ›
+            # where they agree and record 3 differs (the user saw ≠ beside two equal values).
+            differing, blank = app.triage.field_agreement(members)
+            on_page, blank_here = app.triage.field_agreement(members[:2])
             marks = {field: str(grid.get_row(field)[0])[:1] for field, _ in SHOWN_FIELDS}
             assert {f for f, m in marks.items() if m == "≠"} == on_page
-            assert {f for f, m in marks.items() if m == "›"} == differing - on_page
+            assert {f for f, m in marks.items() if m == "∅"} == blank_here - on_page
+            assert {f for f, m in marks.items() if m == "›"} == (
+                (differing | blank) - on_page - blank_here)
             await pilot.press("right_square_bracket")
             assert list(grid.window) == [2] and screen.focus_index == 2
             # One record on its page: every difference is with a record elsewhere.
             marks = {field: str(grid.get_row(field)[0])[:1] for field, _ in SHOWN_FIELDS}
-            assert {f for f, m in marks.items() if m == "›"} == differing
+            assert {f for f, m in marks.items() if m == "›"} == differing | blank
             assert str(grid.ordered_columns[0].label) == "Field ›:other"  # what › means
             await pilot.press("left_square_bracket")
             assert list(grid.window) == [0, 1]
             all_rows = grid.row_count
             await pilot.press("v")
-            differing = app.triage.differing_fields(members)
-            assert 0 < grid.row_count == len(differing) < all_rows
+            assert 0 < grid.row_count == len(differing | blank) < all_rows
             await pilot.press("v")
             assert grid.row_count == all_rows
 

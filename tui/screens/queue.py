@@ -163,15 +163,19 @@ class QueueScreen(DecisionKeys, MarkKeys, Screen[None]):
             columns.append((f"{'Canopy' if source == 'canopy' else 'QBO'} {record_id}{gone}",
                             marks))
             values.append(self.triage.shown(key, state))
-        differing = self.triage.differing_fields(members, state)
-        rows = ([(name, label) for name, label in SHOWN_FIELDS if name in differing]
+        differing, blank = self.triage.field_agreement(members, state)
+        rows = ([(name, label) for name, label in SHOWN_FIELDS if name in differing | blank]
                 if self.differing_only else SHOWN_FIELDS)
         window = grid.window_for(len(members), self.focus_index)
-        elsewhere: set[str] = set()
-        if len(window) < len(members):  # paged: what differs among this page's records
-            elsewhere = differing - self.triage.differing_fields(
+        if len(window) < len(members):  # paged: marks say what this page's records show
+            differing_here, blank_here = self.triage.field_agreement(
                 [members[n] for n in window], state)
-        grid.show(columns, rows, values, differing, self.focus_index, elsewhere)
+            blank_here -= differing_here
+        else:
+            differing_here, blank_here = differing, blank
+        elsewhere = (differing | blank) - differing_here - blank_here
+        grid.show(columns, rows, values, differing_here, self.focus_index, elsewhere,
+                  blank_here)
         width = (title.size.width or self.app.size.width) - 2  # less the padding
         lines = []
         for line in self._title_text(item, state, members, status + chain, decided, total,

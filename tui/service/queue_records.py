@@ -185,6 +185,14 @@ class QueueRecords:
     def differing_fields(self, members: list[str], state: ItemState | None = None) -> set[str]:
         """Shown fields whose normalised values differ between members that have them, with
         the item's edits applied (an edited name is compared as edited)."""
+        return self.field_agreement(members, state)[0]
+
+    def field_agreement(self, members: list[str], state: ItemState | None = None
+                        ) -> tuple[set[str], set[str]]:
+        """(differing, partly blank): the shown fields whose normalised values differ between
+        members that have them (`differing_fields`), and those that agree where present but
+        some members lack (only one record has an e-mail: worth seeing before choosing the
+        primary)."""
         rows = []
         for key in filter(self.exists, members):
             row = dict(self.record(key))
@@ -193,18 +201,21 @@ class QueueRecords:
                 if name in _COMPARE_KEYS:  # its normalised key is stale: compare the text
                     row[_COMPARE_KEYS[name]] = value.strip().casefold() or None
             rows.append(row)
-        out = set()
+        differing, blank = set(), set()
         for name, _ in SHOWN_FIELDS:
             if name == "postal_code":
-                values = {postal_compared(row.get(name)) for row in rows} - {None}
+                present = [postal_compared(row.get(name)) for row in rows]
+                present = [value for value in present if value is not None]
             else:
                 column = _COMPARE_KEYS.get(name, name)
-                values = {name_clash_key(row[column]) if name in _CLASH_COMPARED
-                          else row[column]
-                          for row in rows if row.get(column) not in (None, "")}
-            if len(values) > 1:
-                out.add(name)
-        return out
+                present = [name_clash_key(row[column]) if name in _CLASH_COMPARED
+                           else row[column]
+                           for row in rows if row.get(column) not in (None, "")]
+            if len(set(present)) > 1:
+                differing.add(name)
+            elif present and len(present) < len(rows):
+                blank.add(name)
+        return differing, blank
 
     def pair_evidence(self, a: str, b: str) -> dict[str, Any] | None:
         """The scored pair between two records, if matching compared them (never, when one

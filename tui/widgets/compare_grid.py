@@ -57,21 +57,23 @@ class CompareGrid(DataTable):
 
     def show(self, columns: list[tuple[str, list[str]]], rows: list[tuple[str, str]],
              values: list[dict[str, str]], differing: set[str], focus: int,
-             elsewhere: set[str] | frozenset[str] = frozenset()) -> None:
+             elsewhere: set[str] | frozenset[str] = frozenset(),
+             blank: set[str] | frozenset[str] = frozenset()) -> None:
         """Fill the grid.
 
         `columns` are (header, marks) per record, `rows` (field, label) pairs, `values` each
         record's field → text, `differing` the fields that disagree, `focus` the focused
         column among `columns`; `elsewhere` the differing fields whose values agree on this
         page and differ only with a record on another page: marked `›`, not `≠`, so two equal
-        values side by side are not called different.
+        values side by side are not called different; `blank` the fields some records here
+        have and others lack (their values otherwise agree): marked `∅`.
         """
         self.clear(columns=True)
         window = self.window_for(len(columns), focus)
         start = window.start
         self.window = window
         # The title line has no room left to say what › means; the label column's head has.
-        head = "Field ›:other" if elsewhere else "Field"
+        head = "Field ›:other" if elsewhere else "Field ∅:blank" if blank else "Field"
         self.add_column(Text(head, style="bold"), key="field", width=LABEL_WIDTH)
         for n in window:
             header, marks = columns[n]
@@ -81,7 +83,8 @@ class CompareGrid(DataTable):
         for field, label in rows:
             off_page = field in elsewhere
             differs = field in differing and not off_page
-            mark = "≠ " if differs else "› " if off_page else "  "
+            mark = ("≠ " if differs else "› " if off_page
+                    else "∅ " if field in blank else "  ")
             cells: list[Text | str] = [Text(f"{mark}{label}", style="bold" if differs else "")]
             for n in window:
                 value = values[n].get(field, "")
