@@ -59,6 +59,8 @@ class TriageApp(App[None]):
         self.session: Session | None = None
         self.triage: Triage | None = None
         self._item_table: tuple[Triage, pl.DataFrame] | None = None
+        self.queue_filter = ""
+        """The queue's filter as last set (`t` opens the queue with it)."""
 
     def on_mount(self) -> None:
         # Set explicitly so TEXTUAL_THEME in the environment cannot change the look.
@@ -195,8 +197,9 @@ class TriageApp(App[None]):
         if not self.queue_ready():
             return
         assert self.triage is not None
-        if position is None:
+        if position is None:  # where the user left it, its filter too (a row opened is not)
             position = self.triage.cursor
+            filter_text = filter_text or self.queue_filter
         self.push_screen(QueueScreen(self.triage.move_to(position), filter_text))
 
     def open_record(self, key: str) -> None:

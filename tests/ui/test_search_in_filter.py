@@ -52,3 +52,30 @@ def test_search_stays_within_the_filter(tmp_path: Path) -> None:
             assert screen.position in shown
 
     asyncio.run(scenario())
+
+
+def test_t_reopens_the_queue_with_its_filter(tmp_path: Path) -> None:
+    """User test: filter `score:60-80 undecided`, `r` to the report, `t` back: the queue came
+    back unfiltered though `t` is "the queue where you left it"."""
+    async def scenario() -> None:
+        app = demo_app(tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await to_queue(pilot)
+            await pilot.press("f", *"score:60-80 undecided", "enter")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, QueueScreen)
+            shown = list(screen.view.visible or [])
+            assert shown and len(shown) < len(app.triage.items)
+            here = screen.position
+            await pilot.press("r")
+            await settle(pilot)
+            assert not isinstance(app.screen, QueueScreen)
+            await pilot.press("t")
+            await settle(pilot)
+            again = app.screen
+            assert isinstance(again, QueueScreen) and again is not screen
+            assert again.filter.text == "score:60-80 undecided"
+            assert list(again.view.visible or []) == shown and again.position == here
+
+    asyncio.run(scenario())

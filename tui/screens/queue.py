@@ -304,6 +304,8 @@ class QueueScreen(DecisionKeys, MarkKeys, Screen[None]):
         box.border_title = None
         box.remove_class("-error")
         self.filter = wanted
+        # `t` reopens the queue where it was left: with this filter too.
+        self.app.queue_filter = text  # type: ignore[attr-defined]
         if wanted.empty:
             self.view.visible = None
         else:
