@@ -20,6 +20,7 @@ from tui.service.config import Config
 from tui.service.inputs import SessionInputs
 from tui.service.qbo.tokens import token_path
 from tui.service.session import open_session
+from tui.service.sources.qbo_api import fetch_snapshot
 from tui.service.triage import Triage
 
 
@@ -246,3 +247,39 @@ def test_a_create_brought_back_is_listed_once_as_applied(
     [kept] = plan.kept
     assert kept.run == 3 and "brought back for Canopy" in kept.text, kept.text
     session.close()
+
+
+def test_after_apply_and_undo_a_reread_does_not_call_our_customers_edited(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """User test: after apply and undo, reopening the demo (its list read anew) listed every
+    customer our runs had touched as "edited in a column your decision does not use": only
+    their SyncToken and time had moved, by our own writes, since put back."""
+    snapshot, retired, _ = start_demo_and_decide(retire=2)
+    canopy, qbo = cli.demo_paths()
+    args = ["--canopy", str(canopy), "--qbo", str(snapshot), "--yes"]
+    assert cli.main(["apply", *args]) == 0
+    assert cli.main(["undo", *args]) == 0
+    demo = DemoQbo(qbo)
+    try:
+        demo.start()
+        session = open_session(SessionInputs.of(canopy, snapshot), Config())
+        assert session.changes == []  # nothing but our own writes, put back
+        session.close()
+    finally:
+        demo.stop()
+    # A colleague's edit after our undo is still told.
+    qbo_id = retired[0]
+    demo = DemoQbo(qbo)
+    try:
+        demo.start()
+        assert demo.server is not None
+        token = demo.server.store.get(qbo_id)["SyncToken"]
+        demo.server.store.update({"Id": qbo_id, "SyncToken": token, "sparse": True,
+                                  "PrimaryEmailAddr": {"Address": "new@example.org"}})
+        fetch_snapshot(demo.client())  # the list read again
+        session = open_session(SessionInputs.of(canopy, snapshot), Config())
+        [change] = session.changes
+        assert change.edited == 1 and f"QBO {qbo_id} (" in change.details[0]
+        session.close()
+    finally:
+        demo.stop()

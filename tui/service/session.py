@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -137,6 +138,7 @@ def _changes(journal: Journal, report: Report) -> list[InputChange]:
     basis: dict[str, dict[str, str]] | None = None
     ours: dict[str, dict[str, str]] = {}
     runs: dict[str, int] = {}
+    own = None
     for records in (report.canopy, report.qbo):
         before = seen.get(records.source)
         if before is None or records.path is None:
@@ -152,11 +154,31 @@ def _changes(journal: Journal, report: Report) -> list[InputChange]:
         added = sorted(new.keys() - old.keys())
         removed = sorted(old.keys() - new.keys())
         edited = sorted(k for k in new.keys() & old.keys() if new[k] != old[k])
+        if records.source == "qbo" and own is not None:
+            edited = _not_only_ours(records, edited, own.latest, runs)
+        if not (added or removed or edited):
+            continue  # only our own writes, since put back: nothing to tell
         examples, details = _examples(records, basis, ours, added, removed, edited, runs)
         back = sum(f"{records.source}:{record_id}" in basis for record_id in added)
         changes.append(InputChange(records.source, str(records.path), len(added), len(removed),
                                    len(edited), examples, details, back))
     return changes
+
+
+def _not_only_ours(records: RecordSet, edited: list[str], latest: dict[str, dict[str, Any]],
+                   runs: dict[str, int]) -> list[str]:
+    """`edited` QBO ids without those our own runs wrote last and then put back: the row holds
+    the SyncToken of our last write (an undo, or an apply since undone) and no live applied
+    run changed it, so its fields are as before and only its SyncToken and time moved. After
+    apply and undo the reopen dialog called every such customer "edited in a column your
+    decision does not use"."""
+    if not edited or not latest:
+        return edited
+    frame = records.frame.filter(pl.col("record_id").is_in(edited))
+    tokens = dict(zip(frame["record_id"].to_list(), frame["sync_token"].to_list(), strict=True))
+    return [record_id for record_id in edited
+            if f"qbo:{record_id}" in runs or record_id not in latest
+            or str(latest[record_id].get("SyncToken")) != str(tokens.get(record_id))]
 
 
 EXAMPLES = 5
