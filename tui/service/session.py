@@ -155,9 +155,10 @@ def _changes(journal: Journal, report: Report) -> list[InputChange]:
         removed = sorted(old.keys() - new.keys())
         edited = sorted(k for k in new.keys() & old.keys() if new[k] != old[k])
         if records.source == "qbo" and own is not None:
-            edited = _not_only_ours(records, edited, own.latest, runs)
-        if not (added or removed or edited):
-            continue  # only our own writes, since put back: nothing to tell
+            theirs = _not_only_ours(records, edited, own.latest, runs)
+            if edited and not (theirs or added or removed):
+                continue  # only our own writes, since put back: nothing to tell
+            edited = theirs
         examples, details = _examples(records, basis, ours, added, removed, edited, runs)
         back = sum(f"{records.source}:{record_id}" in basis for record_id in added)
         changes.append(InputChange(records.source, str(records.path), len(added), len(removed),
