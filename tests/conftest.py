@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,18 @@ class RootSVGExtension(pytest_textual_snapshot.SVGImageExtension):
 
 # snap_compare looks the extension up on the module when it is called.
 pytest_textual_snapshot.SVGImageExtension = RootSVGExtension  # type: ignore[misc]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_run_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One home for the whole run, set before any module-scoped fixture builds a report or a
+    session: those ran before the per-test home and wrote into the user's own folders (a user
+    test found its last session replaced by the tests')."""
+    home = tmp_path_factory.mktemp("run-home")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("CQTRIAGE_HOME", str(home))
+    yield home
+    patch.undo()
 
 
 @pytest.fixture(autouse=True)
