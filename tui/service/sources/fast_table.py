@@ -54,8 +54,7 @@ def body_frame(text: str, delimiter: str, names: list[str]) -> pl.DataFrame | No
     if not body or "\x00" in body or ("\r" in body
                                       and body.count("\r") != body.count("\r\n")):
         return None
-    # Split in Rust: twice as fast as a list of Python strings turned into a Series.
-    line = pl.Series("line", [body], dtype=pl.String).str.split("\n").explode()
+    lines = body.split("\n")
     schema = dict.fromkeys(names, pl.String)
     try:
         frame = pl.read_csv(
@@ -66,11 +65,12 @@ def body_frame(text: str, delimiter: str, names: list[str]) -> pl.DataFrame | No
         )
     except pl.exceptions.PolarsError:
         return None
-    if (frame.height != line.len() or frame.width != len(names)
+    if (frame.height != len(lines) or frame.width != len(names)
             or frame.null_count().sum_horizontal().item()):
         return None
     # Per line, in Rust: its characters less quotes and delimiters must be its cells', and it
     # must hold a printable ASCII character that is neither (so some cell shows something).
+    line = pl.Series("line", lines, dtype=pl.String)
     shown = f"[!-~&&[^{_hex(delimiter)}{_hex(_QUOTE)}]]"
     line_chars = (line.str.len_chars().cast(pl.Int64)
                   - line.str.ends_with("\r").cast(pl.Int64)
