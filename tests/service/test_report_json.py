@@ -81,3 +81,49 @@ def test_patterns_cover_each_two_record_item_once(report: Report) -> None:
         assert p["count"] == len(p["items"])
         assert set(p["fields"].values()) <= {"exact", "similar", "different", "missing"}
         assert p["score_min"] <= p["score_max"]
+
+
+def test_pairs_written_in_slices_read_as_one_list(report: Report,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # The pairs are serialised a slice at a time (memory at 1M × 1M): any slice size, one of
+    # them a partial last slice, gives the same bytes.
+    import tui.service.report as report_module
+
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    whole = report.to_json(now)
+    height = report.result.pairs.height
+    assert height > 3
+    for size in (1, 2, height - 1, height):
+        monkeypatch.setattr(report_module, "PAIR_SLICE", size)
+        assert report.to_json(now) == whole
+
+
+def test_pair_flags_name_the_flag_columns_raised(report: Report) -> None:
+    pairs = report.to_dict()["pairs"]
+    rows = {(r["record_id_a"], r["record_id_b"]): r for r in report.pairs().iter_rows(named=True)}
+    raised = 0
+    for p in pairs:
+        row = rows[(p["a"]["id"], p["b"]["id"])]
+        want = [name for column, name in
+                (("given_conflict", "given_conflict"), ("generation_conflict",
+                 "generation_conflict"), ("joint_mismatch", "joint_mismatch"),
+                 ("kind_mismatch", "kind_mismatch"), ("nickname", "nickname"),
+                 ("flag_household", "household")) if row[column]]
+        assert p["flags"] == want
+        raised += bool(want)
+    assert raised
+
+
+def test_lists_of_a_report_without_pairs(tmp_path: Path) -> None:
+    canopy = tmp_path / "canopy.csv"
+    qbo = tmp_path / "qbo.csv"
+    canopy.write_text("Client ID,Client Type,Client Name,First Name,Last Name,Email\n"
+                      'C1,Individual,"Smith, John",John,Smith,john@example.com\n',
+                      encoding="utf-8")
+    qbo.write_text("Id,Customer,First Name,Last Name,Email,Status\n"
+                   '1,"Brown, Mary",Mary,Brown,mary@example.org,Active\n', encoding="utf-8")
+    d = build_report(read_canopy_csv(canopy), read_qbo_csv(qbo), Config()).to_dict()
+    assert (d["pairs"], d["groups"], d["conflicts"], d["patterns"]) == ([], [], [], [])
+    assert [u["id"] for u in d["unmatched"]["canopy"]] == ["C1"]
+    assert [u["id"] for u in d["unmatched"]["qbo"]] == ["1"]
+    assert d["counts"]["unmatched_canopy"] == 1 and d["counts"]["conflicts"] == 0
