@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,7 +14,7 @@ from tui.service.config import MatchConfig
 from tui.service.match.block import BLOCKING_COLUMNS, candidate_pairs, exact_pairs
 from tui.service.match.classify import classify
 from tui.service.match.normalise import add_keys
-from tui.service.match.score import compare_pairs, prepare, with_name_frequency
+from tui.service.match.score import Prepared, compare_pairs, prepare, with_name_frequency
 from tui.service.match.usage import Meter, StepUsage
 from tui.service.match.weighing import explain, weigh, with_sides
 from tui.service.match.weights import DEFAULT, MIN_PAIRS, RANDOM, SAMPLE, Weights, estimate
@@ -110,12 +111,21 @@ def run_match(canopy: RecordSet, qbo: RecordSet, match: MatchConfig,
     # Only the columns blocking reads: a full copy of two large lists would double the memory.
     matchable = records.filter(~pl.col("is_job")).select("idx", *BLOCKING_COLUMNS)
     exact = exact_pairs(records, match.qbo_clients)
-    # Unique and sorted by (a, b), the name rule's pairs merged in: compared in that order.
-    ordered = candidate_pairs(matchable, match.max_block, also=exact)
+
+    def prepared_records() -> tuple[pl.DataFrame, Prepared]:
+        # Codes and person ids built once for every chunk of candidates and the random pairs.
+        framed = with_name_frequency(records)
+        return framed, prepare(framed)
+
+    # Preparing does not depend on the candidates: it runs beside blocking, on the other core
+    # (both are mostly Polars and numpy, which let go of the GIL). The block step's usage then
+    # includes preparing.
+    with ThreadPoolExecutor(1) as pool:
+        preparing = pool.submit(prepared_records)
+        # Unique and sorted by (a, b), the name rule's pairs merged in: compared in that order.
+        ordered = candidate_pairs(matchable, match.max_block, also=exact)
+        records, prepared = preparing.result()
     lap("block", 0.4)
-    records = with_name_frequency(records)
-    # Codes and person ids built once for every chunk of candidates and the random pairs.
-    prepared = prepare(records)
     # Each candidate compared once, in chunks so memory stays bounded however many candidates
     # blocking finds; only the comparisons are kept (numbers and flags, no side columns), for
     # learning the weights and weighing.
