@@ -386,3 +386,16 @@ def test_text_after_a_closing_quote_is_located_by_line_and_column(
                            "the double quote that closes field 2"), line
 
 
+
+
+def test_a_stray_quote_is_located_where_it_opens_not_where_the_parse_fails(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """User test: a stray `"` on line 3 swallowed lines 3–5 and the error named line 5, where
+    a later quote closed the field with text after it. It names line 3, and says line 5."""
+    path = tmp_path / "stray.csv"
+    path.write_text('Client Name,Email,Note\nAnn,a@x,ok\nBob,b@x,"stray\nCy,c@x,z\n'
+                    'Dee,d@x,"quoted" note\nEve,e@x,fine\n', encoding="utf-8")
+    line = one_line_error(capsys, ["report", "--canopy", str(path), "--qbo", QBO])
+    assert line.startswith(f"cqtriage: error: {path}:3:9: cannot parse the CSV: the double "
+                           "quote opening field 3 here runs over the line breaks up to line "
+                           "5"), line

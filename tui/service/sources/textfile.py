@@ -245,15 +245,22 @@ def parse_text_table(source: TextInput) -> TextTable:
     except csv.Error as exc:
         # The module names neither the quote nor its column: find the faulty one.
         found = broken_quote(source.text, previous_end + 1, source.delimiter)
-        if found is not None and found[0] == "unclosed":
-            _, line, column, field = found
+        if found is not None and found.kind == "unclosed":
+            _, line, column, field, _ = found
             raise UserError(
                 f"cannot parse the CSV: the double quote opening field {field} here never "
                 "closes, so the rest of the file reads as one value",
                 "add the closing quote, or remove this one",
                 path, line, column) from None
+        if found is not None and found.kind == "stray":
+            _, line, column, field, closes_on = found
+            raise UserError(
+                f"cannot parse the CSV: the double quote opening field {field} here runs over "
+                f"the line breaks up to line {closes_on}, where text follows its closing quote",
+                "remove this quote if it is stray, or double it (\"\") inside a quoted value",
+                path, line, column) from None
         if found is not None:
-            _, line, column, field = found
+            _, line, column, field, _ = found
             raise UserError(
                 f"cannot parse the CSV: text follows the double quote that closes field "
                 f"{field}, where the delimiter or the line's end belongs",
