@@ -43,7 +43,10 @@ def start_demo_and_decide(retire: int = 1, creates: int = 0) -> tuple[Path, list
         for item in triage.items:
             if len(retired) == retire:
                 break
-            active = [k for k in item.members if k.startswith("qbo:") and _active(triage, k)]
+            # The one Canopy's sync links by name first: retiring it unlinks the client.
+            active = sorted([k for k in item.members
+                             if k.startswith("qbo:") and _active(triage, k)],
+                            key=lambda k: triage.record(k)["verdict"] != "Matches")
             if item.kind == "qbo" and len(active) >= 2:
                 triage.decide(item.id, "primary", record=active[0])
                 triage.decide(item.id, "inactive", record=active[1], value=True)

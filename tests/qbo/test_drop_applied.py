@@ -22,7 +22,10 @@ def _someone_else_changes_the_email(client: object, qbo_id: str, email: str) -> 
 
 
 def _active_qbo(triage: Triage, item: Item) -> list[str]:
-    return [m for m in item.members if m.startswith("qbo:") and triage.record(m)["active"]]
+    """The group's active QBO customers, the one Canopy's sync links by name first: keeping
+    it and retiring another is a plan; retiring it unlinks the client (a contradiction)."""
+    active = [m for m in item.members if m.startswith("qbo:") and triage.record(m)["active"]]
+    return sorted(active, key=lambda m: triage.record(m)["verdict"] != "Matches")
 
 
 def _qbo_group(triage: Triage) -> Item:

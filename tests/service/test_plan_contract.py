@@ -168,3 +168,33 @@ def test_not_a_duplicate_with_the_same_name_asks_for_a_distinguishing_name(
     assert "Canopy C4, QBO 74" in work.why and "distinguishing name" in work.why
     assert (work.field, work.before, work.after) == (
         "Client Name", "Mabel Fernandez", "(a name that tells them apart)")  # never "→ ''"
+
+
+def test_retiring_the_customer_the_sync_links_by_name_is_a_contradiction(tmp_path: Path) -> None:
+    """User test: Canopy's "Ruiz, David" matches QBO 197 "Ruiz, David" by name; keeping QBO 196
+    "David Ruiz" and retiring 197 left the client unlinked, silently. It is a contradiction
+    until the client is linked to the customer kept (which renames it to match)."""
+    canopy, qbo = tmp_path / "canopy.csv", tmp_path / "qbo.csv"
+    canopy.write_text(
+        "Client ID,Client Type,Client Name,First Name,Last Name,Email,Phone,Street Address,City,State,Zip Code\n"
+        "C59,Individual,\"Ruiz, David\",David,Ruiz,david.ruiz@example.com,555-201-0901,4 Elm St,Salem,OR,97301\n",
+        encoding="utf-8")
+    qbo.write_text(
+        "Id,Customer,Company,First Name,Last Name,Email,Phone,Street,City,State,ZIP,Country,Status,SyncToken\n"
+        "196,David Ruiz,,David,Ruiz,david.ruiz@example.com,555-201-0901,4 Elm St,Salem,OR,97301,USA,Active,0\n"
+        "197,\"Ruiz, David\",,David,Ruiz,david.ruiz@example.com,555-201-0901,4 Elm St,Salem,OR,97301,USA,Active,0\n",
+        encoding="utf-8")
+    session = open_session(SessionInputs.of(canopy, qbo), Config())
+    triage = Triage(session.report, session.journal)
+    assert triage.record("canopy:C59")["verdict"] == "Matches"
+    item = item_with(triage, "canopy:C59", "qbo:196", "qbo:197")
+    triage.decide(item.id, "primary", record="qbo:196")
+    triage.decide(item.id, "inactive", record="qbo:197", value=True)
+    plan = build_plan(triage)
+    assert plan.operations == []
+    assert "links client C59 to by its name" in refused(plan)["qbo:197"]
+    triage.decide(item.id, "link", canopy="canopy:C59", qbo="qbo:196")
+    plan = build_plan(triage)
+    assert plan.contradictions == []
+    assert ("qbo:197", {"Active": False}) in [(op.key, op.fields) for op in plan.operations]
+    session.close()

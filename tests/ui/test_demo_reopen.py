@@ -28,8 +28,9 @@ def _demo_session_with_a_retired_customer() -> str:
         session = open_session(SessionInputs.of(canopy, demo.start()), Config())
         triage = Triage(session.report, session.journal)
         for item in triage.items:
-            active = [k for k in item.members
-                      if k.startswith("qbo:") and triage.record(k)["active"]]
+            active = sorted([k for k in item.members
+                             if k.startswith("qbo:") and triage.record(k)["active"]],
+                            key=lambda k: triage.record(k)["verdict"] != "Matches")
             if item.kind == "qbo" and len(active) >= 2:
                 triage.decide(item.id, "primary", record=active[0])
                 triage.decide(item.id, "inactive", record=active[1], value=True)

@@ -45,8 +45,9 @@ def retire_apply_and_let_a_colleague_edit(groups: int) -> list[tuple[str, str]]:
         session = open_session(inputs, Config())
         triage = Triage(session.report, session.journal)
         for item in triage.items:
-            active = [m for m in item.members
-                      if m.startswith("qbo:") and triage.record(m)["active"]]
+            active = sorted([m for m in item.members
+                             if m.startswith("qbo:") and triage.record(m)["active"]],
+                            key=lambda m: triage.record(m)["verdict"] != "Matches")
             if item.kind != "qbo" or len(active) < 2:
                 continue
             triage.decide(item.id, "primary", record=active[0])

@@ -26,8 +26,9 @@ def test_apply_and_undo_from_the_plan_screen() -> None:
                 await until_report(pilot)
                 triage = app.triage
                 def active_qbo(item):  # type: ignore[no-untyped-def]
-                    return [k for k in item.members
-                            if k.startswith("qbo:") and triage.record(k)["active"]]
+                    active = [k for k in item.members
+                              if k.startswith("qbo:") and triage.record(k)["active"]]
+                    return sorted(active, key=lambda k: triage.record(k)["verdict"] != "Matches")
 
                 group = next(i for i in triage.items if len(active_qbo(i)) >= 2)
                 keep, retire = active_qbo(group)[:2]
@@ -131,8 +132,10 @@ def _decide_many(app: TriageApp) -> None:
     triage = app.triage
     assert triage is not None
     for item in triage.items:
-        active = [k for k in item.members
-                  if k.startswith("qbo:") and triage.record(k)["active"]]
+        active = sorted([k for k in item.members
+                         if k.startswith("qbo:") and triage.record(k)["active"]],
+                        # The one Canopy's sync links by name first: retiring it unlinks it.
+                        key=lambda k: triage.record(k)["verdict"] != "Matches")
         if item.kind == "pair":
             canopy, qbo = item.members
             triage.decide(item.id, "link", canopy=canopy, qbo=qbo)

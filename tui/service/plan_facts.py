@@ -145,7 +145,7 @@ def find_contradictions(facts: Facts, triage: Triage) -> list[Contradiction]:
                 found.append(Contradiction(key, f"{name} edited to different values: "
                                            + " / ".join(sorted(values)),
                                            sorted(facts.edit_items[key])))
-    return found + _left_without_customer(facts, triage)
+    return found + _left_without_customer(facts, triage) + _name_link_lost(facts, triage)
 
 
 def decision_conflicts(triage: Triage) -> dict[str, list[Contradiction]]:
@@ -185,4 +185,37 @@ def _left_without_customer(facts: Facts, triage: Triage) -> list[Contradiction]:
             found.append(Contradiction(
                 key, f"retires the last active QBO customer of its group: {who} would be left "
                 "with none (keep one active, or link the client to one)", [item_id]))
+    return found
+
+
+def _name_link_lost(facts: Facts, triage: Triage) -> list[Contradiction]:
+    """Retiring the QBO customer Canopy's sync links a client to by name, while another stays
+    active under a different name, leaves the client unlinked: the sync matches by exact name
+    and only active customers (shared/reference/qbo-and-canopy.md). Unless the client is
+    linked to a kept customer (which renames it to match), created anew, or renamed, that is a
+    contradiction (user test: C000059 "Ruiz, David" lost its only match, QBO 197, silently)."""
+    found = []
+    for item_id, members in facts.groups.items():
+        qbo = [k for k in members if k.startswith("qbo:") and triage.exists(k)]
+        if not any(k in facts.inactive for k in qbo):
+            continue
+        kept = [k for k in qbo if k not in facts.inactive
+                and (bool(triage.current(k)["active"]) or k in facts.links)]
+        if not kept:
+            continue  # `_left_without_customer` says it
+        for client in members:
+            if (not client.startswith("canopy:") or not triage.exists(client)
+                    or client in facts.inactive or client in facts.creates
+                    or client in facts.links or "display_name" in facts.edits.get(client, {})):
+                continue
+            name = triage.record(client)["exact_key"]
+            matched = [k for k in qbo if triage.current(k)["active"]
+                       and triage.record(k)["exact_key"] == name]
+            if matched and all(k in facts.inactive for k in matched):
+                label = client.split(":", 1)[1]
+                for key in matched:
+                    found.append(Contradiction(
+                        key, f"is the customer Canopy's sync links client {label} to by its "
+                        "name: made inactive, the client is left unlinked (link it to the "
+                        "customer you keep, l, or create one, c)", [item_id]))
     return found
