@@ -92,10 +92,12 @@ def test_search_and_next_undecided(inputs: SessionInputs) -> None:
     assert position is not None
     assert "canopy:C13" in triage.items[position].members
     assert triage.find("nobody at all", 0) is None
-    for item in triage.items[1:]:
-        triage.decide(item.id, "distinct", record=item.members[0])
+    for item in triage.items[1:]:  # every record but one split off: nothing left to pair
+        for member in item.members[:-1]:
+            triage.decide(item.id, "distinct", record=member)
     assert triage.next_undecided(3) == 0
-    triage.decide(triage.items[0].id, "distinct", record=triage.items[0].members[0])
+    for member in triage.items[0].members[:-1]:
+        triage.decide(triage.items[0].id, "distinct", record=member)
     assert triage.next_undecided(0) is None
 
 
@@ -191,3 +193,19 @@ def test_reopen_names_the_changed_records_and_what_changed(inputs: SessionInputs
     assert described[0].endswith("1 added, 2 edited.")
     assert described[1:] == [f"  · {line}" for line in change.details]
     changed.close()
+
+
+def test_splitting_one_record_off_leaves_the_rest_to_decide(inputs: SessionInputs) -> None:
+    """User test: `d` on one record of a three-record group said "decided · 1 split off" while
+    the Canopy client and QBO customer left were never linked, and `g` skipped the item."""
+    session = open_session(inputs, Config())
+    triage = Triage(session.report, session.journal)
+    item = next(i for i in triage.items if len(i.members) >= 3)
+    triage.decide(item.id, "distinct", record=item.members[0])
+    assert not triage.is_decided(item.id)
+    assert len(triage.members(item)) == len(item.members) - 1
+    rest = triage.members(item)
+    for member in rest[:-1]:
+        triage.decide(item.id, "distinct", record=member)
+    assert triage.is_decided(item.id)  # one record left: nothing to pair
+    session.close()

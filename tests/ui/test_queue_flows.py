@@ -145,7 +145,7 @@ def test_resume_after_restart(tmp_path: Path) -> None:
         app = demo_app(tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:
             await to_queue(pilot)
-            await pilot.press("j", "j", "d", "j")  # "not a duplicate" resolves the item
+            await pilot.press("j", "j", "n", "j")  # "keep as is" resolves the item
             position = app.screen.position
             item_id = app.screen.item.id
             assert position == 3
@@ -195,7 +195,11 @@ def test_a_stale_item_shows_what_changed_and_is_reconfirmed_with_one_key(
         async with app.run_test(size=(120, 40)) as pilot:
             await to_queue(pilot)
             item = app.screen.item
-            await pilot.press("d")  # the first record is not a duplicate
+            # The first record is not a duplicate, and the rest are kept as they are (a split
+            # alone leaves the other records to decide).
+            await pilot.press("d")
+            assert not app.triage.is_decided(item.id)
+            await pilot.press("n")
             assert app.triage.is_decided(item.id)
             return item.id, item.members
 

@@ -54,12 +54,18 @@ class ItemState:
     skipped: bool = False
     decided: bool = False
     """Any live decision other than skip (choosing a primary, an edit…)."""
+    settled_by_split: bool = False
+    """Splitting records off left fewer than two members: nothing is left to pair."""
 
     @property
     def resolved(self) -> bool:
-        """The item's question is answered: something is retired, linked, created or split
-        off, or it is explicitly kept as is. Choosing a primary or editing alone is not."""
-        return bool(self.inactive or self.links or self.creates or self.split or self.kept)
+        """The item's question is answered: something is retired, linked or created, it is
+        explicitly kept as is, or records were split off until one is left. Choosing a
+        primary or editing alone is not; nor is splitting one record off a group whose
+        other members are still to be decided (user test: "1 split off" read decided while
+        a Canopy client and its QBO twin were left unlinked)."""
+        return bool(self.inactive or self.links or self.creates or self.kept
+                    or (self.split and self.settled_by_split))
 
 
 class Triage(QueueRecords, QueueNavigation, AppliedWarnings):
@@ -242,6 +248,14 @@ class Triage(QueueRecords, QueueNavigation, AppliedWarnings):
                 state.skipped = True
             elif d.action != "confirm":
                 state.decided = True
+        if state.split:
+            try:
+                item = self.item(item_id)
+            except KeyError:
+                state.settled_by_split = True
+            else:
+                state.settled_by_split = len([k for k in item.members
+                                              if k not in state.split]) < 2
         return state
 
     def members(self, item: Item, state: ItemState | None = None) -> list[str]:
