@@ -197,10 +197,11 @@ class TriageApp(App[None]):
         if not self.queue_ready():
             return
         assert self.triage is not None
+        typed = ""
         if position is None:  # where the user left it, its filter too (a row opened is not)
             position = self.triage.cursor
-            filter_text = filter_text or self.queue_filter
-        self.push_screen(QueueScreen(self.triage.move_to(position), filter_text))
+            typed = "" if filter_text else self.queue_filter
+        self.push_screen(QueueScreen(self.triage.move_to(position), filter_text, typed))
 
     def open_record(self, key: str) -> None:
         """Open the queue item holding a record, or the edit form for a record with no twin."""

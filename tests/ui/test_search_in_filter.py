@@ -77,5 +77,9 @@ def test_t_reopens_the_queue_with_its_filter(tmp_path: Path) -> None:
             assert isinstance(again, QueueScreen) and again is not screen
             assert again.filter.text == "score:60-80 undecided"
             assert list(again.view.visible or []) == shown and again.position == here
+            # Still the user's own filter: Escape clears it rather than leaving the queue.
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is again and again.filter.empty
 
     asyncio.run(scenario())

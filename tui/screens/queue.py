@@ -31,7 +31,11 @@ class QueueScreen(DecisionKeys, MarkKeys, Screen[None]):
     AUTO_FOCUS = ""
     """Nothing takes focus: the keys belong to the queue, not to the hidden search box."""
 
-    def __init__(self, position: int = 0, filter_text: str = "") -> None:
+    def __init__(self, position: int = 0, filter_text: str = "",
+                 typed_filter: str = "") -> None:
+        """`filter_text`: the queue opened filtered (a pattern walked from Patterns; Escape
+        goes straight back); `typed_filter`: the user's own filter from an earlier visit (`t`
+        brings it back, and Escape clears it as if typed here)."""
         super().__init__()
         self.position = position
         self.focus_index = 0
@@ -41,6 +45,7 @@ class QueueScreen(DecisionKeys, MarkKeys, Screen[None]):
         """Filter and marks."""
         self.filter = queue_filter.QueueFilter()
         self._initial_filter = filter_text
+        self._typed_filter = typed_filter
         self._conflicts_of: tuple[tuple[int, int], dict[str, list[Contradiction]]] | None = None
 
     @property
@@ -57,8 +62,8 @@ class QueueScreen(DecisionKeys, MarkKeys, Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        if self._initial_filter:
-            self._set_filter(self._initial_filter)
+        if self._initial_filter or self._typed_filter:
+            self._set_filter(self._initial_filter or self._typed_filter)
         self.show_item()
 
     def conflicts(self) -> dict[str, list[Contradiction]]:
