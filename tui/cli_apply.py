@@ -24,7 +24,10 @@ def _open(args: argparse.Namespace, fetch: bool) -> Any:
     # Headless: the app's last session (what bare `cqtriage` reopens) stays as it was.
     session = open_session(SessionInputs.of(args.canopy, qbo), config, remember=False,
                            continue_earlier=args.continue_earlier)
-    if session.earlier is not None:
+    from tui.demo.live import demo_for
+
+    # The demo never takes another session's decisions, as in the app (`demo --reset`).
+    if session.earlier is not None and demo_for(qbo) is None:
         print(f"note: {earlier_hint(session.earlier, args)}", file=sys.stderr)
     for records in (session.report.canopy, session.report.qbo):
         for warning in records.warnings:

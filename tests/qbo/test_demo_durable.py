@@ -286,3 +286,29 @@ def test_after_apply_and_undo_a_reread_does_not_call_our_customers_edited(
         session.close()
     finally:
         demo.stop()
+
+
+def test_the_demo_is_never_offered_another_sessions_decisions_headless(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """User test: after `demo --reset`, `cqtriage plan` offered to continue the user's own
+    session on copies of the demo lists; the app already did not."""
+    import shutil
+
+    canopy, qbo = cli.demo_paths()
+    copies = [Path(shutil.copy(p, tmp_path / p.name)) for p in (canopy, qbo)]
+    own = open_session(SessionInputs.of(*copies), Config())
+    own_triage = Triage(own.report, own.journal)
+    own_triage.decide(own_triage.items[0].id, "skip")
+    own.close()
+    demo = DemoQbo(qbo)
+    try:
+        snapshot = demo.start()
+    finally:
+        demo.stop()
+    capsys.readouterr()
+    assert cli.main(["plan", "--canopy", str(canopy), "--qbo", str(snapshot)]) == 0
+    assert "earlier session" not in capsys.readouterr().err.lower()
+    # The same lists at a path of their own are still offered it.
+    other = [Path(shutil.copy(p, tmp_path / f"week2-{p.name}")) for p in copies]
+    assert cli.main(["plan", "--canopy", str(other[0]), "--qbo", str(other[1])]) == 0
+    assert "an earlier session" in capsys.readouterr().err.lower()
