@@ -29,6 +29,19 @@ def test_canopy_rename_to_a_taken_name_warns(triage: Triage) -> None:
     assert "C000037" in warned.get("display_name", ""), warned
 
 
+def test_canopy_rename_to_a_qbo_customers_name_says_the_sync_will_link_them(
+        triage: Triage) -> None:
+    """User test: renaming Canopy C000003 to "Clara Robinson", the name of an unrelated QBO
+    customer 12, went through silently; the sync would link the client to a stranger."""
+    key = "canopy:C000003"
+    shown = triage.shown(key)
+    assert triage.record("qbo:12")["display_name"] == "Clara Robinson"
+    warned = edit_warnings(triage.report, key, {**shown, "display_name": "Clara Robinson"},
+                           shown)
+    assert "link this client to QBO customer 12" in warned["display_name"], warned
+    assert edit_warnings(triage.report, key, shown, shown) == {}  # unchanged: nothing said
+
+
 def test_rescore_uses_the_new_name(triage: Triage) -> None:
     rows = [triage.record("canopy:C000016"), triage.record("qbo:104")]
     before = rescored_pair(triage.report, rows, [{}, {}])

@@ -10,16 +10,16 @@ from tui.service.report import Report
 from tui.service.validate import name_clash_key
 
 
-def name_in_use(report: Report, key: str, name: str) -> list[str]:
-    """Ids of the other records on `key`'s side whose display name equals `name` (compared as
-    QBO compares names: case and spacing ignored); at most five."""
+def name_in_use(report: Report, key: str, name: str, side: str | None = None) -> list[str]:
+    """Ids of the other records on `key`'s side (or on `side`) whose display name equals
+    `name` (compared as QBO compares names: case and spacing ignored); at most five."""
     wanted = name_clash_key(name)
     if not wanted:
         return []
     source, record_id = key.split(":", 1)
     recs = report.records
     found = recs.filter(
-        (pl.col("source") == source) & (pl.col("record_id") != record_id)
+        (pl.col("source") == (side or source)) & (pl.col("record_id") != record_id)
         & (pl.col("display_name").str.replace_all(r"\s+", " ").str.strip_chars()
            .str.to_lowercase() == wanted))
     return found["record_id"].head(5).to_list()
@@ -51,4 +51,10 @@ def edit_warnings(report: Report, key: str, values: dict[str, str],
             side = "Canopy client" if key.startswith("canopy:") else "QBO customer"
             warnings["display_name"] = (f"another {side} already has this name "
                                         f"({', '.join(holders)})")
+        elif key.startswith("canopy:") and (twins := name_in_use(report, key, name, "qbo")):
+            # Often the point (renamed to equal its QBO twin), but a stranger's name links
+            # the client to the stranger: said, so the user checks which it is.
+            warnings["display_name"] = (
+                f"Canopy's sync will link this client to QBO customer {', '.join(twins)}, "
+                "which has this name: is that its own record?")
     return warnings
