@@ -113,7 +113,7 @@ class TriageApp(App[None]):
                 self.exit()
 
         self.push_screen(MessageDialog("The input files changed since your last session", body,
-                                       "Enter: resume   q/Esc: quit, nothing changed   "
+                                       "Enter: resume   q/Esc: quit, no change   "
                                        "↑↓ PgUp PgDn: scroll",
                                        q_answers_no=True),
                          answered)

@@ -56,7 +56,7 @@ def test_the_key_line_stays_in_view_and_the_list_scrolls(tmp_path: Path, key: st
             dialog = await _dialog(app)
             await pilot.pause()
             keys = dialog.query(Label).last()
-            assert "Enter: resume   q/Esc: quit, nothing changed" in str(keys.content)
+            assert "Enter: resume   q/Esc: quit, no change" in str(keys.content)
             # Whole at 80 columns: the user saw "q or Escape: quit (nothing is c".
             assert str(keys.content).endswith("↑↓ PgUp PgDn: scroll")
             assert len(str(keys.content)) <= keys.region.width
