@@ -212,6 +212,24 @@ def test_demo_reset_forgets_decisions_runs_and_company(
     assert "nothing to forget" in capsys.readouterr().out
 
 
+def apply_undo_and_read_anew(retire: int = 0, creates: int = 0
+                             ) -> tuple[Path, list[str], list[str], list[str]]:
+    """Decide (`start_demo_and_decide`), apply, undo, then `cqtriage demo` again: the demo
+    company's list read anew. Returns the snapshot, the retired and created keys and the
+    command-line arguments naming the session."""
+    snapshot, retired, created = start_demo_and_decide(retire=retire, creates=creates)
+    canopy, qbo = cli.demo_paths()
+    args = ["--canopy", str(canopy), "--qbo", str(snapshot), "--yes"]
+    assert cli.main(["apply", *args]) == 0
+    assert cli.main(["undo", *args]) == 0
+    demo = DemoQbo(qbo)
+    try:
+        demo.start()
+    finally:
+        demo.stop()
+    return snapshot, retired, created, args
+
+
 def test_a_create_brought_back_is_listed_once_as_applied(
         capsys: pytest.CaptureFixture[str]) -> None:
     """User test: apply a create, undo it, reopen the demo (its list read anew), apply again:
@@ -219,16 +237,8 @@ def test_a_create_brought_back_is_listed_once_as_applied(
     applied and as "applied but no longer decided (QBO keeps it)"."""
     from tui.service.plan import build_plan
 
-    snapshot, _, created = start_demo_and_decide(retire=0, creates=1)
-    canopy, qbo = cli.demo_paths()
-    args = ["--canopy", str(canopy), "--qbo", str(snapshot), "--yes"]
-    assert cli.main(["apply", *args]) == 0
-    assert cli.main(["undo", *args]) == 0
-    demo = DemoQbo(qbo)
-    try:
-        demo.start()  # `cqtriage demo` again: the company's list is read anew
-    finally:
-        demo.stop()
+    snapshot, _, created, args = apply_undo_and_read_anew(retire=0, creates=1)
+    canopy, _ = cli.demo_paths()
     assert cli.main(["apply", *args]) == 0
     assert "brings back QBO" in capsys.readouterr().out
 
@@ -257,19 +267,11 @@ def test_after_apply_and_undo_a_reread_does_not_call_our_customers_edited(
     """User test: after apply and undo, reopening the demo (its list read anew) listed every
     customer our runs had touched as "edited in a column your decision does not use": only
     their SyncToken and time had moved, by our own writes, since put back."""
-    snapshot, retired, _ = start_demo_and_decide(retire=2)
+    snapshot, retired, _, _ = apply_undo_and_read_anew(retire=2)
     canopy, qbo = cli.demo_paths()
-    args = ["--canopy", str(canopy), "--qbo", str(snapshot), "--yes"]
-    assert cli.main(["apply", *args]) == 0
-    assert cli.main(["undo", *args]) == 0
-    demo = DemoQbo(qbo)
-    try:
-        demo.start()
-        session = open_session(SessionInputs.of(canopy, snapshot), Config())
-        assert session.changes == []  # nothing but our own writes, put back
-        session.close()
-    finally:
-        demo.stop()
+    session = open_session(SessionInputs.of(canopy, snapshot), Config())
+    assert session.changes == []  # nothing but our own writes, put back
+    session.close()
     # A colleague's edit after our undo is still told.
     qbo_id = retired[0]
     demo = DemoQbo(qbo)
