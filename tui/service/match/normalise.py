@@ -87,13 +87,9 @@ def exact_key(display_name: pl.Expr, case_sensitive: bool = False) -> pl.Expr:
     return key if case_sensitive else key.str.to_lowercase()
 
 
-def business_name_key(name: pl.Expr) -> pl.Expr:
-    """A business name without case, accents, punctuation, "the" or its legal suffix."""
-    return _business_key(_fold(name.str.strip_suffix(DELETED)))
-
-
 def _business_key(folded: pl.Expr) -> pl.Expr:
-    """`business_name_key` of a name already stripped of " (deleted)" and folded."""
+    """A business name without case, accents, punctuation, "the" or its legal suffix, from the
+    name already stripped of " (deleted)" and folded (`fold_series`)."""
     cleaned = (
         folded.str.replace(r"\s*\(\d+\)$", "")
         # "A&W" = "A & W" = "A and W": the ampersand is a word, not punctuation.
@@ -104,14 +100,10 @@ def _business_key(folded: pl.Expr) -> pl.Expr:
     return _words(stripped.str.replace(r"^the\s+", ""))
 
 
-def person_name_key(name: pl.Expr) -> pl.Expr:
-    """A person's name in "first … last" order without honorifics, generation or punctuation;
-    joint names read "john and mary smith"."""
-    return _person_key(_fold(name.str.strip_suffix(DELETED)))
-
-
 def _person_key(folded: pl.Expr) -> pl.Expr:
-    """`person_name_key` of a name already stripped of " (deleted)" and folded."""
+    """A person's name in "first … last" order without honorifics, generation or punctuation
+    (joint names read "john and mary smith"), from the name already stripped of " (deleted)"
+    and folded (`fold_series`)."""
     cleaned = (
         # "John Smith (2)", "John Smith #2": the number QBO users add to get past a taken name.
         folded.str.replace(r"\s*(?:\(\d+\)|#\d+|\d+)$", "")
@@ -148,12 +140,9 @@ def phone_key(phones: pl.Series) -> pl.Series:
     ).collect().to_series()
 
 
-def country_key(country: pl.Expr) -> pl.Expr:
-    """"US" for every spelling of the United States and for blanks; others folded."""
-    return _country_key(_fold(country))
-
-
 def _country_key(folded: pl.Expr) -> pl.Expr:
+    """"US" for every spelling of the United States and for blanks; others as words, upper
+    case (from the folded country)."""
     words = _words(folded)
     return pl.when(words.is_null() | words.is_in(US_COUNTRY_NAMES)).then(pl.lit("US")).otherwise(
         words.str.to_uppercase()
@@ -173,21 +162,12 @@ def postal_key(postal: pl.Expr) -> pl.Expr:
     return pl.coalesce(digits, compact).replace("", None)
 
 
-def region_key(region: pl.Expr) -> pl.Expr:
-    """State or province names to their codes; codes upper-cased."""
-    return _region_key(_fold(region))
-
-
 def _region_key(folded: pl.Expr) -> pl.Expr:
+    """State or province names to their codes; codes upper-cased (from the folded region)."""
     words = _words(folded)
     return words.replace_strict(
         REGION_CODES, default=words.str.to_uppercase(), return_dtype=pl.String
     )
-
-
-def street_key(street: pl.Expr) -> pl.Expr:
-    """Street lines folded, with the usual abbreviations made uniform ("Avenue" = "Ave")."""
-    return _street_key(_fold(street))
 
 
 _STREET_FROM = [f" {word} " for word in _STREET_WORDS]
@@ -195,6 +175,8 @@ _STREET_TO = [f" {short} " for short in _STREET_WORDS.values()]
 
 
 def _street_key(folded: pl.Expr) -> pl.Expr:
+    """Street lines as words, with the usual abbreviations made uniform ("Avenue" = "Ave"),
+    from the folded street."""
     # Each word between spaces, replaced as a whole. One pass replaces every other word of a
     # run of long forms ("north east street": a match takes the space the next one starts
     # with), a second pass the rest; no short form is a long form, so a word is replaced once.
@@ -271,10 +253,9 @@ def _per_distinct(frame: pl.DataFrame, inputs: list[str],
     # join back, and spreading the keys back over the rows three times cheaper: rows alike
     # sit near each other in that order.
     rows = frame.select(inputs).with_row_index("_row")
-    first = rows.select(pl.col("_row").first().over(inputs).alias("first"),
-                        (pl.col("_row").first().over(inputs) == pl.col("_row")).alias("is_first"))
-    is_first = first["is_first"]
-    at = (is_first.cum_sum().cast(pl.UInt32) - 1).gather(first["first"])
+    first = rows.select(pl.col("_row").first().over(inputs))["_row"]
+    is_first = first == rows["_row"]
+    at = (is_first.cum_sum().cast(pl.UInt32) - 1).gather(first)
     return keys(frame.select(inputs).filter(is_first))[at]
 
 
