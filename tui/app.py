@@ -61,6 +61,9 @@ class TriageApp(App[None]):
         self._item_table: tuple[Triage, pl.DataFrame] | None = None
         self.queue_filter = ""
         """The queue's filter as last set (`t` opens the queue with it)."""
+        self.qbo_note = ""
+        """When the QBO list predates our own runs, which moment of QBO the report shows
+        (`list_age.qbo_list_note`); empty otherwise."""
 
     def on_mount(self) -> None:
         # Set explicitly so TEXTUAL_THEME in the environment cannot change the look.
@@ -82,6 +85,7 @@ class TriageApp(App[None]):
 
         title = f"{self.inputs.canopy.name} ↔ {self.inputs.qbo.name}"
         note = qbo_list_note(self.inputs.qbo, self.session.journal.runs()) if self.session else ""
+        self.qbo_note = note
         # The note first: at 80 columns the end of the title bar is cut.
         self.sub_title = f"{note} · {title}" if note else title
 

@@ -315,7 +315,7 @@ class PlanScreen(Screen[None]):
         app: Any = self.app
         app.reload_triage()
         text = message.text
-        if app.sub_title.startswith("QBO as read"):
+        if app.qbo_note:
             text += ("\nThe report shows QBO as read before this run (the plan counts its "
                      "writes); reopen with a fresh QBO list to see QBO as it is now.")
         self.notify(text, severity=message.severity, timeout=8)  # type: ignore[arg-type]
