@@ -62,13 +62,16 @@ class Report:
 
     def pairs(self) -> pl.DataFrame:
         """Pairs with both records' source, id and name beside their scores."""
-        pairs = self.result.pairs
+        return self._named(self.result.pairs)
+
+    def _named(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        """`pairs` with both records' `record_id_a`, `display_name_a`, `…_b`, gathered by
+        `idx` (a record's row)."""
         recs = self.records
-        cols = [pairs[c] for c in pairs.columns]
-        for side in ("a", "b"):
-            for name in ("record_id", "display_name"):
-                cols.append(recs[name].gather(pairs[side]).alias(f"{name}_{side}"))
-        return pl.DataFrame(cols)
+        return pairs.with_columns(
+            recs[name].gather(pairs[side]).alias(f"{name}_{side}")
+            for side in ("a", "b") for name in ("record_id", "display_name")
+        )
 
     def conflicts(self) -> pl.DataFrame:
         """Field disagreements on matched (linked 1:1) pairs: one row per pair and field."""
@@ -178,12 +181,7 @@ class Report:
             "category", "a", "b", "source_a", "source_b", "exact", "evidence", "score", *FIELDS,
             *(f"lvl_{f}" for f in FIELDS), *PAIR_FLAGS, "reason",
         )[rows]
-        recs = self.records
-        named = pairs.with_columns(
-            recs[name].gather(pairs[side]).alias(f"{name}_{side}")
-            for side in ("a", "b") for name in ("record_id", "display_name")
-        )
-        return named.select(
+        return self._named(pairs).select(
             "category",
             side("a").alias("a"),
             side("b").alias("b"),
