@@ -158,14 +158,20 @@ def decision_conflicts(triage: Triage) -> dict[str, list[Contradiction]]:
     return out
 
 
+def _active_after(facts: Facts, triage: Triage, key: str) -> bool:
+    """The QBO customer is active once the plan is applied: not retired, and active now or
+    linked (linking reactivates)."""
+    return key not in facts.inactive and (bool(triage.current(key)["active"])
+                                          or key in facts.links)
+
+
 def _left_without_customer(facts: Facts, triage: Triage) -> list[Contradiction]:
     """A group must keep an active QBO customer for its Canopy client: Canopy's sync links only
     active customers (shared/reference/qbo-and-canopy.md). Linking reactivates; retiring the
     last active one is a contradiction."""
 
     def active_after(key: str) -> bool:
-        return key not in facts.inactive and (bool(triage.current(key)["active"])
-                                              or key in facts.links)
+        return _active_after(facts, triage, key)
 
     found = []
     for item_id, members in facts.groups.items():
@@ -199,9 +205,7 @@ def _name_link_lost(facts: Facts, triage: Triage) -> list[Contradiction]:
         qbo = [k for k in members if k.startswith("qbo:") and triage.exists(k)]
         if not any(k in facts.inactive for k in qbo):
             continue
-        kept = [k for k in qbo if k not in facts.inactive
-                and (bool(triage.current(k)["active"]) or k in facts.links)]
-        if not kept:
+        if not any(_active_after(facts, triage, k) for k in qbo):
             continue  # `_left_without_customer` says it
         for client in members:
             if (not client.startswith("canopy:") or not triage.exists(client)
