@@ -8,11 +8,22 @@ import asyncio
 from helpers import demo_app, settle, static_text, to_queue
 from textual import events
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from tui.screens.dialogs import MessageDialog
 from tui.screens.edit import EditScreen
 from tui.screens.queue import QueueScreen
+
+
+async def edit_form(app: App, pilot: Pilot) -> EditScreen:
+    """The queue's first item, its focused record in the edit form (`e`)."""
+    await to_queue(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+    form = app.screen
+    assert isinstance(form, EditScreen)
+    return form
 
 
 def burst(app: App, keys: list[str]) -> None:
@@ -31,11 +42,7 @@ def test_keys_in_a_burst_land_in_their_fields() -> None:
     async def scenario() -> None:
         app = demo_app()
         async with app.run_test(size=(80, 24)) as pilot:
-            await to_queue(pilot)
-            await pilot.press("e")
-            await settle(pilot)
-            form = app.screen
-            assert isinstance(form, EditScreen)
+            form = await edit_form(app, pilot)
             for name in ("display_name", "given_name", "family_name"):
                 form.query_one(f"#field-{name}", Input).value = ""
             await settle(pilot)
@@ -73,11 +80,7 @@ def test_escape_asks_before_discarding_edits() -> None:
     async def scenario() -> None:
         app = demo_app()
         async with app.run_test(size=(80, 24)) as pilot:
-            await to_queue(pilot)
-            await pilot.press("e")
-            await settle(pilot)
-            form = app.screen
-            assert isinstance(form, EditScreen)
+            form = await edit_form(app, pilot)
             await pilot.press(*"Jr")
             await pilot.press("escape")
             await settle(pilot)
@@ -104,11 +107,7 @@ def test_the_form_opens_with_the_cursor_at_the_end_of_the_name_nothing_selected(
     async def scenario() -> None:
         app = demo_app()
         async with app.run_test(size=(80, 24)) as pilot:
-            await to_queue(pilot)
-            await pilot.press("e")
-            await settle(pilot)
-            form = app.screen
-            assert isinstance(form, EditScreen)
+            form = await edit_form(app, pilot)
             name = form.query_one("#field-display_name", Input)
             original = form.original["display_name"]
             assert app.focused is name and name.selection.is_empty
@@ -161,11 +160,7 @@ def test_a_rule_broken_by_an_untouched_field_warns_but_does_not_block() -> None:
     async def scenario() -> None:
         app = demo_app()
         async with app.run_test(size=(80, 24)) as pilot:
-            await to_queue(pilot)
-            await pilot.press("e")
-            await settle(pilot)
-            form = app.screen
-            assert isinstance(form, EditScreen)
+            form = await edit_form(app, pilot)
             # As if the list had it so: the form's record reads "Oregon".
             form.original["region"] = "Oregon"
             form.query_one("#field-region", Input).value = "Oregon"
